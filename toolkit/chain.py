@@ -1,0 +1,124 @@
+"""The in-memory supply-chain model every downstream module reads.
+
+A :class:`SupplyChain` is a bundle of typed, tidy pandas tables whose columns are
+those of the input schema (:mod:`toolkit.schema`).  It is built by an importer
+(embedded CSVs, an Excel workbook, a model file) and never written back to.
+All tonnages are tonnes of contained element per year; all money is USD.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from toolkit.schema import STAGES, WORKBOOK, Sheet
+
+
+def empty_table(sheet: Sheet) -> pd.DataFrame:
+    """An empty table with the declared columns of ``sheet``."""
+    return pd.DataFrame({c.name: pd.Series(dtype=_dtype(c.kind)) for c in sheet.columns})
+
+
+def _dtype(kind: str) -> str:
+    return {"number": "float64", "bool": "bool"}.get(kind, "object")
+
+
+@dataclass(frozen=True)
+class SupplyChain:
+    """Typed input tables of one analysis.
+
+    Attributes
+    ----------
+    minerals : mineral, name, unit, content_basis
+    countries : country, name, wgi, partner
+    supply : mineral, stage, country, capacity_t, unit_cost_usd_per_t, year
+    demand : buyer, mineral, demand_t, sector
+    routes : mineral, from_stage, from_country, to_stage, to_country, cost_usd_per_t;
+        empty means every link between consecutive stages is allowed at zero cost.
+    disruptions : scenario, mineral, stage, country, capacity_loss, probability
+    policy : setting, value, stage, mineral, buyer, case
+    imports : buyer, mineral, origin, share, stage, year (import mix by origin, optional)
+    source : where the tables came from (a path, or "embedded dataset").
+    meta : free-form provenance (sha256, sheet notes...).
+    """
+
+    minerals: pd.DataFrame
+    countries: pd.DataFrame
+    supply: pd.DataFrame
+    demand: pd.DataFrame
+    routes: pd.DataFrame
+    disruptions: pd.DataFrame
+    policy: pd.DataFrame
+    imports: pd.DataFrame = field(default_factory=pd.DataFrame)
+    source: str = "embedded dataset"
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def mineral_ids(self) -> list[str]:
+        """Mineral ids in declaration order."""
+        return self.minerals["mineral"].tolist()
+
+    @property
+    def years(self) -> list[float]:
+        """Distinct data years of the supply table (NaN = undated)."""
+        return sorted(self.supply["year"].dropna().unique().tolist())
+
+    def stages_of(self, mineral: str) -> list[str]:
+        """The stages a mineral has supply rows for, in chain order."""
+        present = set(self.supply.loc[self.supply["mineral"] == mineral, "stage"])
+        return [s for s in STAGES if s in present]
+
+    def partners(self) -> set[str]:
+        """Country codes flagged as partners."""
+        return set(self.countries.loc[self.countries["partner"].astype(bool), "country"])
+
+    def with_tables(self, **tables: pd.DataFrame) -> SupplyChain:
+        """A copy with some tables replaced (inputs are never modified in place)."""
+        return replace(self, **tables)
+
+    def at_year(self, year: float | None = None) -> SupplyChain:
+        """The chain with, per (mineral, stage), only the latest supply year <= ``year``.
+
+        Undated rows are always kept.  ``year=None`` keeps the latest year of each
+        (mineral, stage) that is not later than :func:`default_year`.
+        """
+        target = default_year(self) if year is None else year
+        return self.with_tables(supply=supply_at_year(self.supply, target))
+
+
+def default_year(chain: SupplyChain) -> float | None:
+    """The latest supply year not marked as an estimate (None when nothing is dated).
+
+    With the embedded USGS MCS 2026 data this is 2024: 2025 is a USGS estimate
+    (the ``estimate`` column, when present, marks such rows).
+    """
+    supply = chain.supply.dropna(subset=["year"])
+    if "estimate" in supply.columns:
+        supply = supply[~supply["estimate"].fillna(False).astype(bool)]
+    if supply.empty:
+        return None
+    return float(supply["year"].max())
+
+
+def supply_at_year(supply: pd.DataFrame, year: float | None) -> pd.DataFrame:
+    """Per (mineral, stage), keep rows of the latest year <= ``year`` and undated rows."""
+    undated = supply[supply["year"].isna()]
+    dated = supply.dropna(subset=["year"])
+    if year is not None:
+        dated = dated[dated["year"] <= year]
+    latest = dated.groupby(["mineral", "stage"])["year"].transform("max")
+    kept = pd.concat([undated, dated[dated["year"] == latest]])
+    return kept.sort_values(["mineral", "stage", "country"], kind="stable").reset_index(
+        drop=True)
+
+
+def blank_chain(**tables: pd.DataFrame) -> SupplyChain:
+    """A chain with empty declared tables, overridden by ``tables`` (for tests/builders)."""
+    names = {"minerals": "Minerals", "countries": "Countries", "supply": "Supply",
+             "demand": "Demand", "routes": "Routes", "disruptions": "Disruptions",
+             "policy": "Policy", "imports": "Imports"}
+    sheets = {sh.name: sh for sh in WORKBOOK}
+    base = {attr: empty_table(sheets[name]) for attr, name in names.items()}
+    base.update(tables)
+    return SupplyChain(**base)

@@ -1,0 +1,186 @@
+"""Command-line interface: parse arguments, call the library, map errors to exit codes.
+
+Exit statuses: 0 ok, 2 bad input, 3 infeasible policy, 1 anything else.
+Set ``TOOLKIT_DEBUG=1`` to see a traceback for an unexpected error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from toolkit import __version__
+from toolkit.errors import InputError, ToolkitError
+
+
+def _add_metrics(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("metrics", help="concentration metrics per mineral, stage and year")
+    p.add_argument("input", nargs="?", help="workbook (.xlsx) or model (.toml); "
+                   "default: embedded dataset")
+    p.add_argument("--mineral", action="append", help="only this mineral (repeatable)")
+    p.add_argument("--stage", action="append", help="only this stage (repeatable)")
+    p.add_argument("--year", type=int, help="only this data year")
+    p.add_argument("--csv", action="store_true", help="CSV on stdout")
+    p.add_argument("--out", type=Path, help="also write metrics/chokepoints CSVs here")
+    p.set_defaults(func=cmd_metrics)
+
+
+def _add_template(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("template", help="write an input workbook pre-filled with the "
+                       "embedded dataset and default model")
+    p.add_argument("output", type=Path)
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_template)
+
+
+def _add_validate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="check a workbook or model file; list every problem")
+    p.add_argument("input")
+    p.set_defaults(func=cmd_validate)
+
+
+def _add_run(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="solve every policy case and write JSON, Excel and brief")
+    p.add_argument("input", nargs="?", help="workbook or model; default: the default model")
+    p.add_argument("--out", type=Path, default=Path("reports"), help="output folder")
+    p.add_argument("--pdf", action="store_true", help="also write a PDF of the brief")
+    p.add_argument("--pareto-points", type=int, default=11, help="points per Pareto sweep")
+    p.add_argument("--no-reports", action="store_true", help="write the JSON only")
+    p.set_defaults(func=cmd_run)
+
+
+def _add_schema(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("schema", help="print the workbook schema (sheets, columns, units)")
+    p.set_defaults(func=cmd_schema)
+
+
+def _add_datasets(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("datasets", help="embedded dataset maintenance")
+    p.add_argument("action", choices=["build", "check"],
+                   help="build: regenerate datasets/*.csv from datasets/raw; "
+                        "check: validate the committed CSVs")
+    p.set_defaults(func=cmd_datasets)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="toolkit", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"toolkit {__version__}")
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    verbosity.add_argument("-v", "--verbose", action="store_true", help="more detail")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_metrics, _add_template, _add_validate, _add_run, _add_schema,
+                _add_datasets):
+        add(sub)
+    return parser
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    """``toolkit metrics``: print (and optionally write) the concentration table."""
+    from toolkit.io.inputs import load_input
+    from toolkit.metrics_view import metrics_command
+
+    chain = load_input(args.input)
+    return metrics_command(chain, args, sys.stdout)
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """``toolkit template OUT.xlsx``: write the pre-filled input workbook."""
+    from toolkit.io.excel import write_template
+    from toolkit.io.inputs import load_default
+
+    if args.output.exists() and not args.force:
+        raise InputError(f"{args.output} exists; use --force to overwrite it",
+                         str(args.output))
+    write_template(args.output, load_default(), force=args.force)
+    _say(args, f"wrote {args.output}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """``toolkit validate INPUT``: exit 0 when valid, 2 listing every problem otherwise."""
+    from toolkit.io.inputs import load_input
+
+    chain = load_input(args.input)
+    counts = (len(chain.minerals), len(chain.countries), len(chain.supply), len(chain.demand))
+    _say(args, f"{args.input}: valid ({counts[0]} minerals, {counts[1]} countries, "
+               f"{counts[2]} supply rows, {counts[3]} demand rows)")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``toolkit run``: solve every policy case and write the results."""
+    from toolkit.pipeline import run_command
+
+    return run_command(args)
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """``toolkit schema``: the workbook contract as a Markdown table."""
+    from toolkit.schema import documentation_rows
+
+    print("| sheet | column | type | unit | required | allowed | description |")
+    print("|---|---|---|---|---|---|---|")
+    for r in documentation_rows():
+        print(f"| {r.sheet} | {r.column} | {r.kind} | {r.unit} | {r.required} | "
+              f"{r.allowed} | {r.description} |")
+    return 0
+
+
+def cmd_datasets(args: argparse.Namespace) -> int:
+    """``toolkit datasets build|check``."""
+    from toolkit.io.datasets import datasets_dir, load_tables
+
+    if args.action == "build":
+        from toolkit.datasets_build import write_all
+
+        write_all(datasets_dir() / "raw", datasets_dir())
+        _say(args, f"rebuilt {datasets_dir()}")
+        return 0
+    tables = load_tables()
+    _say(args, f"{len(tables)} dataset files valid in {datasets_dir()}")
+    return 0
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    if not getattr(args, "quiet", False):
+        print(text)
+
+
+def _report(error: ToolkitError) -> None:
+    problems = getattr(error, "problems", None)
+    lines = [str(p) for p in problems] if problems else [str(error)]
+    for line in lines:
+        print(f"error: {line}", file=sys.stderr)
+    if isinstance(error, InputError) and len(lines) > 1:
+        print(f"{len(lines)} problems found", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``toolkit`` console script."""
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except ToolkitError as exc:
+        _report(exc)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - last resort: no traceback for users
+        if os.environ.get("TOOLKIT_DEBUG"):
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {exc} "
+              "(set TOOLKIT_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""Importer for the embedded reference dataset (``datasets/*.csv``).
+
+Each CSV file has a declaration below (the same :class:`~toolkit.schema.Sheet`
+machinery the workbook uses), so a bad number in a dataset file is reported with
+the file, the CSV line and the column, exactly like a bad workbook cell.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit.chain import SupplyChain, empty_table
+from toolkit.errors import InputError, Problem
+from toolkit.schema import BUYERS, DISRUPTIONS, POLICY, ROUTES, STAGES, Column, Sheet
+from toolkit.validate import Where, validate_table
+
+BASES = ("reported", "derived", "hand_entered", "assumption")
+_ISO3 = r"[A-Z]{3}"
+
+
+def _c(name: str, kind: str, **kw: object) -> Column:
+    return Column(name, kind, kw.pop("description", name), **kw)  # type: ignore[arg-type]
+
+
+def _opt(name: str, kind: str = "text", **kw: object) -> Column:
+    return _c(name, kind, required=False, default=kw.pop("default", ""), **kw)
+
+
+FILES: tuple[Sheet, ...] = (
+    Sheet("sources.csv", "Every source cited by the dataset.", (
+        _c("source_id", "id"), _opt("title"), _opt("publisher"), _opt("edition"),
+        _opt("year"), _opt("licence"), _opt("url"), _opt("caveats")), key=("source_id",)),
+    Sheet("minerals.csv", "Minerals.", (
+        _c("mineral", "id"), _opt("name"), _c("unit", "id", allowed=("t",)),
+        _opt("content_basis"), _opt("usgs_chapter"),
+        _opt("unit_price_usd_per_t", "number", default=None, low=0.0),
+        _opt("price_year", "number", default=None), _opt("price_source")), key=("mineral",)),
+    Sheet("countries.csv", "Countries.", (
+        _c("country", "id", pattern=_ISO3), _opt("name"),
+        _opt("wgi", "number", default=None, low=-2.5, high=2.5),
+        *(_opt(f"wgi_{k}", "number", default=None, low=-3.0, high=3.0)
+          for k in ("cc", "ge", "pv", "rl", "rq", "va")),
+        _c("partner", "bool"), _opt("partner_basis")), key=("country",)),
+    Sheet("production.csv", "Production by mineral, stage, country and year.", (
+        _c("mineral", "id", ref="minerals.csv.mineral"), _c("stage", "id", allowed=STAGES),
+        _c("country", "id", ref="countries.csv.country"), _c("year", "number", low=1900,
+                                                             high=2100),
+        _c("tonnes", "number", low=0.0), _opt("estimate", "bool", default=False),
+        _c("source_id", "id", ref="sources.csv.source_id", separator=";"), _opt("source_detail"),
+        _c("basis", "id", allowed=BASES)), key=("mineral", "stage", "country", "year")),
+    Sheet("costs.csv", "Unit cost by mineral and stage.", (
+        _c("mineral", "id", ref="minerals.csv.mineral"), _c("stage", "id", allowed=STAGES),
+        _c("unit_cost_usd_per_t", "number", low=0.0), _c("basis", "id", allowed=BASES),
+        _c("source_id", "id", ref="sources.csv.source_id", separator=";"), _opt("note")),
+        key=("mineral", "stage")),
+    Sheet("demand.csv", "UK and Japan demand.", (
+        _c("buyer", "id", allowed=BUYERS), _c("mineral", "id", ref="minerals.csv.mineral"),
+        _opt("sector", default="all"), _c("demand_t", "number", low=0.0),
+        _opt("year", "number", default=None), _c("basis", "id", allowed=BASES),
+        _opt("method"), _c("source_id", "id", ref="sources.csv.source_id", separator=";")),
+        key=("buyer", "mineral", "sector")),
+    Sheet("imports.csv", "UK and Japan import mix by origin.", (
+        _c("buyer", "id", allowed=BUYERS), _c("mineral", "id", ref="minerals.csv.mineral"),
+        _c("origin", "id", ref="countries.csv.country"), _opt("year", "number", default=None),
+        _opt("hs6", "id"), _opt("value_usd", "number", default=None, low=0.0),
+        _opt("tonnes", "number", default=None, low=0.0),
+        _c("share", "number", low=0.0, high=1.0), _opt("basis", "id", allowed=BASES + ("",)),
+        _opt("source_id", "id", ref="sources.csv.source_id", wildcard="", separator=";")),
+        key=("buyer", "mineral", "origin", "year", "hs6")),
+    Sheet("stage_coverage.csv", "Which source covers each mineral and stage.", (
+        _c("mineral", "id", ref="minerals.csv.mineral"), _c("stage", "id", allowed=STAGES),
+        _c("status", "id", allowed=("sourced", "hand_entered", "no_source", "assumption")),
+        _opt("source_id"), _opt("note")), key=("mineral", "stage")),
+)
+
+
+def datasets_dir() -> Path:
+    """Folder of the embedded dataset: ``$TOOLKIT_DATASETS`` or ``<repo>/datasets``."""
+    env = os.environ.get("TOOLKIT_DATASETS")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "datasets"
+
+
+def read_raw_csv(path: Path) -> pd.DataFrame:
+    """Read a CSV with every cell as text (blank cells as empty strings)."""
+    if not path.is_file():
+        raise InputError(Problem(str(path), "dataset file not found"))
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def load_tables(folder: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Read and validate every dataset file; raise InputError listing all problems."""
+    folder = folder or datasets_dir()
+    tables: dict[str, pd.DataFrame] = {}
+    known: dict[str, list[str]] = {}
+    problems: list[Problem] = []
+    for decl in FILES:
+        raw = read_raw_csv(folder / decl.name)
+        table, found = validate_table(raw, decl, Where(str(folder / decl.name), None), known)
+        problems += found
+        tables[decl.name] = table
+        for col in decl.key[:1]:
+            known[f"{decl.name}.{col}"] = table[col].tolist()
+    if problems:
+        raise InputError(problems)
+    return tables
+
+
+def supply_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Supply rows (schema columns) from production joined with unit costs."""
+    prod = tables["production.csv"]
+    costs = tables["costs.csv"][["mineral", "stage", "unit_cost_usd_per_t"]]
+    supply = prod.merge(costs, on=["mineral", "stage"], how="left")
+    supply["unit_cost_usd_per_t"] = supply["unit_cost_usd_per_t"].fillna(0.0)
+    supply = supply.rename(columns={"tonnes": "capacity_t"})
+    cols = ["mineral", "stage", "country", "capacity_t", "unit_cost_usd_per_t", "year",
+            "estimate", "source_id", "basis"]
+    return supply[cols].reset_index(drop=True)
+
+
+def load_embedded(folder: Path | None = None) -> SupplyChain:
+    """The embedded dataset as a :class:`SupplyChain` (no disruptions, no policy)."""
+    folder = folder or datasets_dir()
+    t = load_tables(folder)
+    minerals = t["minerals.csv"][["mineral", "name", "unit", "content_basis"]]
+    countries = t["countries.csv"][["country", "name", "wgi", "partner"]]
+    demand = t["demand.csv"][["buyer", "mineral", "demand_t", "sector"]]
+    imports = t["imports.csv"][["buyer", "mineral", "origin", "share", "year"]]
+    return SupplyChain(
+        minerals=minerals.reset_index(drop=True), countries=countries.reset_index(drop=True),
+        supply=supply_table(t), demand=demand.reset_index(drop=True),
+        routes=empty_table(ROUTES), disruptions=empty_table(DISRUPTIONS),
+        policy=empty_table(POLICY), imports=imports.reset_index(drop=True),
+        source="embedded dataset", meta={"datasets": str(folder), "tables": t})

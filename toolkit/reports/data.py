@@ -1,0 +1,277 @@
+"""Tidy tables the reports show, read from a run's bundle (never re-solved).
+
+The bundle is what :mod:`toolkit.pipeline` hands to :func:`toolkit.reports.write_reports`:
+``result`` (the JSON dict of the run), ``chain`` (the :class:`~toolkit.chain.SupplyChain`
+solved), ``metrics`` (concentration table or None), ``chokepoints``, and provenance
+(``input_path``, ``input_sha256``, ``run_seconds``, ``run_timestamp``,
+``toolkit_version``, ``solver``).  Every key of ``result`` may be missing or empty:
+each function here then returns an empty table with its declared columns.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from toolkit.schema import STAGES
+
+PORTFOLIO_COLS = ["case", "buyer", "mineral", "stage", "country", "tonnes"]
+STOCKPILE_COLS = ["case", "buyer", "mineral", "tonnes"]
+SCENARIO_COLS = ["case", "scenario", "buyer", "mineral", "served_t", "shortfall_t"]
+PRICE_COLS = ["case", "setting", "stage", "mineral", "buyer", "usd_per_pp"]
+PARETO_COLS = ["case", "sweep", "epsilon", "objective_usd", "status"]
+CHINA_COLS = ["case", "buyer", "mineral", "stage", "baseline_share", "portfolio_share"]
+TOUCH_COLS = ["case", "buyer", "mineral", "baseline_share", "portfolio_share"]
+NUMERIC = {"tonnes", "served_t", "shortfall_t", "usd_per_pp", "epsilon", "objective_usd",
+           "baseline_share", "portfolio_share"}
+TOUCH_STAGES = ("touch", "any", "china_touch")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One policy case of a run: its name, mode, status, objective and raw JSON."""
+
+    name: str
+    mode: str
+    status: str
+    objective_usd: float
+    raw: dict = field(repr=False)
+
+
+def cases_of(result: dict | None) -> list[Case]:
+    """The policy cases of a result: its ``cases`` list, or the result itself."""
+    result = result or {}
+    raw = [c for c in result.get("cases") or [] if isinstance(c, dict)] or [result]
+    return [_case(c, i) for i, c in enumerate(raw)]
+
+
+def _case(raw: dict, index: int) -> Case:
+    settings = raw.get("settings") if isinstance(raw.get("settings"), dict) else {}
+    mode = raw.get("mode") or settings.get("mode") or ""
+    name = raw.get("case") or ("default" if index == 0 else f"case {index + 1}")
+    return Case(str(name), str(mode), str(raw.get("status") or "unknown"),
+                number(raw.get("objective_usd")), raw)
+
+
+def number(value: Any) -> float:
+    """``value`` as a float; NaN when missing or not a number."""
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return out
+
+
+def rows_table(cases: list[Case], key: str, columns: list[str]) -> pd.DataFrame:
+    """Concatenate the row lists ``case.raw[key]`` of every case, with a ``case`` column.
+
+    Declared ``columns`` come first (missing ones are blank); extra keys follow in the
+    order first seen; rows that are not dicts are kept as ``{"value": str(row)}``.
+    """
+    records = []
+    for case in cases:
+        for row in case.raw.get(key) or []:
+            row = row if isinstance(row, dict) else {"value": str(row)}
+            records.append({**row, "case": str(row.get("case") or case.name)})
+    extra = [k for r in records for k in r if k not in columns]
+    ordered = columns + list(dict.fromkeys(extra))
+    table = pd.DataFrame(records, columns=ordered)
+    for col in ordered:
+        if col in NUMERIC:
+            table[col] = pd.to_numeric(table[col], errors="coerce").astype("float64")
+    return table.reset_index(drop=True)
+
+
+def demand_table(chain) -> pd.DataFrame:
+    """Demand in tonnes per buyer and mineral (sectors summed)."""
+    if chain is None or chain.demand is None or chain.demand.empty:
+        return pd.DataFrame(columns=["buyer", "mineral", "demand_t"])
+    return (chain.demand.groupby(["buyer", "mineral"], as_index=False, sort=True)["demand_t"]
+            .sum())
+
+
+def supply_used(chain, case: Case):
+    """The supply table at the data year the case used (setting ``year``)."""
+    if chain is None:
+        return None
+    settings = case.raw.get("settings") if isinstance(case.raw.get("settings"), dict) else {}
+    year = number(settings.get("year"))
+    return chain.at_year(None if math.isnan(year) else year).supply
+
+
+def unit_costs(chain, case: Case) -> pd.DataFrame:
+    """Unit cost (USD/t) and capacity of each node at the case's data year."""
+    supply = supply_used(chain, case)
+    cols = ["mineral", "stage", "country", "capacity_t", "unit_cost_usd_per_t"]
+    if supply is None or supply.empty:
+        return pd.DataFrame(columns=cols)
+    return (supply.groupby(["mineral", "stage", "country"], as_index=False, sort=True)
+            .agg(capacity_t=("capacity_t", "sum"),
+                 unit_cost_usd_per_t=("unit_cost_usd_per_t", "mean")))
+
+
+def baseline_portfolio(chain, case: Case) -> pd.DataFrame:
+    """The pro-rata baseline: each buyer's demand spread over a stage's countries.
+
+    .. math:: b_{c} = D_{buyer, m} \\cdot q_{m,s,c} / \\sum_k q_{m,s,k}
+
+    with :math:`q` the capacity at the case's data year: what a buyer buying "the
+    world mix" at every stage would contract today.
+    """
+    nodes = unit_costs(chain, case)
+    demand = demand_table(chain)
+    cols = ["buyer", "mineral", "stage", "country", "baseline_t"]
+    if nodes.empty or demand.empty:
+        return pd.DataFrame(columns=cols)
+    total = nodes.groupby(["mineral", "stage"])["capacity_t"].transform("sum")
+    nodes = nodes.assign(world_share=(nodes["capacity_t"] / total).where(total > 0, 0.0))
+    out = demand.merge(nodes, on="mineral", how="inner")
+    out["baseline_t"] = out["demand_t"] * out["world_share"]
+    return out[cols]
+
+
+def portfolio_table(chain, cases: list[Case]) -> pd.DataFrame:
+    """Recommended portfolio beside the pro-rata baseline, with shares and costs.
+
+    ``share`` is the country's share of the buyer's tonnes of the mineral at the stage;
+    ``cost_usd`` = tonnes x the node's ``unit_cost_usd_per_t`` (route costs excluded).
+    """
+    frames = [_case_portfolio(chain, case, rows_table([case], "portfolio", PORTFOLIO_COLS))
+              for case in cases]
+    cols = PORTFOLIO_COLS + ["share", "unit_cost_usd_per_t", "cost_usd", "baseline_t",
+                             "baseline_share"]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True)[cols]
+
+
+def _case_portfolio(chain, case: Case, plan: pd.DataFrame) -> pd.DataFrame:
+    keys = ["buyer", "mineral", "stage", "country"]
+    plan = plan.groupby(keys, as_index=False, sort=True)["tonnes"].sum()
+    base = baseline_portfolio(chain, case)
+    if not plan.empty:  # baseline only for the buyers and minerals the plan covers
+        base = base.merge(plan[["buyer", "mineral"]].drop_duplicates(), on=["buyer",
+                                                                             "mineral"])
+    else:
+        base = base.iloc[0:0]
+    out = plan.merge(base, on=keys, how="outer").sort_values(keys, kind="stable")
+    out["tonnes"] = out["tonnes"].fillna(0.0)
+    out["baseline_t"] = out["baseline_t"].fillna(0.0) if len(base) else math.nan
+    out = out.merge(unit_costs(chain, case)[keys[1:] + ["unit_cost_usd_per_t"]],
+                    on=keys[1:], how="left")
+    out["cost_usd"] = out["tonnes"] * out["unit_cost_usd_per_t"]
+    group = out.groupby(["buyer", "mineral", "stage"])
+    out["share"] = _ratio(out["tonnes"], group["tonnes"].transform("sum"))
+    out["baseline_share"] = _ratio(out["baseline_t"], group["baseline_t"].transform("sum"))
+    out.insert(0, "case", case.name)
+    return out.reset_index(drop=True)
+
+
+def _ratio(top: pd.Series, bottom: pd.Series) -> pd.Series:
+    return (top / bottom).where(bottom > 0)
+
+
+def scenario_table(chain, cases: list[Case]) -> pd.DataFrame:
+    """Served and unserved tonnes per case, scenario, buyer and mineral, with shares.
+
+    ``served_share`` = served / demand, demand from the chain (or served + shortfall
+    when the chain has no demand row).
+    """
+    table = rows_table(cases, "scenarios", SCENARIO_COLS)
+    demand = demand_table(chain)
+    table = table.merge(demand, on=["buyer", "mineral"], how="left")
+    fallback = table["served_t"].fillna(0.0) + table["shortfall_t"].fillna(0.0)
+    table["demand_t"] = table["demand_t"].astype("float64").fillna(fallback)
+    table["served_share"] = _ratio(table["served_t"], table["demand_t"])
+    return table
+
+
+def china_table(cases: list[Case]) -> pd.DataFrame:
+    """China's share per case, buyer, mineral and stage: baseline and portfolio."""
+    table = rows_table(cases, "china_share", CHINA_COLS)
+    table = table[~table["stage"].isin(TOUCH_STAGES)].reset_index(drop=True)
+    table["change_pp"] = 100.0 * (table["portfolio_share"] - table["baseline_share"])
+    return table
+
+
+def touch_table(cases: list[Case], metrics: pd.DataFrame | None) -> pd.DataFrame:
+    """China-touch exposure per case, buyer and mineral (baseline, portfolio).
+
+    Read from the result's ``china_touch`` rows, or its ``china_share`` rows whose
+    stage is ``touch``; the baseline falls back on the metrics table's
+    ``<buyer>_china_touch`` at each mineral's last stage (latest year).
+    """
+    table = rows_table(cases, "china_touch", TOUCH_COLS)
+    shares = rows_table(cases, "china_share", CHINA_COLS)
+    shares = shares[shares["stage"].isin(TOUCH_STAGES)].drop(columns=["stage"])
+    table = pd.concat([t for t in (table, shares) if not t.empty] or [table],
+                      ignore_index=True)
+    if table.empty:
+        return _touch_from_metrics(cases, metrics)
+    return table[TOUCH_COLS].reset_index(drop=True)
+
+
+def _touch_from_metrics(cases: list[Case], metrics: pd.DataFrame | None) -> pd.DataFrame:
+    if metrics is None or metrics.empty or "stage" not in metrics:
+        return pd.DataFrame(columns=TOUCH_COLS)
+    latest = latest_metrics(metrics)
+    last = latest.assign(_rank=latest["stage"].map({s: i for i, s in enumerate(STAGES)}))
+    last = last.sort_values(["mineral", "_rank"]).groupby("mineral").tail(1)
+    rows = [{"case": case.name, "buyer": col.split("_")[0].upper(), "mineral": m,
+             "baseline_share": number(v), "portfolio_share": math.nan}
+            for case in cases for col in sorted(c for c in last if c.endswith("_china_touch"))
+            for m, v in zip(last["mineral"], last[col], strict=True) if not math.isnan(number(v))]
+    return pd.DataFrame(rows, columns=TOUCH_COLS)
+
+
+def latest_metrics(metrics: pd.DataFrame | None) -> pd.DataFrame:
+    """Per mineral and stage, the metrics row of the latest year (undated rows kept)."""
+    if metrics is None or metrics.empty:
+        return pd.DataFrame(columns=["mineral", "stage", "china_share"])
+    if "year" not in metrics:
+        return metrics.reset_index(drop=True)
+    year = pd.to_numeric(metrics["year"], errors="coerce")
+    latest = year.groupby([metrics["mineral"], metrics["stage"]]).transform("max")
+    keep = (year == latest) | latest.isna()
+    return metrics[keep].reset_index(drop=True)
+
+
+def settings_rows(cases: list[Case]) -> pd.DataFrame:
+    """The settings each case used, one row per case and setting (values as text)."""
+    rows = []
+    for case in cases:
+        settings = case.raw.get("settings")
+        items = settings.items() if isinstance(settings, dict) else enumerate(settings or [])
+        for key, value in items:
+            rows.append({"case": case.name, "setting": str(key), "value": _text(value)})
+    return pd.DataFrame(rows, columns=["case", "setting", "value"])
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, sort_keys=True, default=str)
+    return value
+
+
+def diagnosis_lines(case: Case) -> list[str]:
+    """A case's diagnosis as plain sentences (strings kept, rows written out)."""
+    lines = []
+    for item in case.raw.get("diagnosis") or []:
+        if isinstance(item, dict):
+            text = item.get("message") or item.get("text") or "; ".join(
+                f"{k}: {_text(v)}" for k, v in item.items())
+            lines.append(str(text))
+        else:
+            lines.append(str(item))
+    return lines
+
+
+def cooperation(case: Case) -> dict:
+    """The case's cooperation dict (empty when absent)."""
+    value = case.raw.get("cooperation")
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,284 @@
+"""Headline numbers and key findings, in plain words, computed from a run's results.
+
+Nothing here is canned: every sentence is built from the numbers of the bundle, and a
+sentence is left out when its numbers are missing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from toolkit.reports import data
+from toolkit.schema import STAGES
+
+HEADLINE_COLS = (["case", "buyer", "mode", "status", "cost_usd"]
+                 + [f"china_{s}_{w}" for s in STAGES for w in ("before", "after")]
+                 + ["china_touch_before", "china_touch_after", "worst_served_share",
+                    "worst_scenario", "worst_mineral", "cooperation_saving_usd"])
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Every tidy table the reports show, computed once from the bundle."""
+
+    cases: list[data.Case]
+    portfolio: pd.DataFrame
+    stockpile: pd.DataFrame
+    scenarios: pd.DataFrame
+    prices: pd.DataFrame
+    pareto: pd.DataFrame
+    china: pd.DataFrame
+    touch: pd.DataFrame
+    metrics: pd.DataFrame | None
+    latest: pd.DataFrame
+    settings: pd.DataFrame
+    headline: pd.DataFrame
+
+
+def tables_of(bundle: dict) -> Tables:
+    """Compute the report tables of a bundle (see :mod:`toolkit.reports.data`)."""
+    cases = data.cases_of(bundle.get("result"))
+    chain = bundle.get("chain")
+    metrics = bundle.get("metrics")
+    metrics = metrics if isinstance(metrics, pd.DataFrame) else None
+    t = {
+        "portfolio": data.portfolio_table(chain, cases),
+        "stockpile": data.rows_table(cases, "stockpile", data.STOCKPILE_COLS),
+        "scenarios": data.scenario_table(chain, cases),
+        "prices": data.rows_table(cases, "shadow_prices", data.PRICE_COLS),
+        "pareto": _sorted_pareto(data.rows_table(cases, "pareto", data.PARETO_COLS)),
+        "china": data.china_table(cases),
+        "touch": data.touch_table(cases, metrics),
+    }
+    headline = headline_table(cases, **t)
+    return Tables(cases=cases, metrics=metrics, latest=data.latest_metrics(metrics),
+                  settings=data.settings_rows(cases), headline=headline, **t)
+
+
+def _sorted_pareto(pareto: pd.DataFrame) -> pd.DataFrame:
+    if pareto.empty:
+        return pareto
+    return pareto.sort_values(["case", "sweep", "epsilon"], kind="stable").reset_index(
+        drop=True)
+
+
+def headline_table(cases: list[data.Case], portfolio: pd.DataFrame, scenarios: pd.DataFrame,
+                   china: pd.DataFrame, touch: pd.DataFrame, **_: pd.DataFrame
+                   ) -> pd.DataFrame:
+    """One row per case and buyer: cost, China share per stage before -> after, ...
+
+    China shares are unweighted means over the buyer's minerals (every mineral counts
+    once, whatever its tonnage); ``cost_usd`` is the buyer's contracted node cost
+    (tonnes x unit cost); ``worst_served_share`` the lowest served / demand over every
+    scenario and mineral.
+    """
+    rows = []
+    for case in cases:
+        for buyer in _buyers(case, portfolio, scenarios, china):
+            rows.append(_headline_row(case, buyer, portfolio, scenarios, china, touch))
+    return pd.DataFrame(rows, columns=HEADLINE_COLS)
+
+
+def _buyers(case: data.Case, *tables: pd.DataFrame) -> list[str]:
+    found = set()
+    for table in tables:
+        found |= set(table.loc[table["case"] == case.name, "buyer"].dropna().astype(str))
+    return sorted(found) or [""]
+
+
+def _headline_row(case, buyer, portfolio, scenarios, china, touch) -> dict:
+    mine = portfolio[(portfolio["case"] == case.name) & (portfolio["buyer"] == buyer)]
+    row = {"case": case.name, "buyer": buyer, "mode": case.mode, "status": case.status,
+           "cost_usd": float(mine["cost_usd"].sum(min_count=1)) if len(mine) else math.nan}
+    sel = china[(china["case"] == case.name) & (china["buyer"] == buyer)]
+    for stage in STAGES:
+        at = sel[sel["stage"] == stage]
+        row[f"china_{stage}_before"] = _mean(at["baseline_share"])
+        row[f"china_{stage}_after"] = _mean(at["portfolio_share"])
+    hit = touch[(touch["case"] == case.name) & (touch["buyer"] == buyer)]
+    row["china_touch_before"] = _mean(hit["baseline_share"])
+    row["china_touch_after"] = _mean(hit["portfolio_share"])
+    row.update(_worst(scenarios, case.name, buyer))
+    saving = data.number(data.cooperation(case).get("saving_usd"))
+    row["cooperation_saving_usd"] = saving
+    return row
+
+
+def _mean(values: pd.Series) -> float:
+    values = pd.to_numeric(values, errors="coerce").dropna()
+    return float(values.mean()) if len(values) else math.nan
+
+
+def _worst(scenarios: pd.DataFrame, case: str, buyer: str) -> dict:
+    sel = scenarios[(scenarios["case"] == case) & (scenarios["buyer"] == buyer)]
+    sel = sel.dropna(subset=["served_share"])
+    if sel.empty:
+        return {"worst_served_share": math.nan, "worst_scenario": "", "worst_mineral": ""}
+    worst = sel.sort_values(["served_share", "scenario", "mineral"], kind="stable").iloc[0]
+    return {"worst_served_share": float(worst["served_share"]),
+            "worst_scenario": str(worst["scenario"]), "worst_mineral": str(worst["mineral"])}
+
+
+# ----------------------------------------------------------------------------- words
+
+
+def usd(value: float) -> str:
+    """Money in words: ``USD 1.23 bn``, ``USD 45.6 m``, ``USD 12,345``."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    size = abs(value)
+    if size >= 1e9:
+        return f"USD {value / 1e9:,.2f} bn"
+    if size >= 1e6:
+        return f"USD {value / 1e6:,.1f} m"
+    return f"USD {value:,.0f}"
+
+
+def pct(value: float, digits: int = 0) -> str:
+    """A fraction as a percentage: ``0.623 -> '62%'``."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    return f"{100 * value:.{digits}f}%"
+
+
+def tonnes(value: float) -> str:
+    """Tonnes in words: ``1,234 t``."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    return f"{value:,.0f} t" if abs(value) >= 10 else f"{value:,.2f} t"
+
+
+def findings(t: Tables) -> list[str]:
+    """Key findings, one plain sentence each, most important first."""
+    lines = [_case_line(t, case) for case in t.cases]
+    for case in [c for c in t.cases if c.status == "optimal"][:1]:
+        lines += _china_lines(t, case) + _worst_lines(t, case)
+        lines += _stockpile_lines(t, case) + _price_lines(t, case)
+    lines += _cooperation_lines(t) + _pareto_lines(t) + _concentration_lines(t)
+    return [line for line in lines if line]
+
+
+def _case_line(t: Tables, case: data.Case) -> str:
+    mode = f" ({case.mode})" if case.mode else ""
+    if case.status == "optimal":
+        return (f"Policy case “{case.name}”{mode} can be met: the cheapest plan costs "
+                f"{usd(case.objective_usd)} a year.")
+    why = data.diagnosis_lines(case)
+    reason = f" {why[0]}" + (f" (and {len(why) - 1} more)" if len(why) > 1 else "") \
+        if why else ""
+    return f"Policy case “{case.name}”{mode} is {case.status}.{reason}".rstrip()
+
+
+def _china_lines(t: Tables, case: data.Case) -> list[str]:
+    head = t.headline[t.headline["case"] == case.name]
+    lines = []
+    for _, row in head.iterrows():
+        parts = [f"{pct(row[f'china_{s}_before'])} → {pct(row[f'china_{s}_after'])} at {s}"
+                 for s in STAGES if not math.isnan(row[f"china_{s}_before"])]
+        if parts:
+            lines.append(f"{row['buyer']}: China's average share of supply moves "
+                         + ", ".join(parts) + " (recommended plan vs today's world mix).")
+    sel = t.china[(t.china["case"] == case.name)].dropna(subset=["change_pp"])
+    if len(sel):
+        big = sel.sort_values(["change_pp", "buyer", "mineral", "stage"],
+                              kind="stable").iloc[0]
+        if big["change_pp"] < 0:
+            lines.append(f"Largest cut in China's share: {big['buyer']} {big['mineral']} at "
+                         f"{big['stage']}, from {pct(big['baseline_share'])} to "
+                         f"{pct(big['portfolio_share'])}.")
+    return lines
+
+
+def _worst_lines(t: Tables, case: data.Case) -> list[str]:
+    head = t.headline[(t.headline["case"] == case.name)].dropna(
+        subset=["worst_served_share"])
+    lines = []
+    for _, row in head.iterrows():
+        sel = t.scenarios[(t.scenarios["case"] == case.name)
+                          & (t.scenarios["buyer"] == row["buyer"])
+                          & (t.scenarios["scenario"] == row["worst_scenario"])
+                          & (t.scenarios["mineral"] == row["worst_mineral"])]
+        short = float(sel["shortfall_t"].sum()) if len(sel) else math.nan
+        lines.append(f"{row['buyer']}'s worst disruption is “{row['worst_scenario']}”: "
+                     f"{pct(row['worst_served_share'])} of its {row['worst_mineral']} "
+                     f"demand is still served (shortfall {tonnes(short)}).")
+    return lines
+
+
+def _stockpile_lines(t: Tables, case: data.Case) -> list[str]:
+    sel = t.stockpile[(t.stockpile["case"] == case.name) & (t.stockpile["tonnes"] > 0)]
+    if sel.empty:
+        return ["No stockpile is part of the recommended plan."]
+    sel = sel.sort_values(["buyer", "mineral"], kind="stable")
+    items = ", ".join(f"{r.buyer} {r.mineral} {tonnes(r.tonnes)}" for r in sel.itertuples())
+    return [f"Recommended stockpiles: {items}."]
+
+
+def _price_lines(t: Tables, case: data.Case) -> list[str]:
+    sel = t.prices[(t.prices["case"] == case.name)].dropna(subset=["usd_per_pp"])
+    sel = sel[sel["usd_per_pp"].abs() > 0]
+    if sel.empty:
+        return []
+    top = sel.assign(_a=sel["usd_per_pp"].abs()).sort_values(
+        ["_a", "setting", "mineral"], ascending=[False, True, True], kind="stable").iloc[0]
+    scope = " ".join(str(top[k]) for k in ("buyer", "mineral", "stage")
+                     if isinstance(top[k], str) and top[k])
+    return [f"Costliest binding constraint: {top['setting']} ({scope}) — relaxing it by one "
+            f"percentage point saves {usd(abs(top['usd_per_pp']))} a year "
+            f"({len(sel)} binding constraint{'s' if len(sel) != 1 else ''} in all)."]
+
+
+def _cooperation_lines(t: Tables) -> list[str]:
+    lines = []
+    for case in t.cases:
+        coop = data.cooperation(case)
+        saving = data.number(coop.get("saving_usd"))
+        if math.isnan(saving):
+            continue
+        alone = data.number(coop.get("independent_cost_usd"))
+        share = f" ({pct(saving / alone, 1)} of the independent cost)" if alone > 0 else ""
+        worst = (data.number(coop.get("independent_worst_served_share")),
+                 data.number(coop.get("joint_worst_served_share")))
+        served = (f"; the worst served share goes from {pct(worst[0])} to {pct(worst[1])}"
+                  if not any(math.isnan(w) for w in worst) else "")
+        verb = "saves" if saving > 0 else "changes cost by"
+        lines.append(f"Planning jointly (UK and Japan) in “{case.name}” {verb} "
+                     f"{usd(saving)} a year{share}{served}.")
+    return lines
+
+
+def _pareto_lines(t: Tables) -> list[str]:
+    p = t.pareto[(t.pareto["sweep"] == "china_share")]
+    lines = []
+    for name, sweep in p.groupby("case", sort=False):
+        ok = sweep.dropna(subset=["objective_usd"])
+        ok = ok[ok["status"].fillna("optimal").astype(str) == "optimal"]
+        if len(ok) < 2:
+            continue
+        loose, tight = ok.iloc[-1], ok.iloc[0]
+        rise = tight["objective_usd"] - loose["objective_usd"]
+        rel = f" (+{pct(rise / loose['objective_usd'], 1)})" if loose["objective_usd"] > 0 \
+            else ""
+        fail = sweep[sweep["epsilon"] < tight["epsilon"]]
+        tail = (f"; below {pct(tight['epsilon'])} no plan meets every demand"
+                if len(fail) else "")
+        lines.append(f"Capping China's share at {pct(tight['epsilon'])} instead of "
+                     f"{pct(loose['epsilon'])} costs {usd(rise)} more a year{rel} in "
+                     f"“{name}”{tail}.")
+    return lines
+
+
+def _concentration_lines(t: Tables, top: int = 3) -> list[str]:
+    latest = t.latest
+    if latest.empty or "china_share" not in latest:
+        return []
+    sel = latest.dropna(subset=["china_share"]).sort_values(
+        ["china_share", "mineral", "stage"], ascending=[False, True, True], kind="stable")
+    items = [f"{r.mineral} {r.stage} {pct(r.china_share)}" for r in sel.head(top).itertuples()]
+    if not items:
+        return []
+    return ["China's highest shares of world supply (latest data year): "
+            + ", ".join(items) + "."]

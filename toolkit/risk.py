@@ -1,0 +1,245 @@
+"""Concentration and exposure measures, per mineral x stage x year.
+
+All measures are pure functions of a :class:`~toolkit.chain.SupplyChain`.
+
+Shares
+    :math:`s_c = q_c / \\sum_k q_k`, with :math:`q` tonnes of contained element and the
+    denominator the sum of all listed countries *including* the rest-of-world
+    aggregate ``ROW`` (USGS "Other countries", IEA "Rest of world").
+HHI
+    :math:`\\sum_c (100 s_c)^2` over named countries (0-10,000).  ``ROW`` is an
+    aggregate of many small producers, so it counts in the denominator but is not
+    squared: the HHI is a lower bound when ``ROW`` is large.
+HHI_WGI (EU JRC; Blengini et al. 2017, doi:10.2760/73303)
+    :math:`\\sum_c s_c^2 \\cdot WGI^{scaled}_c \\cdot t_c` with :math:`s_c` a fraction,
+    :math:`WGI^{scaled}_c = 2 (2.5 - WGI_c)` (the mean of the six World Bank estimates
+    rescaled to 0-10, 10 = poorest governance) and trade factor :math:`t_c = 1`.
+    Countries with no WGI (``ROW``) are left out of the sum.
+Risk band
+    US Horizontal Merger Guidelines (2010): HHI < 1,500 low (unconcentrated),
+    1,500-2,500 moderate, > 2,500 high (highly concentrated).
+Import reliance (USGS)
+    :math:`IR = (I - E) / (P + I - E) = 1 - P / C` with apparent consumption
+    :math:`C` = the buyer's demand and :math:`P` its own capacity at the stage,
+    clipped to 0-1.
+China-touch exposure
+    the share of a buyer's supply whose path passes a Chinese node at or before
+    the stage (:func:`toolkit.network.china_touch`, pro-rata mixing).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from toolkit.chain import SupplyChain
+from toolkit.chokepoints import chokepoints
+from toolkit.network import BUYER_STAGE, build_network, china_touch, upstream_shares
+from toolkit.schema import BUYERS, CHINA
+
+AGGREGATE = "ROW"
+BAND_RULE = ("US Horizontal Merger Guidelines 2010: HHI < 1,500 low, 1,500-2,500 moderate, "
+             "> 2,500 high")
+METRIC_COLUMNS = ["mineral", "stage", "year", "total_t", "china_share", "top1_country",
+                  "top1_share", "top3_share", "hhi", "hhi_wgi", "risk_band", "china_t",
+                  "n_countries", "estimate"]
+
+
+def shares(tonnes: pd.Series) -> pd.Series:
+    """Country shares of a stage: ``tonnes / tonnes.sum()`` (index = country)."""
+    total = float(tonnes.sum())
+    if total <= 0:
+        return tonnes * 0.0
+    return tonnes / total
+
+
+def hhi(share: pd.Series, aggregate: str = AGGREGATE) -> float:
+    """Herfindahl-Hirschman index, 0-10,000, of named countries' shares (fractions)."""
+    named = share.drop(labels=[aggregate], errors="ignore")
+    return float(((100.0 * named) ** 2).sum())
+
+
+def top_k(share: pd.Series, k: int, aggregate: str = AGGREGATE) -> float:
+    """Sum of the ``k`` largest named-country shares."""
+    named = share.drop(labels=[aggregate], errors="ignore")
+    return float(named.sort_values(ascending=False).head(k).sum())
+
+
+def top_country(share: pd.Series, aggregate: str = AGGREGATE) -> tuple[str, float]:
+    """The largest named country and its share (ties broken by country code)."""
+    named = share.drop(labels=[aggregate], errors="ignore")
+    if named.empty:
+        return "", math.nan
+    ordered = sorted(named.items(), key=lambda kv: (-kv[1], kv[0]))
+    return str(ordered[0][0]), float(ordered[0][1])
+
+
+def wgi_scaled(wgi: float) -> float:
+    """A WGI estimate (-2.5 poorest ... +2.5 best governance) rescaled to 0-10, 10 = poorest.
+
+    .. math:: WGI^{scaled} = 10 \\cdot (2.5 - WGI) / 5, clipped to [0, 10].
+    """
+    return min(10.0, max(0.0, 2.0 * (2.5 - float(wgi))))
+
+
+def hhi_wgi(share: pd.Series, wgi: dict[str, float]) -> float:
+    """EU governance-weighted HHI: sum of share^2 x scaled WGI (shares as fractions)."""
+    total = 0.0
+    for country, s in share.items():
+        value = wgi.get(str(country))
+        if value is None or math.isnan(value):
+            continue
+        total += float(s) ** 2 * wgi_scaled(value)
+    return total
+
+
+def risk_band(value: float) -> str:
+    """``low`` / ``moderate`` / ``high`` by the 2010 merger-guideline HHI thresholds."""
+    if math.isnan(value):
+        return ""
+    if value < 1500:
+        return "low"
+    return "moderate" if value <= 2500 else "high"
+
+
+def stage_measures(rows: pd.DataFrame, wgi: dict[str, float]) -> dict[str, object]:
+    """Every concentration measure of one mineral x stage x year (rows of supply)."""
+    tonnes = rows.groupby("country")["capacity_t"].sum()
+    share = shares(tonnes)
+    top1, top1_share = top_country(share)
+    value = hhi(share)
+    return {
+        "total_t": float(tonnes.sum()), "n_countries": int((tonnes > 0).sum()),
+        "china_t": float(tonnes.get(CHINA, 0.0)), "china_share": float(share.get(CHINA, 0.0)),
+        "top1_country": top1, "top1_share": top1_share, "top3_share": top_k(share, 3),
+        "hhi": value, "hhi_wgi": hhi_wgi(share, wgi), "risk_band": risk_band(value),
+        "estimate": bool(rows["estimate"].any()) if "estimate" in rows else False,
+    }
+
+
+def _wgi_map(chain: SupplyChain) -> dict[str, float]:
+    return {str(c): float(w) for c, w in zip(chain.countries["country"],
+                                             chain.countries["wgi"], strict=True)
+            if w is not None and not pd.isna(w)}
+
+
+def concentration_table(chain: SupplyChain, exposure: bool = True) -> pd.DataFrame:
+    """One row per mineral, stage and year the supply data holds, with every measure.
+
+    With ``exposure``, adds per buyer ``<buyer>_demand_t``, ``<buyer>_import_reliance``
+    and ``<buyer>_china_touch`` (lower-case buyer code).
+    """
+    wgi = _wgi_map(chain)
+    supply = chain.supply.copy()
+    supply["year"] = supply["year"].fillna(-1)
+    rows = []
+    for (mineral, stage, year), group in supply.groupby(["mineral", "stage", "year"],
+                                                         sort=False):
+        rows.append({"mineral": mineral, "stage": stage, "year": year,
+                     **stage_measures(group, wgi)})
+    table = pd.DataFrame(rows, columns=METRIC_COLUMNS)
+    table["year"] = table["year"].where(table["year"] >= 0)
+    table = _order(table, chain)
+    if exposure:
+        table = table.merge(exposure_columns(chain, table), how="left",
+                            on=["mineral", "stage", "year"])
+    return table
+
+
+def _order(table: pd.DataFrame, chain: SupplyChain) -> pd.DataFrame:
+    mineral_rank = {m: i for i, m in enumerate(chain.mineral_ids)}
+    stage_rank = {"mine": 0, "refine": 1, "manufacture": 2}
+    key = table.assign(_m=table["mineral"].map(mineral_rank), _s=table["stage"].map(
+        stage_rank))
+    key = key.sort_values(["_m", "_s", "year"], kind="stable")
+    return key.drop(columns=["_m", "_s"]).reset_index(drop=True)
+
+
+def path_weights(graph, buyer: str) -> dict:
+    """Share of ``buyer``'s supply that passes each supply node (pro-rata mixing).
+
+    .. math:: p(u) = \\sum_{v} p(v) \\, w_{u,v}, \\quad p(\\text{buyer}) = 1
+    """
+    target = (BUYER_STAGE, buyer)
+    weights = {target: 1.0}
+    for stage in reversed(graph.graph["stages"] + [BUYER_STAGE]):
+        for node in [n for n in graph if n[0] == stage and n in weights]:
+            for u, s in upstream_shares(graph, node).items():
+                weights[u] = weights.get(u, 0.0) + weights[node] * s
+    weights.pop(target)
+    return weights
+
+
+def buyer_exposure(chain: SupplyChain, mineral: str) -> pd.DataFrame:
+    """Per buyer and stage: the buyer's China share at that stage and its China-touch.
+
+    ``china_share`` counts supply passing a Chinese node *at* the stage;
+    ``china_touch`` counts supply whose path touched China *at or before* it.
+    """
+    graph = build_network(chain, mineral)
+    touch = china_touch(graph)
+    rows = []
+    for buyer in [n[1] for n in graph if n[0] == BUYER_STAGE]:
+        weights = path_weights(graph, buyer)
+        for stage in graph.graph["stages"]:
+            nodes = [n for n in weights if n[0] == stage]
+            rows.append({"mineral": mineral, "buyer": buyer, "stage": stage,
+                         "china_share": sum(weights[n] for n in nodes if n[1] == CHINA),
+                         "china_touch": sum(weights[n] * touch[n] for n in nodes)})
+    return pd.DataFrame(rows, columns=["mineral", "buyer", "stage", "china_share",
+                                       "china_touch"])
+
+
+def exposure_columns(chain: SupplyChain, table: pd.DataFrame) -> pd.DataFrame:
+    """Buyer columns (demand, import reliance, China-touch) for each table row."""
+    out = []
+    for (mineral, year), group in table.groupby(["mineral", "year"], dropna=False,
+                                                sort=False):
+        at = chain.at_year(None if pd.isna(year) else year)
+        exposure = buyer_exposure(at, mineral)
+        for stage in group["stage"]:
+            out.append({"mineral": mineral, "stage": stage, "year": year,
+                        **_buyer_values(at, exposure, mineral, stage)})
+    cols = ["mineral", "stage", "year"] + [f"{b.lower()}_{k}" for b in BUYERS
+                                           for k in ("demand_t", "import_reliance",
+                                                     "china_touch")]
+    return pd.DataFrame(out, columns=cols)
+
+
+def _buyer_values(chain: SupplyChain, exposure: pd.DataFrame, mineral: str,
+                  stage: str) -> dict[str, float]:
+    values = {}
+    for buyer in BUYERS:
+        demand = float(chain.demand.loc[(chain.demand["buyer"] == buyer)
+                                        & (chain.demand["mineral"] == mineral),
+                                        "demand_t"].sum())
+        own = float(chain.supply.loc[(chain.supply["mineral"] == mineral)
+                                     & (chain.supply["stage"] == stage)
+                                     & (chain.supply["country"] == buyer),
+                                     "capacity_t"].sum())
+        hit = exposure[(exposure["buyer"] == buyer) & (exposure["stage"] == stage)]
+        key = buyer.lower()
+        values[f"{key}_demand_t"] = demand if demand > 0 else math.nan
+        values[f"{key}_import_reliance"] = (min(1.0, max(0.0, 1.0 - own / demand))
+                                            if demand > 0 else math.nan)
+        values[f"{key}_china_touch"] = float(hit["china_touch"].iloc[0]) if len(hit) \
+            else math.nan
+    return values
+
+
+def chokepoint_table(chain: SupplyChain, year: float | None = None, top: int = 5,
+                     access: float | str = "pro_rata") -> pd.DataFrame:
+    """The ``top`` chokepoints of every mineral for every buyer, at one data year."""
+    at = chain.at_year(year)
+    frames = []
+    for mineral in chain.mineral_ids:
+        graph = build_network(at, mineral)
+        for buyer in BUYERS:
+            found = chokepoints(graph, buyer, access)
+            frames.append(found[found["loss_t"] > 0].head(top))
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=["mineral", "buyer", "stage", "country", "loss_t",
+                                     "loss_share", "rank"])
+    return pd.concat(frames, ignore_index=True)

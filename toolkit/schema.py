@@ -1,0 +1,325 @@
+"""The input schema, declared once as data.
+
+One declaration (sheet, column, type, unit, allowed values, required/optional,
+description) drives validation (:mod:`toolkit.validate`), the Excel template
+(:mod:`toolkit.io.excel`) and the documentation (``toolkit schema --markdown``).
+The sheet and column names are a public interface: analysts' workbooks and
+other tools rely on them.  Add optional columns freely; never rename.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["text", "id", "number", "bool"]
+
+STAGES: tuple[str, ...] = ("mine", "refine", "manufacture")
+BUYERS: tuple[str, ...] = ("GBR", "JPN")
+CHINA = "CHN"
+WILDCARD = "*"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input sheet.
+
+    Attributes
+    ----------
+    name : column header, exactly as it appears in the workbook.
+    kind : ``text`` (free text), ``id`` (identifier, stripped), ``number`` or ``bool``.
+    unit : physical unit of a number (``t``, ``USD/t``, ``fraction``...), "" if none.
+    required : a required column must be present and every cell non-blank.
+    default : value a blank optional cell takes.
+    allowed : closed set of values (drives Excel dropdowns), or None.
+    ref : ``"Sheet.column"`` this id must exist in (referential integrity).
+    wildcard : extra value accepted besides ``ref`` (``*`` = all).
+    low, high : inclusive numeric bounds.
+    pattern : regular expression an id must match in full (e.g. ISO3), or None.
+    separator : when set, a cell may list several ``ref`` ids joined by it (e.g. ``;``).
+    description : shown in the template README sheet and the docs.
+    """
+
+    name: str
+    kind: Kind
+    description: str
+    unit: str = ""
+    required: bool = True
+    default: object = None
+    allowed: tuple[str, ...] | None = None
+    ref: str | None = None
+    wildcard: str | None = None
+    low: float | None = None
+    high: float | None = None
+    pattern: str | None = None
+    separator: str | None = None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One input sheet: its columns, its key and whether it must exist."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    required: bool = True
+
+    def column(self, name: str) -> Column:
+        """Return the column called ``name`` (KeyError if not declared)."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Declared column names, in template order."""
+        return tuple(c.name for c in self.columns)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One policy setting the ``Policy`` sheet (or a model file) may carry."""
+
+    name: str
+    description: str
+    unit: str = "fraction"
+    default: object = None
+    low: float | None = 0.0
+    high: float | None = 1.0
+    allowed: tuple[str, ...] | None = None
+    scoped_by: tuple[str, ...] = ("stage", "mineral", "buyer")
+
+
+_FRACTION = {"unit": "fraction", "low": 0.0, "high": 1.0}
+
+MINERALS = Sheet(
+    "Minerals",
+    "The minerals the workbook models. Other sheets may reference only these ids.",
+    (
+        Column("mineral", "id", "Mineral id, e.g. lithium, rare_earths."),
+        Column("name", "text", "Readable name.", required=False, default=""),
+        Column("unit", "id", "Unit of every tonnage of this mineral.", required=False,
+               default="t", allowed=("t",)),
+        Column("content_basis", "text", "What a tonne means (e.g. Li content, REO).",
+               required=False, default=""),
+    ),
+    key=("mineral",),
+)
+
+COUNTRIES = Sheet(
+    "Countries",
+    "Countries (ISO3) that supply or buy. Other sheets may reference only these codes.",
+    (
+        Column("country", "id", "ISO 3166-1 alpha-3 code (ROW = rest of world aggregate)."),
+        Column("name", "text", "Country name.", required=False, default=""),
+        Column("wgi", "number", "Mean of the six World Bank WGI estimates (2023); blank if "
+               "unknown.", unit="index", required=False, default=None, low=-2.5, high=2.5),
+        Column("partner", "bool", "TRUE if an ally/partner of the UK and Japan.",
+               required=False, default=False),
+    ),
+    key=("country",),
+)
+
+SUPPLY = Sheet(
+    "Supply",
+    "Annual capacity (production) of each node = (mineral, stage, country), with its cost.",
+    (
+        Column("mineral", "id", "Mineral id.", ref="Minerals.mineral"),
+        Column("stage", "id", "Supply-chain stage.", allowed=STAGES),
+        Column("country", "id", "Producing country.", ref="Countries.country"),
+        Column("capacity_t", "number", "Annual production/capacity, tonnes of contained "
+               "element per year.", unit="t/yr", low=0.0),
+        Column("unit_cost_usd_per_t", "number", "Cost of a tonne through this node.",
+               unit="USD/t", required=False, default=0.0, low=0.0),
+        Column("year", "number", "Data year (blank = undated).", unit="year",
+               required=False, default=None, low=1900, high=2100),
+        Column("estimate", "bool", "TRUE if the figure is a source's estimate.",
+               required=False, default=False),
+        Column("source_id", "text", "Source of the figure (see datasets/PROVENANCE.md).",
+               required=False, default=""),
+        Column("basis", "text", "reported, derived, hand_entered or assumption.",
+               required=False, default=""),
+    ),
+    key=("mineral", "stage", "country", "year"),
+)
+
+DEMAND = Sheet(
+    "Demand",
+    "Annual demand of each buyer for each mineral.",
+    (
+        Column("buyer", "id", "Buyer country.", allowed=BUYERS),
+        Column("mineral", "id", "Mineral id.", ref="Minerals.mineral"),
+        Column("demand_t", "number", "Annual demand, tonnes of contained element per year.",
+               unit="t/yr", low=0.0),
+        Column("sector", "text", "End-use sector (blank = all).", required=False,
+               default="all"),
+    ),
+    key=("buyer", "mineral", "sector"),
+)
+
+ROUTES = Sheet(
+    "Routes",
+    "Allowed links between consecutive stages, with extra cost. When the sheet is absent "
+    "every link between consecutive stages is allowed at zero extra cost.",
+    (
+        Column("mineral", "id", "Mineral id.", ref="Minerals.mineral"),
+        Column("from_stage", "id", "Upstream stage.", allowed=STAGES),
+        Column("from_country", "id", "Upstream country.", ref="Countries.country"),
+        Column("to_stage", "id", "Downstream stage, or 'buyer'.", allowed=STAGES + ("buyer",)),
+        Column("to_country", "id", "Downstream country (or buyer).", ref="Countries.country"),
+        Column("cost_usd_per_t", "number", "Extra cost of a tonne on this link.",
+               unit="USD/t", required=False, default=0.0, low=0.0),
+    ),
+    key=("mineral", "from_stage", "from_country", "to_stage", "to_country"),
+    required=False,
+)
+
+IMPORTS = Sheet(
+    "Imports",
+    "Optional: each buyer's current import mix by origin (shares of import value).",
+    (
+        Column("buyer", "id", "Importing buyer.", allowed=BUYERS),
+        Column("mineral", "id", "Mineral id.", ref="Minerals.mineral"),
+        Column("origin", "id", "Exporting country.", ref="Countries.country"),
+        Column("share", "number", "Share of the buyer's imports of the mineral.", **_FRACTION),
+        Column("stage", "id", "Stage of the traded product (blank = unknown).",
+               required=False, default="", allowed=STAGES + ("",)),
+        Column("year", "number", "Trade year.", unit="year", required=False, default=None,
+               low=1900, high=2100),
+    ),
+    key=("buyer", "mineral", "origin", "stage", "year"),
+    required=False,
+)
+
+DISRUPTIONS = Sheet(
+    "Disruptions",
+    "Disruption scenarios: the share of a node's capacity lost, and the annual probability.",
+    (
+        Column("scenario", "text", "Scenario name."),
+        Column("mineral", "id", "Mineral id, or * for all.", ref="Minerals.mineral",
+               wildcard=WILDCARD),
+        Column("stage", "id", "Stage, or * for all.", allowed=STAGES + (WILDCARD,)),
+        Column("country", "id", "Country whose capacity is lost.", ref="Countries.country"),
+        Column("capacity_loss", "number", "Share of capacity lost (0-1).", **_FRACTION),
+        Column("probability", "number", "Annual probability of the scenario (0-1).",
+               **_FRACTION),
+        Column("date", "text", "Date of the real event it models.", required=False,
+               default=""),
+        Column("source", "text", "Source of the event.", required=False, default=""),
+    ),
+    key=("scenario", "mineral", "stage", "country"),
+    required=False,
+)
+
+POLICY = Sheet(
+    "Policy",
+    "Policy settings. Blank scope = the setting applies to each stage, mineral and buyer "
+    "separately. Rows with a `case` belong to that policy case; blank case = every case.",
+    (
+        Column("setting", "id", "Setting name (see the list of known settings)."),
+        Column("value", "text", "Value: a number, or a word for `mode`."),
+        Column("stage", "id", "Scope: stage (blank = each).", required=False, default="",
+               allowed=STAGES + ("",)),
+        Column("mineral", "id", "Scope: mineral (blank = each).", required=False, default="",
+               ref="Minerals.mineral", wildcard=""),
+        Column("buyer", "id", "Scope: buyer (blank = each).", required=False, default="",
+               allowed=BUYERS + ("",)),
+        Column("case", "text", "Policy case the row belongs to (blank = every case).",
+               required=False, default=""),
+    ),
+    key=("setting", "stage", "mineral", "buyer", "case"),
+    required=False,
+)
+
+WORKBOOK: tuple[Sheet, ...] = (MINERALS, COUNTRIES, SUPPLY, DEMAND, ROUTES, IMPORTS, DISRUPTIONS,
+                               POLICY)
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("mode", "independent: each buyer plans alone; joint: one plan for both.",
+            unit="", default="independent", low=None, high=None,
+            allowed=("independent", "joint"), scoped_by=()),
+    Setting("year", "Data year used for capacities (default: latest final year, 2024).",
+            unit="year", default=None, low=1900, high=2100, scoped_by=()),
+    Setting("max_china_share", "Max share of a buyer's supply through Chinese nodes at the "
+            "scoped stage(s)."),
+    Setting("max_china_touch_share", "Max share of a buyer's supply whose path touches China "
+            "at any stage.", scoped_by=("mineral", "buyer")),
+    Setting("max_country_share", "Max share of a buyer's supply from any single country at "
+            "the scoped stage(s) (EU CRMA benchmark 0.65)."),
+    Setting("min_partner_share", "Min share of a buyer's supply from partner countries at the "
+            "scoped stage(s)."),
+    Setting("max_offtake_share", "Max share of any node's capacity the buyers together "
+            "contract.", scoped_by=("stage", "mineral")),
+    Setting("spot_share", "Max share of undisrupted, uncontracted capacity buyable on the spot "
+            "market in a disruption.", default=0.0, scoped_by=("stage", "mineral")),
+    Setting("spot_premium", "Spot price as a multiple of unit cost.", unit="x", default=1.5,
+            low=0.0, high=None, scoped_by=("mineral",)),
+    Setting("min_served_share", "Min share of demand served in every scenario.",
+            scoped_by=("mineral", "buyer")),
+    Setting("stockpile_cost_usd_per_t", "Annualised cost of holding a tonne; stockpiles are "
+            "considered only when given.", unit="USD/t", low=0.0, high=None,
+            scoped_by=("mineral", "buyer")),
+    Setting("shortfall_cost_usd_per_t", "Cost of a tonne of unserved demand.", unit="USD/t",
+            default=None, low=0.0, high=None, scoped_by=("mineral", "buyer")),
+    Setting("risk_aversion", "Weight on CVaR of scenario cost.", unit="x", default=0.0,
+            low=0.0, high=None, scoped_by=()),
+    Setting("cvar_alpha", "CVaR confidence level.", default=0.95, low=0.0, high=0.999999,
+            scoped_by=()),
+)
+
+SETTING_NAMES: tuple[str, ...] = tuple(s.name for s in SETTINGS)
+
+
+def sheet(name: str) -> Sheet:
+    """Return the declared sheet called ``name``."""
+    for sh in WORKBOOK:
+        if sh.name == name:
+            return sh
+    raise KeyError(name)
+
+
+def setting(name: str) -> Setting:
+    """Return the declared policy setting called ``name``."""
+    for s in SETTINGS:
+        if s.name == name:
+            return s
+    raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class DocRow:
+    """One line of the generated documentation table."""
+
+    sheet: str
+    column: str
+    kind: str
+    unit: str
+    required: str
+    allowed: str
+    description: str = field(default="")
+
+
+def documentation_rows() -> list[DocRow]:
+    """Flatten the declaration into rows for the README sheet and ``toolkit schema``."""
+    rows = []
+    for sh in WORKBOOK:
+        for c in sh.columns:
+            allowed = ", ".join(a or "(blank)" for a in c.allowed) if c.allowed else (
+                f"ids from {c.ref}" + (f" or {c.wildcard}" if c.wildcard else "") if c.ref
+                else _bounds(c.low, c.high))
+            rows.append(DocRow(sh.name, c.name, c.kind, c.unit,
+                               "required" if c.required else "optional", allowed,
+                               c.description))
+    return rows
+
+
+def _bounds(low: float | None, high: float | None) -> str:
+    if low is None and high is None:
+        return ""
+    if high is None:
+        return f">= {low:g}"
+    if low is None:
+        return f"<= {high:g}"
+    return f"{low:g} to {high:g}"

@@ -1,0 +1,264 @@
+"""Schema-driven validation of one table of raw cells.
+
+The same code checks a sheet of an analyst's workbook and a CSV file of the
+embedded dataset: it reads the :mod:`toolkit.schema` declaration, coerces each
+cell to its declared kind, and collects every :class:`~toolkit.errors.Problem`
+rather than stopping at the first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from toolkit.errors import Problem
+from toolkit.schema import Column, Sheet
+
+_TRUE = {"true", "yes", "y", "1", "t"}
+_FALSE = {"false", "no", "n", "0", "f", ""}
+
+
+@dataclass(frozen=True)
+class Where:
+    """Location of a table: its file, its sheet (None for a CSV) and first data row."""
+
+    file: str
+    sheet: str | None
+    first_row: int = 2
+
+    def problem(self, rule: str, row: int | None = None, column: str | None = None,
+                value: object = None) -> Problem:
+        """Build a problem located in this table."""
+        return Problem(self.file, rule, self.sheet, row, column, value)
+
+
+def is_blank(value: object) -> bool:
+    """True for None, empty/whitespace strings and float NaN from an empty cell."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    return isinstance(value, float) and math.isnan(value) and not isinstance(value, bool)
+
+
+def to_number(value: object) -> float:
+    """Coerce a cell to a finite float; numeric text ("1,200", " 3.5 ") is accepted.
+
+    Raises
+    ------
+    ValueError
+        With the rule broken, for text that is not a number, NaN or infinity.
+    """
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not TRUE/FALSE")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip().replace(",", "").replace("\u00a0", "")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError("must be a number") from None
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError("must be a finite number (NaN and infinity are not allowed)")
+    return number
+
+
+def to_bool(value: object) -> bool:
+    """Coerce TRUE/FALSE, yes/no, 1/0 (text or Excel boolean) to bool."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError("must be TRUE or FALSE")
+
+
+def to_id(value: object) -> str:
+    """Coerce an identifier cell to stripped text (2024.0 -> "2024")."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def coerce(value: object, col: Column) -> object:
+    """Coerce one non-blank cell to the column's kind and check its bounds/allowed set."""
+    if col.kind == "number":
+        out: object = to_number(value)
+        _check_bounds(float(out), col)
+        return out
+    if col.kind == "bool":
+        return to_bool(value)
+    out = to_id(value) if col.kind == "id" else str(value).strip()
+    if col.pattern is not None and not re.fullmatch(col.pattern, str(out)):
+        raise ValueError(f"must match the pattern {col.pattern} (e.g. an ISO3 code)")
+    if col.allowed is not None and out not in col.allowed:
+        shown = ", ".join(a or "(blank)" for a in col.allowed)
+        raise ValueError(f"must be one of: {shown}")
+    return out
+
+
+def _check_bounds(number: float, col: Column) -> None:
+    if col.low is not None and number < col.low:
+        raise ValueError(_range_rule(col, "at least"))
+    if col.high is not None and number > col.high:
+        raise ValueError(_range_rule(col, "at most"))
+
+
+def _range_rule(col: Column, side: str) -> str:
+    if col.low is not None and col.high is not None:
+        return f"must be between {col.low:g} and {col.high:g}"
+    bound = col.low if side == "at least" else col.high
+    return f"must be {side} {bound:g}" + (" (no negative numbers)" if bound == 0 else "")
+
+
+def check_columns(headers: Sequence[object], sheet: Sheet, where: Where) -> list[Problem]:
+    """Report missing required columns (suggesting a close name) and duplicate headers."""
+    present = [to_id(h) for h in headers if not is_blank(h)]
+    problems = [where.problem(f"column {h!r} appears more than once", where.first_row - 1, h)
+                for h in sorted({h for h in present if present.count(h) > 1})]
+    for col in sheet.columns:
+        if col.required and col.name not in present:
+            problems.append(where.problem(_missing_rule(col.name, present, sheet),
+                                          where.first_row - 1, col.name))
+    return problems
+
+
+def _missing_rule(name: str, present: Sequence[str], sheet: Sheet) -> str:
+    unknown = [h for h in present if h not in sheet.names]
+    close = difflib.get_close_matches(name, unknown, n=1, cutoff=0.6)
+    hint = f" (found {close[0]!r}: did you mean {name!r}?)" if close else ""
+    return f"required column {name!r} is missing{hint}"
+
+
+def coerce_table(raw: pd.DataFrame, sheet: Sheet, where: Where) -> tuple[pd.DataFrame,
+                                                                          list[Problem]]:
+    """Coerce every declared column of ``raw``; return the typed table and the problems.
+
+    Undeclared columns are kept as text.  Optional columns that are absent are added
+    with their default.  ``raw``'s positional order gives the displayed row numbers.
+    """
+    problems: list[Problem] = []
+    out = pd.DataFrame(index=range(len(raw)))
+    for col in sheet.columns:
+        if col.name in raw.columns:
+            values, found = _coerce_column(raw[col.name].tolist(), col, where)
+            out[col.name] = pd.Series(values, dtype=_dtype(col))
+            problems += found
+        elif not col.required:
+            out[col.name] = pd.Series([col.default] * len(raw), dtype=_dtype(col))
+    for extra in raw.columns:
+        if extra not in out.columns:
+            out[extra] = [None if is_blank(v) else v for v in raw[extra].tolist()]
+    return out, problems
+
+
+def _dtype(col: Column) -> str:
+    return {"number": "float64", "bool": "bool"}.get(col.kind, "object")
+
+
+def _coerce_column(cells: list[object], col: Column, where: Where) -> tuple[list[object],
+                                                                           list[Problem]]:
+    values: list[object] = []
+    problems: list[Problem] = []
+    for i, cell in enumerate(cells):
+        row = where.first_row + i
+        if is_blank(cell):
+            if col.required:
+                problems.append(where.problem("a value is required", row, col.name, ""))
+            values.append(_blank_default(col))
+            continue
+        try:
+            values.append(coerce(cell, col))
+        except ValueError as exc:
+            problems.append(where.problem(str(exc), row, col.name, cell))
+            values.append(_blank_default(col))
+    return values, problems
+
+
+def _blank_default(col: Column) -> object:
+    if col.kind == "number":
+        return math.nan if col.default is None else col.default
+    if col.kind == "bool":
+        return bool(col.default)
+    return "" if col.default is None else col.default
+
+
+def check_keys(table: pd.DataFrame, sheet: Sheet, where: Where) -> list[Problem]:
+    """Report rows whose key repeats an earlier row's key."""
+    key = [k for k in sheet.key if k in table.columns]
+    if not key or table.empty:
+        return []
+    dup = table.duplicated(subset=key, keep="first")
+    problems = []
+    for i in dup[dup].index:
+        first = table.index[(table[key] == table.loc[i, key]).all(axis=1)][0]
+        value = ", ".join(_fmt(table.at[i, k]) for k in key)
+        problems.append(where.problem(
+            f"duplicate key ({', '.join(key)}) — same as row {where.first_row + first}",
+            where.first_row + i, key[0], value))
+    return problems
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float) and not math.isnan(value) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def check_refs(table: pd.DataFrame, sheet: Sheet, where: Where,
+               known: Mapping[str, Iterable[str]]) -> list[Problem]:
+    """Report ids that reference an undeclared mineral, country...
+
+    ``known`` maps ``"Sheet.column"`` to the ids declared there.
+    """
+    problems = []
+    for col in sheet.columns:
+        if col.ref is None or col.name not in table.columns or col.ref not in known:
+            continue
+        ids = set(known[col.ref])
+        for i, value in enumerate(table[col.name].tolist()):
+            for part in _parts(value, col):
+                if part in ids or part == col.wildcard or part in ("", None):
+                    continue
+                problems.append(where.problem(_ref_rule(col, part, ids), where.first_row + i,
+                                              col.name, value))
+    return problems
+
+
+def _parts(value: object, col: Column) -> list[object]:
+    if col.separator and isinstance(value, str):
+        return [p.strip() for p in value.split(col.separator)]
+    return [value]
+
+
+def _ref_rule(col: Column, value: object, ids: set[str]) -> str:
+    ref_sheet, ref_col = col.ref.rsplit(".", 1) if col.ref else ("", "")
+    close = difflib.get_close_matches(str(value), sorted(ids), n=1, cutoff=0.75)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown {ref_col}: not declared in {ref_sheet}{hint}"
+
+
+def validate_table(raw: pd.DataFrame, sheet: Sheet, where: Where,
+                   known: Mapping[str, Iterable[str]] | None = None
+                   ) -> tuple[pd.DataFrame, list[Problem]]:
+    """Full check of one table: columns, cells, keys and references.
+
+    Returns the typed table (usable only when the problem list is empty).
+    """
+    problems = check_columns(list(raw.columns), sheet, where)
+    table, found = coerce_table(raw, sheet, where)
+    problems += found
+    problems += check_keys(table, sheet, where)
+    if known:
+        problems += check_refs(table, sheet, where, known)
+    return table, problems
