@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/toolkit metrics --out reports
 	$(BIN)/toolkit run --out reports
 
 test: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -101,6 +102,85 @@ def test_iea_china_refining_share_2024(mineral: str, label: str, expected: float
     share = g.loc[g["country"] == "CHN", "tonnes"].sum() / g["tonnes"].sum()
     assert raw_share == pytest.approx(expected, abs=0.001)
     assert share == pytest.approx(raw_share, abs=1e-6)
+
+
+def _china_share_of(prod: pd.DataFrame, mineral: str, stage: str, year: int) -> float:
+    g = prod[(prod["mineral"] == mineral) & (prod["stage"] == stage) & (prod["year"] == year)]
+    return g.loc[g["country"] == "CHN", "tonnes"].sum() / g["tonnes"].sum()
+
+
+def test_germanium_2021_china_share_from_usgs_mcs2022() -> None:
+    path = RAW / "usgs_mcs2022_partial" / "world" / "mcs2022-germa_world.csv"
+    china = listed = world = 0.0
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        for row in csv.DictReader(fh):
+            value = row["Prod_kg_Est_2021"]
+            if row["Country"].startswith("World total"):
+                world = float(value)
+            elif value not in {"W", "NA"}:
+                listed += float(value)
+                china += float(value) if row["Country"] == "China" else 0.0
+    assert world == 140000.0 and listed == world  # USGS: 140,000 kg, China 95,000 kg
+    prod = pd.read_csv(DATASETS / "production.csv")
+    share = _china_share_of(prod, "germanium", "refine", 2021)
+    assert share == pytest.approx(china / listed, rel=1e-9)
+    assert share == pytest.approx(0.68, abs=0.005)  # "68%" as quoted by Graphic News
+    g = prod[(prod["mineral"] == "germanium") & (prod["year"] == 2021)]
+    assert g["tonnes"].sum() == pytest.approx(140.0)
+    assert set(g["basis"]) == {"reported"} and set(g["estimate"]) == {True}
+
+
+def test_germanium_2024_china_share_from_bgs_json() -> None:
+    raw = json.loads((RAW / "derived_atlas_bgs_eucrm" / "refined_years.json")
+                     .read_text(encoding="utf-8"))
+    cn = next(e["v"] for e in raw["germanium"]["2024"] if e["c"] == "CN") / 100.0
+    prod = pd.read_csv(DATASETS / "production.csv")
+    assert _china_share_of(prod, "germanium", "refine", 2024) == pytest.approx(cn, abs=1e-9)
+    assert cn == pytest.approx(0.94)
+    g = prod[(prod["mineral"] == "germanium") & (prod["year"] == 2024)].set_index("country")
+    assert g["tonnes"].to_dict() == pytest.approx(
+        {"CHN": 131.6, "USA": 4.2, "RUS": 2.8, "ROW": 1.4})  # 94/3/2/1 % of 140 t
+    assert set(g["basis"]) == {"assumption"}
+
+
+def test_germanium_coverage_demand_and_cost(tables: dict[str, pd.DataFrame]) -> None:
+    cov = tables["stage_coverage.csv"].set_index(["mineral", "stage"])["status"]
+    assert cov[("germanium", "refine")] == "assumption"
+    assert cov[("germanium", "mine")] == cov[("germanium", "manufacture")] == "no_source"
+    demand = tables["demand.csv"]
+    per_buyer = demand.groupby("buyer")["mineral"].apply(set)
+    minerals = set(tables["minerals.csv"]["mineral"])
+    assert per_buyer["GBR"] == per_buyer["JPN"] == minerals
+    ge = demand[demand["mineral"] == "germanium"].set_index("buyer")
+    assert set(ge["basis"]) == {"assumption"}
+    shares = db.buyer_trade_shares(db.read_baci(RAW))
+    for buyer in ("GBR", "JPN"):
+        assert ge.loc[buyer, "demand_t"] == pytest.approx(140.0 * shares[buyer], abs=1e-3)
+    costs = tables["costs.csv"].set_index(["mineral", "stage"])
+    assert costs.loc[("germanium", "refine"), "unit_cost_usd_per_t"] == 1991 * 1000.0
+
+
+def test_imports_stage_column(tables: dict[str, pd.DataFrame]) -> None:
+    imports = tables["imports.csv"]
+    assert list(imports.columns) == ["buyer", "mineral", "origin", "year", "hs6", "stage",
+                                     "value_usd", "tonnes", "share", "basis", "source_id"]
+    assert set(imports["stage"]) <= set(db.STAGES)
+    assert imports.groupby("hs6")["stage"].nunique().max() == 1
+    stage = imports.drop_duplicates("hs6").set_index("hs6")["stage"]
+    assert stage["260200"] == "mine" and stage["250490"] == "mine"  # Mn ore, graphite lump
+    assert stage["750210"] == "refine" and stage["720292"] == "refine"  # Ni metal, FeV
+    assert db.HS6_STAGE["850511"] == "manufacture"
+
+
+def test_msp_partners(tables: dict[str, pd.DataFrame]) -> None:
+    countries = tables["countries.csv"].set_index("country")
+    for iso in ("IND", "NOR", "EST"):
+        if iso in countries.index:
+            assert countries.loc[iso, "partner"] == "TRUE"
+            assert "Minerals Security Partnership" in countries.loc[iso, "partner_basis"]
+    assert countries.loc["ARG", "partner"] == "FALSE"
+    sources = tables["sources.csv"].set_index("source_id")
+    assert "2021-2025.state.gov" in sources.loc["msp_state_dept", "url"]
 
 
 def test_schema_and_invariants(tables: dict[str, pd.DataFrame]) -> None:

@@ -104,3 +104,23 @@ def test_own_production_comes_before_imports():
     imports = chain.imports[chain.imports["origin"] == "CHN"].assign(share=1.0)
     touch = china_touch(build_network(chain.with_tables(imports=imports), "x"))
     assert touch[("buyer", "JPN")] == pytest.approx(0.5)
+
+
+def test_import_origin_without_a_node_goes_to_rest_of_world():
+    # GBR imports 30 % from CHN and 70 % from AUS, but only CHN and ROW refine:
+    # the AUS share is attributed to ROW.  ROW refines 100 % Australian ore -> touch 0.
+    from tests.chains import frame
+    from toolkit.chain import blank_chain
+
+    supply = frame("mineral stage country capacity_t unit_cost_usd_per_t year", [
+        ("x", "mine", "AUS", 100.0, 1.0, 2024.0), ("x", "refine", "CHN", 50.0, 1.0, 2024.0),
+        ("x", "refine", "ROW", 50.0, 1.0, 2024.0)])
+    chain = blank_chain(
+        minerals=frame("mineral name unit content_basis", [("x", "X", "t", "")]),
+        supply=supply,
+        demand=frame("buyer mineral demand_t sector", [("GBR", "x", 10.0, "all")]),
+        imports=frame("buyer mineral origin share stage year", [
+            ("GBR", "x", "CHN", 0.3, "refine", 2024.0),
+            ("GBR", "x", "AUS", 0.7, "refine", 2024.0)]))
+    touch = china_touch(build_network(chain, "x"))
+    assert touch[("buyer", "GBR")] == pytest.approx(0.3)

@@ -121,14 +121,28 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """``toolkit schema``: the workbook contract as a Markdown table."""
-    from toolkit.schema import documentation_rows
+    from toolkit.schema import SETTINGS, documentation_rows
 
     print("| sheet | column | type | unit | required | allowed | description |")
     print("|---|---|---|---|---|---|---|")
     for r in documentation_rows():
         print(f"| {r.sheet} | {r.column} | {r.kind} | {r.unit} | {r.required} | "
               f"{r.allowed} | {r.description} |")
+    print("\n## Policy settings (`Policy` sheet, column `setting`)\n")
+    print("| setting | unit | default | allowed | scoped by | description |")
+    print("|---|---|---|---|---|---|")
+    for s in SETTINGS:
+        allowed = ", ".join(s.allowed) if s.allowed else _bounds_text(s.low, s.high)
+        default = "" if s.default is None else s.default
+        print(f"| {s.name} | {s.unit} | {default} | {allowed} | "
+              f"{', '.join(s.scoped_by) or '(global)'} | {s.description} |")
     return 0
+
+
+def _bounds_text(low: float | None, high: float | None) -> str:
+    parts = [f">= {low:g}" if low is not None else "", f"<= {high:g}" if high is not None
+             else ""]
+    return " and ".join(p for p in parts if p)
 
 
 def cmd_datasets(args: argparse.Namespace) -> int:

@@ -29,6 +29,8 @@ WGI2023 = "wb_wgi/wgi_2023_estimates_wide.csv"
 BACI2024 = "cepii_baci_extract/baci_hs17_v202601_critical_hs6_2024.csv"
 BACI_COUNTRIES = "cepii_baci_extract/country_codes_V202601.csv"
 BACI_HS_MAP = "cepii_baci_extract/critical_hs_codes_mapping.json"
+MCS2022_GERMANIUM = "usgs_mcs2022_partial/world/mcs2022-germa_world.csv"  # UTF-8 with BOM
+BGS_REFINED_YEARS = "derived_atlas_bgs_eucrm/refined_years.json"
 
 USGS_YEARS = (2024, 2025)  # MCS 2026 world tables: 2024 (revised) and 2025 (estimated)
 USGS_ESTIMATE_YEAR = 2025  # latest year of an MCS edition is always an estimate
@@ -296,11 +298,35 @@ MANUFACTURE_SHARES: tuple[ManufactureShare, ...] = (
                      "iea_commentary_2025", IEA_COMMENTARY_2025_CITE),
 )
 
+# Germanium refine stage (no world table in MCS 2026).
+# 2021: USGS MCS 2022 data release, germanium world table ("Primary and secondary refinery
+#   production", column Prod_kg_Est_2021): China 95,000 kg, Russia 5,000 kg, Other countries
+#   40,000 kg, United States W, World total (rounded) 140,000 kg.  China = 95/140 = 67.9 %,
+#   the "68% of global refinery production, estimated at 140,000kg in 2021, according to the
+#   US Geological Survey" quoted by Graphic News (D. Mil, 10 Jul 2023) and TalkMarkets.
+# 2024: BGS World Mineral Statistics country shares of germanium metal production, rounded
+#   integer percent, as derived by the third-party repository Varcolacus/critical-materials-
+#   atlas (out/refined_years.json) x the 2021 USGS world total.  ASSUMPTION: the world total
+#   is unchanged since 2021 (no newer USGS or BGS world total in the raw data).
+GERMANIUM_YEAR_USGS = 2021
+GERMANIUM_YEAR_BGS = 2024
+GERMANIUM_USGS_COLUMN = "Prod_kg_Est_2021"
+GRAPHIC_NEWS_CITE = (
+    "Graphic News, D. Mil, 'China restricts export of high-tech metals', 10 Jul 2023 "
+    "(https://www.graphicnews.com/de/pages/44524/economy-gallium-germanium-exporte) and "
+    "TalkMarkets (same wording): China '68% of global refinery production, estimated at "
+    "140,000kg in 2021, according to the US Geological Survey'"
+)
+BGS_ISO2_ISO3 = {"CN": "CHN", "US": "USA", "RU": "RUS", "FI": "FIN", "JP": "JPN"}
+
 # Trading partners of the UK and Japan (``countries.csv``).  Sources: G7 membership;
-# EU27 (Council of the EU); Minerals Security Partnership (MSP) partner list published by
-# the U.S. Department of State (2024): Australia, Canada, Estonia, Finland, France,
-# Germany, India, Italy, Japan, Norway, Republic of Korea, Sweden, United Kingdom,
-# United States and the European Union.  CPTPP members are NOT counted as partners.
+# EU27 (Council of the EU); Minerals Security Partnership (MSP) partner list on the U.S.
+# Department of State MSP page (archived 2021-2025 site,
+# https://2021-2025.state.gov/minerals-security-partnership/, "a collaboration of 14
+# countries and the EU"): Australia, Canada, Estonia, Finland, France, Germany, India,
+# Italy, Japan, Norway, the Republic of Korea, Sweden, the United Kingdom, the United States
+# and the European Union.  Argentina was reported (Aug 2024) as set to join but is not on
+# that list, so it is not counted.  CPTPP members are NOT counted as partners.
 G7 = ("CAN", "FRA", "DEU", "ITA", "JPN", "GBR", "USA")
 EU27 = ("AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC",
         "HUN", "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK",
@@ -609,6 +635,65 @@ def manufacture_rows(refine: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=PROD_COLS)
 
 
+def germanium_usgs_2021(raw_dir: Path) -> tuple[pd.DataFrame, list, float]:
+    """Germanium refinery production 2021 from the USGS MCS 2022 world table.
+
+    Returns
+    -------
+    (DataFrame, list, float)
+        Country rows in tonnes (kg / 1000; "Other countries" -> ROW), the cells left out
+        as ``(year, country, token)`` (United States: W) and the USGS rounded world total
+        in tonnes.  Raises ``ValueError`` if the listed countries do not add up to it.
+    """
+    df = pd.read_csv(raw_dir / MCS2022_GERMANIUM, dtype=str, keep_default_na=False,
+                     encoding="utf-8-sig")
+    is_world = df["Country"].str.startswith("World total")
+    world_t = float(df.loc[is_world, GERMANIUM_USGS_COLUMN].iloc[0]) / 1000.0
+    rows, skipped = [], []
+    for i, r in df[~is_world].iterrows():
+        iso = usgs_iso3(r["Country"])
+        val = parse_usgs_value(r[GERMANIUM_USGS_COLUMN])
+        if val is None:
+            skipped.append((GERMANIUM_YEAR_USGS, iso, r[GERMANIUM_USGS_COLUMN].strip()))
+            continue
+        rows.append({"mineral": "germanium", "stage": "refine", "country": iso,
+                     "year": GERMANIUM_YEAR_USGS, "tonnes": round(val / 1000.0, 3),
+                     "estimate": "TRUE", "source_id": "usgs_mcs2022",
+                     "source_detail": f"MCS2022 data release mcs2022-germa_world.csv line "
+                                      f"{i + 2}: {r['Type']}, {GERMANIUM_USGS_COLUMN} "
+                                      f"{r[GERMANIUM_USGS_COLUMN]} kg (/ 1000); USGS world "
+                                      f"total (rounded) {world_t:.0f} t; also reported by "
+                                      f"[{GRAPHIC_NEWS_CITE}]",
+                     "basis": "reported"})
+    out = pd.DataFrame(rows, columns=PROD_COLS)
+    if abs(out["tonnes"].sum() - world_t) > 1e-6:
+        raise ValueError("germanium 2021: listed countries do not add up to the world total")
+    return out, skipped, world_t
+
+
+def germanium_bgs_2024(raw_dir: Path, world_t: float) -> pd.DataFrame:
+    """Germanium 2024 = BGS rounded country shares x the 2021 USGS world total (assumption).
+
+    tonnes(c) = v_c / 100 x world_t;  tonnes(ROW) = (100 - sum v) / 100 x world_t.
+    """
+    shares = json.loads((raw_dir / BGS_REFINED_YEARS).read_text(encoding="utf-8"))
+    entries = shares["germanium"][str(GERMANIUM_YEAR_BGS)]
+    pct = {BGS_ISO2_ISO3[e["c"]]: float(e["v"]) for e in entries}
+    pct[ROW] = 100.0 - sum(pct.values())
+    detail = (f"BGS World Mineral Statistics, germanium metal, {GERMANIUM_YEAR_BGS}: rounded "
+              f"integer country shares as derived by Varcolacus/critical-materials-atlas "
+              f"(out/refined_years.json; secondary figures, denominator = reporting "
+              f"countries; ROW = 100 % - named) x USGS MCS 2022 world total "
+              f"{GERMANIUM_YEAR_USGS} {world_t:.0f} t; ASSUMPTION: world total unchanged "
+              f"since {GERMANIUM_YEAR_USGS}")
+    rows = [{"mineral": "germanium", "stage": "refine", "country": iso,
+             "year": GERMANIUM_YEAR_BGS, "tonnes": round(v / 100.0 * world_t, 3),
+             "estimate": "TRUE", "source_id": "bgs_wms;atlas_refined_years;usgs_mcs2022",
+             "source_detail": f"{detail}; share {v:.0f} %", "basis": "assumption"}
+            for iso, v in pct.items() if v > 0]
+    return pd.DataFrame(rows, columns=PROD_COLS)
+
+
 def build_production(raw_dir: Path) -> tuple[pd.DataFrame, dict[tuple[str, str], list]]:
     """Build ``production.csv`` and return withheld-cell notes per (mineral, stage)."""
     world = read_mcs_world(raw_dir)
@@ -618,7 +703,10 @@ def build_production(raw_dir: Path) -> tuple[pd.DataFrame, dict[tuple[str, str],
         parts.append(df)
         skipped[(mineral, stage)] = sk
     refine = iea_refine(read_iea_2025(raw_dir))
-    parts += [refine, manufacture_rows(refine)]
+    ge_2021, ge_skipped, ge_world_t = germanium_usgs_2021(raw_dir)
+    skipped[("germanium", "refine")] = ge_skipped
+    parts += [refine, manufacture_rows(refine), ge_2021,
+              germanium_bgs_2024(raw_dir, ge_world_t)]
     prod = pd.concat(parts, ignore_index=True)
     key = ["mineral", "stage", "year", "country"]
     if prod.duplicated(key).any():
@@ -641,19 +729,27 @@ def build_stage_coverage(prod: pd.DataFrame, skipped: dict) -> pd.DataFrame:
                         "refine": "no country-level refinery data in USGS MCS 2026; not in "
                                   "IEA Data Explorer",
                         "manufacture": "no cited country-level manufacturing figure found"}
-                if m.mineral == "germanium" and stage != "manufacture":
-                    note[stage] = ("USGS MCS 2026 has no germanium world production table; "
-                                   "no cited tonnage found (BGS shares in data/raw are "
-                                   "rounded, secondary and have no total)")
+                if m.mineral == "germanium":
+                    note["mine"] = ("germanium is recovered as a by-product of zinc ores and "
+                                    "coal fly ash; USGS reports refinery production only; no "
+                                    "country-level mine figure found")
+                    note["manufacture"] = ("no cited country-level figure for germanium "
+                                           "products (wafers, IR optics, fibre-optic "
+                                           "GeCl4)")
                 rows.append({"mineral": m.mineral, "stage": stage, "status": "no_source",
                              "source_id": "", "note": note[stage]})
                 continue
-            sid = ";".join(sorted(g["source_id"].unique()))
+            sid = ";".join(sorted({i for v in g["source_id"] for i in v.split(";")}))
             years = ",".join(str(y) for y in sorted(g["year"].unique()))
             note = f"years {years}; {len(g)} rows"
             if stage == "manufacture":
                 status = "hand_entered"
                 note += "; China share hand-entered, x refine total; rest -> ROW"
+            elif (g["basis"] == "assumption").any():
+                status = "assumption"
+                note += ("; " + ", ".join(str(y) for y in sorted(
+                    g.loc[g["basis"] == "assumption", "year"].unique()))
+                    + " rests on an ASSUMPTION (see source_detail)")
             else:
                 status = "sourced"
             sk = skipped.get((m.mineral, stage), [])
@@ -662,6 +758,11 @@ def build_stage_coverage(prod: pd.DataFrame, skipped: dict) -> pd.DataFrame:
                     f"{c} {y} {t}" for y, c, t in sorted(sk))
             if stage == "refine" and m.mineral in IEA_MINERALS.values():
                 note += "; IEA has no 2025 observed year"
+            if stage == "refine" and m.mineral == "germanium":
+                note += (f"; {GERMANIUM_YEAR_USGS} = USGS MCS 2022 estimate; "
+                         f"{GERMANIUM_YEAR_BGS} = BGS rounded shares (secondary) x the "
+                         f"{GERMANIUM_YEAR_USGS} USGS world total (assumed unchanged); BGS "
+                         "and USGS China shares differ (country coverage; see PROVENANCE)")
             rows.append({"mineral": m.mineral, "stage": stage, "status": status,
                          "source_id": sid, "note": note})
     return pd.DataFrame(rows).sort_values(["mineral", "stage"]).reset_index(drop=True)
@@ -672,13 +773,58 @@ def build_stage_coverage(prod: pd.DataFrame, skipped: dict) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 
 
+# Supply-chain stage of the traded product, per HS6 code of the BACI extract (HS 2017
+# headings; "form" from the extract's critical_hs_codes_mapping.json).  Rule: ores,
+# concentrates and natural mineral products -> mine; unwrought metal, elements, oxides,
+# carbonates and ferroalloys (first processed products) -> refine; finished components
+# (permanent magnets) -> manufacture.
+HS6_STAGE: dict[str, str] = {
+    "250490": "mine",         # natural graphite, other than powder/flakes (lump)
+    "251010": "mine",         # natural calcium phosphates, unground
+    "251110": "mine",         # natural barium sulphate (baryte)
+    "252800": "mine",         # natural borates and concentrates
+    "252910": "mine",         # feldspar
+    "252922": "mine",         # fluorspar, > 97 % CaF2 (acid grade)
+    "260200": "mine",         # manganese ores and concentrates
+    "260600": "mine",         # aluminium ores and concentrates (bauxite)
+    "270112": "mine",         # bituminous coal (coking coal proxy)
+    "280429": "refine",       # rare gases other than argon (helium)
+    "280469": "refine",       # silicon < 99.99 % Si (metallurgical silicon metal)
+    "280470": "refine",       # phosphorus (element)
+    "280480": "refine",       # arsenic (element)
+    "282200": "refine",       # cobalt oxides and hydroxides
+    "283691": "refine",       # lithium carbonates
+    "283692": "refine",       # strontium carbonate
+    "711011": "refine",       # platinum, unwrought or in powder form
+    "711021": "refine",       # palladium, unwrought or in powder form
+    "720292": "refine",       # ferrovanadium
+    "720293": "refine",       # ferroniobium
+    "740311": "refine",       # refined copper cathodes and sections of cathodes
+    "750210": "refine",       # nickel, not alloyed, unwrought
+    "810194": "refine",       # tungsten, unwrought (incl. bars simply sintered)
+    "810320": "refine",       # tantalum, unwrought (incl. bars simply sintered); powders
+    "810411": "refine",       # magnesium, unwrought, >= 99.8 % Mg
+    "810820": "refine",       # titanium, unwrought; powders
+    "811010": "refine",       # antimony, unwrought; powders
+    "811212": "refine",       # beryllium, unwrought; powders
+    "811231": "refine",       # hafnium, unwrought; powders (folded into 811292 in BACI)
+    "811292": "refine",       # Ga, Ge, In, Nb, V, Hf, Re, Tl unwrought; powders (bundle)
+    "850511": "manufacture",  # permanent magnets of metal (rare-earth and other)
+}
+
+
 def check_hs_codes(raw_dir: Path) -> None:
-    """Raise ``ValueError`` if a mineral HS6 code is absent from the BACI extract mapping."""
+    """Raise ``ValueError`` if a mineral HS6 code is absent from the BACI extract mapping
+    or has no stage in :data:`HS6_STAGE`."""
     mapping = json.loads((raw_dir / BACI_HS_MAP).read_text(encoding="utf-8"))
     known = {c["hs6"] for c in mapping["codes"]}
-    missing = {c for m in MINERALS for c in m.hs6} - known
+    used = {c for m in MINERALS for c in m.hs6}
+    missing = used - known
     if missing:
         raise ValueError(f"HS6 codes not in the BACI extract mapping: {missing}")
+    unstaged = (known | used) - set(HS6_STAGE)
+    if unstaged:
+        raise ValueError(f"HS6 codes without a stage in HS6_STAGE: {unstaged}")
 
 
 def build_imports(baci: pd.DataFrame, minerals: pd.DataFrame) -> pd.DataFrame:
@@ -695,6 +841,7 @@ def build_imports(baci: pd.DataFrame, minerals: pd.DataFrame) -> pd.DataFrame:
             for _, r in g.iterrows():
                 rows.append({"buyer": buyer, "mineral": m.mineral, "origin": r["i"],
                              "year": TRADE_YEAR, "hs6": r["cmd"],
+                             "stage": HS6_STAGE[r["cmd"]],
                              "value_usd": round(float(r["value"]), 2),
                              "tonnes": round(float(r["value"]) / price[m.mineral], 3),
                              "share": round(float(r["value"]) / tot, 6),
@@ -722,6 +869,12 @@ def _stage_total(prod: pd.DataFrame, mineral: str, year: int) -> tuple[str, floa
         if not g.empty:
             return stage, float(g["tonnes"].sum())
     return "", 0.0
+
+
+def _total_is_assumed(prod: pd.DataFrame, mineral: str, stage: str, year: int) -> bool:
+    """True if any production row behind a world total is labelled ``assumption``."""
+    g = prod[(prod["mineral"] == mineral) & (prod["stage"] == stage) & (prod["year"] == year)]
+    return bool((g["basis"] == "assumption").any())
 
 
 def build_demand(baci: pd.DataFrame, minerals: pd.DataFrame,
@@ -762,9 +915,11 @@ def build_demand(baci: pd.DataFrame, minerals: pd.DataFrame,
                 continue
             stage, tot = _stage_total(prod, m.mineral, TRADE_YEAR)
             if tot <= 0:
-                continue  # no world total (germanium): left out, see PROVENANCE
+                raise ValueError(f"no world total for the demand fallback of {m.mineral}")
             why = ("no usable HS6 code in the BACI extract" if not m.hs6 else
                    f"trade-derived value not positive ({method})")
+            if _total_is_assumed(prod, m.mineral, stage, TRADE_YEAR):
+                why += f"; the world {stage} total itself rests on an ASSUMPTION"
             rows.append({"buyer": buyer, "mineral": m.mineral, "sector": "all",
                          "demand_t": round(tot * shares[buyer], 3), "year": TRADE_YEAR,
                          "basis": "assumption",
@@ -844,7 +999,8 @@ def partner_basis(iso: str) -> str:
     if iso in BRIEF_ALLIES:
         tags.append("treaty ally/FTA partner of UK and Japan (AUS, CAN, KOR)")
     if iso in MSP:
-        tags.append("Minerals Security Partnership")
+        tags.append("Minerals Security Partnership partner (U.S. State Dept MSP page, "
+                    "msp_state_dept)")
     return "; ".join(tags)
 
 
@@ -921,13 +1077,40 @@ SOURCES = (
      "tightens-its-grip", "figure (94 % permanent-magnet manufacturing) taken from a "
      "secondary report of the IEA commentary; the IEA page itself was not retrieved"),
     ("msp_state_dept", "Minerals Security Partnership - partner list",
-     "U.S. Department of State", "2024", 2024, "Public domain (U.S. Government work)",
-     "https://www.state.gov/minerals-security-partnership",
-     "used only for the partner flag in countries.csv"),
+     "U.S. Department of State", "MSP page, archived 2021-2025 site (content to 20 Jan 2025)",
+     2024, "Public domain (U.S. Government work)",
+     "https://2021-2025.state.gov/minerals-security-partnership/",
+     "'14 countries and the EU': Australia, Canada, Estonia, Finland, France, Germany, India, "
+     "Italy, Japan, Norway, Republic of Korea, Sweden, UK, US, EU; Argentina (reported Aug "
+     "2024 as joining) is not on this list and not counted; used only for the partner flag "
+     "in countries.csv"),
+    ("usgs_mcs2022", "Mineral Commodity Summaries 2022 Data Release - germanium world table",
+     "U.S. Geological Survey", "data release (mcs2022-germa_world.csv, via Redliana/cmm-data "
+     "commit d780c5b7)", 2022, "Public domain (U.S. Government work)",
+     "https://doi.org/10.5066/P9KKMCP4",
+     "2021 values are USGS estimates; US withheld (W); world total rounded (140,000 kg); "
+     "China 95,000 kg = 68 %, the figure quoted 'according to the US Geological Survey' by "
+     "Graphic News (D. Mil, 'China restricts export of high-tech metals', 10 Jul 2023, "
+     "https://www.graphicnews.com/de/pages/44524/economy-gallium-germanium-exporte) and "
+     "TalkMarkets; MCS 2023 and 2024 no longer publish country figures (NA)"),
+    ("bgs_wms", "World Mineral Statistics Dataset", "British Geological Survey", "OGC API; "
+     "germanium metal production shares, data year 2024", 2024,
+     "Open Government Licence v3.0; Contains British Geological Survey materials (c) UKRI",
+     "https://doi.org/10.5285/1e7d5e08-9e24-471b-ae37-49b477f695e3",
+     "used through the third-party derivation atlas_refined_years (rounded integer shares, "
+     "denominator = reporting countries); not checked against the BGS publication"),
+    ("atlas_refined_years", "critical-materials-atlas: refined_years.json (country shares "
+     "of refined production from BGS World Mineral Statistics)", "Varcolacus (GitHub)",
+     "out/refined_years.json, commit fcb9edce", 2026,
+     "no licence file in the repository; underlying data BGS (OGL v3)",
+     "https://github.com/Varcolacus/critical-materials-atlas",
+     "secondary, derived figures: shares only, rounded to integer percent, remainder to 100 "
+     "% assigned to ROW; combined with the USGS 2021 world total under an assumption"),
     ("assumption", "Toolkit modelling assumptions (documented in datasets/PROVENANCE.md)",
      "this repository", "", 2026, "MIT (repository licence)", "",
      "rules: demand fallback = world total x buyer share of world imports of the mineral "
-     "HS6 codes; mine = 50 % of refined price; manufacture = refined value; FeNb 65 % Nb"),
+     "HS6 codes; mine = 50 % of refined price; manufacture = refined value; FeNb 65 % Nb; "
+     "germanium world refinery total 2024 = USGS 2021 total"),
 )
 
 
@@ -983,7 +1166,7 @@ def check_integrity(tables: dict[str, pd.DataFrame]) -> None:
     minerals = set(tables["minerals.csv"]["mineral"])
     for name, df in tables.items():
         if "source_id" in df.columns:
-            ids = {str(v) for v in df["source_id"] if v}
+            ids = {i for v in df["source_id"] if v for i in str(v).split(";")}
             if ids - src:
                 raise ValueError(f"{name}: unknown source ids {ids - src}")
         if "mineral" in df.columns and set(df["mineral"]) - minerals:

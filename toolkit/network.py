@@ -25,6 +25,7 @@ from toolkit.schema import BUYERS, CHINA
 
 Node = tuple[str, str]
 BUYER_STAGE = "buyer"
+AGGREGATE = "ROW"
 
 
 def build_network(chain: SupplyChain, mineral: str) -> nx.DiGraph:
@@ -145,7 +146,9 @@ def import_mix(chain: SupplyChain, mineral: str, buyer: str,
 
     Uses the chain's ``imports`` table (columns buyer, mineral, origin, share and,
     when present, ``stage``: only rows of the mineral's last stage are used).  Shares
-    are renormalised over the usable origins; an empty dict means "no trade data".
+    are renormalised over the usable origins; an origin with no node of its own at that
+    stage is attributed to the rest-of-world node ``ROW`` when there is one.  An empty
+    dict means "no trade data".
     """
     imports = chain.imports
     if imports is None or imports.empty:
@@ -154,7 +157,10 @@ def import_mix(chain: SupplyChain, mineral: str, buyer: str,
     if "stage" in rows.columns:
         last = chain.stages_of(mineral)[-1] if chain.stages_of(mineral) else None
         rows = rows[rows["stage"] == last]
-    usable = rows[rows["origin"].isin(set(origins))].groupby("origin")["share"].sum()
+    origins = set(origins)
+    named = rows["origin"].where(rows["origin"].isin(origins), AGGREGATE)
+    usable = rows.assign(origin=named)
+    usable = usable[usable["origin"].isin(origins)].groupby("origin")["share"].sum()
     total = float(usable.sum())
     if total <= 0:
         return {}

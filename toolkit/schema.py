@@ -38,6 +38,10 @@ class Column:
     pattern : regular expression an id must match in full (e.g. ISO3), or None.
     separator : when set, a cell may list several ``ref`` ids joined by it (e.g. ``;``).
     description : shown in the template README sheet and the docs.
+    width : column width in the Excel template (characters); None = sized from the
+        header and the data.
+    choices : values the template offers in a dropdown when they are checked elsewhere
+        rather than by ``allowed`` (Policy settings: :mod:`toolkit.policy`).
     """
 
     name: str
@@ -53,6 +57,8 @@ class Column:
     high: float | None = None
     pattern: str | None = None
     separator: str | None = None
+    width: int | None = None
+    choices: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,11 @@ class Sheet:
         """Declared column names, in template order."""
         return tuple(c.name for c in self.columns)
 
+    @property
+    def table(self) -> str:
+        """Name of the :class:`~toolkit.chain.SupplyChain` attribute holding this sheet."""
+        return self.name.lower()
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -90,6 +101,42 @@ class Setting:
     high: float | None = 1.0
     allowed: tuple[str, ...] | None = None
     scoped_by: tuple[str, ...] = ("stage", "mineral", "buyer")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("mode", "independent: each buyer plans alone; joint: one plan for both.",
+            unit="", default="independent", low=None, high=None,
+            allowed=("independent", "joint"), scoped_by=()),
+    Setting("year", "Data year used for capacities (default: latest final year, 2024).",
+            unit="year", default=None, low=1900, high=2100, scoped_by=()),
+    Setting("max_china_share", "Max share of a buyer's supply through Chinese nodes at the "
+            "scoped stage(s)."),
+    Setting("max_china_touch_share", "Max share of a buyer's supply whose path touches China "
+            "at any stage.", scoped_by=("mineral", "buyer")),
+    Setting("max_country_share", "Max share of a buyer's supply from any single country at "
+            "the scoped stage(s) (EU CRMA benchmark 0.65)."),
+    Setting("min_partner_share", "Min share of a buyer's supply from partner countries at the "
+            "scoped stage(s)."),
+    Setting("max_offtake_share", "Max share of any node's capacity the buyers together "
+            "contract.", scoped_by=("stage", "mineral")),
+    Setting("spot_share", "Max share of undisrupted, uncontracted capacity buyable on the spot "
+            "market in a disruption.", default=0.0, scoped_by=("stage", "mineral")),
+    Setting("spot_premium", "Spot price as a multiple of unit cost.", unit="x", default=1.5,
+            low=0.0, high=None, scoped_by=("mineral",)),
+    Setting("min_served_share", "Min share of demand served in every scenario.",
+            scoped_by=("mineral", "buyer")),
+    Setting("stockpile_cost_usd_per_t", "Annualised cost of holding a tonne; stockpiles are "
+            "considered only when given.", unit="USD/t", low=0.0, high=None,
+            scoped_by=("mineral", "buyer")),
+    Setting("shortfall_cost_usd_per_t", "Cost of a tonne of unserved demand.", unit="USD/t",
+            default=None, low=0.0, high=None, scoped_by=("mineral", "buyer")),
+    Setting("risk_aversion", "Weight on CVaR of scenario cost.", unit="x", default=0.0,
+            low=0.0, high=None, scoped_by=()),
+    Setting("cvar_alpha", "CVaR confidence level.", default=0.95, low=0.0, high=0.999999,
+            scoped_by=()),
+)
+
+SETTING_NAMES: tuple[str, ...] = tuple(s.name for s in SETTINGS)
 
 
 _FRACTION = {"unit": "fraction", "low": 0.0, "high": 1.0}
@@ -112,7 +159,8 @@ COUNTRIES = Sheet(
     "Countries",
     "Countries (ISO3) that supply or buy. Other sheets may reference only these codes.",
     (
-        Column("country", "id", "ISO 3166-1 alpha-3 code (ROW = rest of world aggregate)."),
+        Column("country", "id", "ISO 3166-1 alpha-3 code (ROW = rest of world aggregate).",
+               pattern=r"[A-Z]{3}"),
         Column("name", "text", "Country name.", required=False, default=""),
         Column("wgi", "number", "Mean of the six World Bank WGI estimates (2023); blank if "
                "unknown.", unit="index", required=False, default=None, low=-2.5, high=2.5),
@@ -218,7 +266,8 @@ POLICY = Sheet(
     "Policy settings. Blank scope = the setting applies to each stage, mineral and buyer "
     "separately. Rows with a `case` belong to that policy case; blank case = every case.",
     (
-        Column("setting", "id", "Setting name (see the list of known settings)."),
+        Column("setting", "id", "Setting name (see the list of known settings).",
+               choices=SETTING_NAMES),
         Column("value", "text", "Value: a number, or a word for `mode`."),
         Column("stage", "id", "Scope: stage (blank = each).", required=False, default="",
                allowed=STAGES + ("",)),
@@ -235,42 +284,6 @@ POLICY = Sheet(
 
 WORKBOOK: tuple[Sheet, ...] = (MINERALS, COUNTRIES, SUPPLY, DEMAND, ROUTES, IMPORTS, DISRUPTIONS,
                                POLICY)
-
-SETTINGS: tuple[Setting, ...] = (
-    Setting("mode", "independent: each buyer plans alone; joint: one plan for both.",
-            unit="", default="independent", low=None, high=None,
-            allowed=("independent", "joint"), scoped_by=()),
-    Setting("year", "Data year used for capacities (default: latest final year, 2024).",
-            unit="year", default=None, low=1900, high=2100, scoped_by=()),
-    Setting("max_china_share", "Max share of a buyer's supply through Chinese nodes at the "
-            "scoped stage(s)."),
-    Setting("max_china_touch_share", "Max share of a buyer's supply whose path touches China "
-            "at any stage.", scoped_by=("mineral", "buyer")),
-    Setting("max_country_share", "Max share of a buyer's supply from any single country at "
-            "the scoped stage(s) (EU CRMA benchmark 0.65)."),
-    Setting("min_partner_share", "Min share of a buyer's supply from partner countries at the "
-            "scoped stage(s)."),
-    Setting("max_offtake_share", "Max share of any node's capacity the buyers together "
-            "contract.", scoped_by=("stage", "mineral")),
-    Setting("spot_share", "Max share of undisrupted, uncontracted capacity buyable on the spot "
-            "market in a disruption.", default=0.0, scoped_by=("stage", "mineral")),
-    Setting("spot_premium", "Spot price as a multiple of unit cost.", unit="x", default=1.5,
-            low=0.0, high=None, scoped_by=("mineral",)),
-    Setting("min_served_share", "Min share of demand served in every scenario.",
-            scoped_by=("mineral", "buyer")),
-    Setting("stockpile_cost_usd_per_t", "Annualised cost of holding a tonne; stockpiles are "
-            "considered only when given.", unit="USD/t", low=0.0, high=None,
-            scoped_by=("mineral", "buyer")),
-    Setting("shortfall_cost_usd_per_t", "Cost of a tonne of unserved demand.", unit="USD/t",
-            default=None, low=0.0, high=None, scoped_by=("mineral", "buyer")),
-    Setting("risk_aversion", "Weight on CVaR of scenario cost.", unit="x", default=0.0,
-            low=0.0, high=None, scoped_by=()),
-    Setting("cvar_alpha", "CVaR confidence level.", default=0.95, low=0.0, high=0.999999,
-            scoped_by=()),
-)
-
-SETTING_NAMES: tuple[str, ...] = tuple(s.name for s in SETTINGS)
-
 
 def sheet(name: str) -> Sheet:
     """Return the declared sheet called ``name``."""
@@ -299,6 +312,7 @@ class DocRow:
     required: str
     allowed: str
     description: str = field(default="")
+    default: str = field(default="")
 
 
 def documentation_rows() -> list[DocRow]:
@@ -311,8 +325,28 @@ def documentation_rows() -> list[DocRow]:
                 else _bounds(c.low, c.high))
             rows.append(DocRow(sh.name, c.name, c.kind, c.unit,
                                "required" if c.required else "optional", allowed,
-                               c.description))
+                               c.description, show_default(c.default, c.required)))
     return rows
+
+
+def show_default(default: object, required: bool = False) -> str:
+    """How a blank cell's default reads in the docs ("" for required columns)."""
+    if required:
+        return ""
+    if default is None:
+        return "(blank)"
+    if isinstance(default, bool):
+        return "TRUE" if default else "FALSE"
+    if isinstance(default, float):
+        return f"{default:g}"
+    return str(default) if default != "" else "(blank)"
+
+
+def setting_bounds(s: Setting) -> str:
+    """The values a setting accepts, as the docs show them."""
+    if s.allowed:
+        return ", ".join(s.allowed)
+    return "a number " + (_bounds(s.low, s.high) or "(any)")
 
 
 def _bounds(low: float | None, high: float | None) -> str:

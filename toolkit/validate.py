@@ -25,11 +25,22 @@ _FALSE = {"false", "no", "n", "0", "f", ""}
 
 @dataclass(frozen=True)
 class Where:
-    """Location of a table: its file, its sheet (None for a CSV) and first data row."""
+    """Location of a table: its file, its sheet (None for a CSV) and first data row.
+
+    ``rows``, when given, is the displayed row number of each table row (a workbook
+    sheet whose blank rows were skipped); otherwise rows are numbered from ``first_row``.
+    """
 
     file: str
     sheet: str | None
     first_row: int = 2
+    rows: tuple[int, ...] | None = None
+
+    def row(self, position: int) -> int:
+        """Displayed row number of the table row at ``position`` (0-based)."""
+        if self.rows is not None and 0 <= position < len(self.rows):
+            return self.rows[position]
+        return self.first_row + position
 
     def problem(self, rule: str, row: int | None = None, column: str | None = None,
                 value: object = None) -> Problem:
@@ -103,8 +114,15 @@ def coerce(value: object, col: Column) -> object:
         raise ValueError(f"must match the pattern {col.pattern} (e.g. an ISO3 code)")
     if col.allowed is not None and out not in col.allowed:
         shown = ", ".join(a or "(blank)" for a in col.allowed)
-        raise ValueError(f"must be one of: {shown}")
+        raise ValueError(f"must be one of: {shown}{did_you_mean(str(out), col.allowed)}")
     return out
+
+
+def did_you_mean(value: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    """`` (did you mean 'x'?)`` naming the closest choice (case-insensitive), or ""."""
+    lowered = {c.lower(): c for c in choices if c}
+    close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=cutoff)
+    return f" (did you mean {lowered[close[0]]!r}?)" if close else ""
 
 
 def _check_bounds(number: float, col: Column) -> None:
@@ -171,7 +189,7 @@ def _coerce_column(cells: list[object], col: Column, where: Where) -> tuple[list
     values: list[object] = []
     problems: list[Problem] = []
     for i, cell in enumerate(cells):
-        row = where.first_row + i
+        row = where.row(i)
         if is_blank(cell):
             if col.required:
                 problems.append(where.problem("a value is required", row, col.name, ""))
@@ -204,8 +222,8 @@ def check_keys(table: pd.DataFrame, sheet: Sheet, where: Where) -> list[Problem]
         first = table.index[(table[key] == table.loc[i, key]).all(axis=1)][0]
         value = ", ".join(_fmt(table.at[i, k]) for k in key)
         problems.append(where.problem(
-            f"duplicate key ({', '.join(key)}) — same as row {where.first_row + first}",
-            where.first_row + i, key[0], value))
+            f"duplicate key ({', '.join(key)}) — same as row {where.row(first)}",
+            where.row(i), key[0], value))
     return problems
 
 
@@ -230,7 +248,7 @@ def check_refs(table: pd.DataFrame, sheet: Sheet, where: Where,
             for part in _parts(value, col):
                 if part in ids or part == col.wildcard or part in ("", None):
                     continue
-                problems.append(where.problem(_ref_rule(col, part, ids), where.first_row + i,
+                problems.append(where.problem(_ref_rule(col, part, ids), where.row(i),
                                               col.name, value))
     return problems
 

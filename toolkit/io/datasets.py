@@ -65,7 +65,7 @@ FILES: tuple[Sheet, ...] = (
     Sheet("imports.csv", "UK and Japan import mix by origin.", (
         _c("buyer", "id", allowed=BUYERS), _c("mineral", "id", ref="minerals.csv.mineral"),
         _c("origin", "id", ref="countries.csv.country"), _opt("year", "number", default=None),
-        _opt("hs6", "id"), _opt("value_usd", "number", default=None, low=0.0),
+        _opt("hs6", "id"), _opt("stage", "id", allowed=STAGES + ("",)), _opt("value_usd", "number", default=None, low=0.0),
         _opt("tonnes", "number", default=None, low=0.0),
         _c("share", "number", low=0.0, high=1.0), _opt("basis", "id", allowed=BASES + ("",)),
         _opt("source_id", "id", ref="sources.csv.source_id", wildcard="", separator=";")),
@@ -127,7 +127,7 @@ def load_embedded(folder: Path | None = None) -> SupplyChain:
     minerals = t["minerals.csv"][["mineral", "name", "unit", "content_basis"]]
     countries = t["countries.csv"][["country", "name", "wgi", "partner"]]
     demand = t["demand.csv"][["buyer", "mineral", "demand_t", "sector"]]
-    imports = t["imports.csv"][["buyer", "mineral", "origin", "share", "year"]]
+    imports = t["imports.csv"][["buyer", "mineral", "origin", "share", "stage", "year"]]
     return SupplyChain(
         minerals=minerals.reset_index(drop=True), countries=countries.reset_index(drop=True),
         supply=supply_table(t), demand=demand.reset_index(drop=True),

@@ -167,9 +167,10 @@ def _case_line(t: Tables, case: data.Case) -> str:
         return (f"Policy case “{case.name}”{mode} can be met: the cheapest plan costs "
                 f"{usd(case.objective_usd)} a year.")
     why = data.diagnosis_lines(case)
-    reason = f" {why[0]}" + (f" (and {len(why) - 1} more)" if len(why) > 1 else "") \
-        if why else ""
-    return f"Policy case “{case.name}”{mode} is {case.status}.{reason}".rstrip()
+    more = f" (and {len(why) - 1} more problem{'s' if len(why) > 2 else ''})" \
+        if len(why) > 1 else ""
+    reason = f": {why[0]}{more}" if why else ""
+    return f"Policy case “{case.name}”{mode} cannot be met ({case.status}){reason}."
 
 
 def _china_lines(t: Tables, case: data.Case) -> list[str]:
@@ -263,7 +264,7 @@ def _pareto_lines(t: Tables) -> list[str]:
         rel = f" (+{pct(rise / loose['objective_usd'], 1)})" if loose["objective_usd"] > 0 \
             else ""
         fail = sweep[sweep["epsilon"] < tight["epsilon"]]
-        tail = (f"; below {pct(tight['epsilon'])} no plan meets every demand"
+        tail = (f"; below {pct(tight['epsilon'])} no feasible plan exists"
                 if len(fail) else "")
         lines.append(f"Capping China's share at {pct(tight['epsilon'])} instead of "
                      f"{pct(loose['epsilon'])} costs {usd(rise)} more a year{rel} in "

@@ -1,0 +1,31 @@
+"""Small CLI commands: schema documentation, dataset check, version, bad arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from toolkit.cli import main
+from toolkit.schema import WORKBOOK
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "WORKBOOK.md"
+
+
+def test_schema_doc_is_generated_from_the_declaration(capsys):
+    assert main(["schema"]) == 0
+    printed = capsys.readouterr().out
+    for sheet in WORKBOOK:
+        for col in sheet.columns:
+            assert f"| {sheet.name} | {col.name} |" in printed
+    assert printed in DOCS.read_text(encoding="utf-8"), "regenerate docs/WORKBOOK.md"
+
+
+def test_datasets_check_validates_committed_files(capsys):
+    assert main(["datasets", "check"]) == 0
+    assert "dataset files valid" in capsys.readouterr().out
+
+
+def test_missing_input_file_is_exit_2_without_traceback(tmp_path, capsys):
+    assert main(["metrics", str(tmp_path / "nope.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "nope.xlsx: file does not exist" in err
+    assert "Traceback" not in err

@@ -1,0 +1,73 @@
+"""Shadow prices of the policy constraints, in USD per percentage point.
+
+HiGHS reports row duals :math:`y = \\partial z / \\partial \\text{rhs}` for a
+minimisation.  A share constraint ``flow <= eps * d`` relaxed by one percentage
+point moves its right-hand side by :math:`d/100`, so the total cost saved is
+
+.. math:: \\text{usd\\_per\\_pp} = -y \\cdot d / 100
+
+(for a ``>=`` floor such as ``min_partner_share``, lowering it moves the
+right-hand side by :math:`-d/100`: saving :math:`+y d/100`).  A setting that
+generates several rows for one scope (``max_country_share``: one row per
+country; ``min_served_share``: one per scenario) is relaxed as a whole: the
+savings of its rows add up.  ``max_offtake_share`` is a share of each node's
+capacity, so one point relaxes each row by :math:`C_n/100`.  The dual is a
+marginal value: it equals the saving of the 1-point step when the optimal basis
+does not change over that step (the tests check this by re-solving at ε + 1 pp).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pyomo.environ as pyo
+
+from toolkit.optimize.data import MineralData
+from toolkit.optimize.solve import Solver
+
+
+def shadow_prices(m: pyo.ConcreteModel, solver: Solver, d: MineralData) -> list[dict]:
+    """One row per set policy scope: ``setting, stage, mineral, buyer, usd_per_pp``."""
+    sums: dict[tuple[str, str, str], float] = defaultdict(float)
+    for key in _set_scopes(d):
+        sums[key] += 0.0
+    _share_rows(sums, solver.duals(m.china_share), d, "max_china_share", d.china_cap, -1)
+    _share_rows(sums, solver.duals(m.partner_share), d, "min_partner_share", d.partner_min,
+                +1)
+    for (b, k, _n), y in solver.duals(m.country_share).items():
+        sums["max_country_share", d.stages[k], d.buyers[b]] += -y * d.demand_t[b] / 100
+    for b, y in solver.duals(m.china_touch).items():
+        sums["max_china_touch_share", "", d.buyers[b]] += -y * d.demand_t[b] / 100
+    for (b, _s), y in solver.duals(m.served).items():
+        if not np.isnan(d.min_served[b]):
+            sums["min_served_share", "", d.buyers[b]] += -y * d.demand_t[b] / 100
+    who = "+".join(d.buyers) if d.joint else (d.buyers[0] if d.buyers else "")
+    for n, y in solver.duals(m.offtake).items():
+        sums["max_offtake_share", d.stages[d.node_stage[n]], who] += -y * d.capacity_t[n] / 100
+    return [{"setting": s, "stage": k, "mineral": d.mineral, "buyer": b, "usd_per_pp": v}
+            for (s, k, b), v in sorted(sums.items())]
+
+
+def _share_rows(sums: dict, duals: dict, d: MineralData, name: str, values: np.ndarray,
+                sign: int) -> None:
+    for (b, k), y in duals.items():
+        if not np.isnan(values[b, k]):
+            sums[name, d.stages[k], d.buyers[b]] += sign * y * d.demand_t[b] / 100
+
+
+def _set_scopes(d: MineralData) -> list[tuple[str, str, str]]:
+    """Every scope whose setting is given, so unbinding constraints show a 0 price."""
+    keys = []
+    for name, values in (("max_china_share", d.china_cap), ("max_country_share", d.country_cap),
+                         ("min_partner_share", d.partner_min)):
+        keys += [(name, d.stages[k], d.buyers[b]) for b in range(len(d.buyers))
+                 for k in range(len(d.stages)) if not np.isnan(values[b, k])]
+    for name, values in (("max_china_touch_share", d.touch_cap),
+                         ("min_served_share", d.min_served)):
+        keys += [(name, "", d.buyers[b]) for b in range(len(d.buyers))
+                 if not np.isnan(values[b]) and (name != "min_served_share" or d.scenarios)]
+    who = "+".join(d.buyers) if d.joint else (d.buyers[0] if d.buyers else "")
+    keys += [("max_offtake_share", d.stages[k], who) for k in range(len(d.stages))
+             if not np.isnan(d.offtake[k])]
+    return keys

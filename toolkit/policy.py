@@ -1,0 +1,223 @@
+"""Resolve the ``Policy`` table into per-case, per-scope settings.
+
+A Policy row is ``(setting, value, stage, mineral, buyer, case)``.  A blank scope
+cell means *each* stage, mineral or buyer separately: a row
+``max_china_share = 0.5`` with every scope blank yields one constraint per stage,
+per mineral and per buyer, never one pooled constraint.  A blank ``case`` means
+the row belongs to every case.
+
+Resolution rule for one concrete key ``(setting, stage, mineral, buyer)`` of one
+case: among the rows that match it, the most specific (most non-blank scope
+cells) wins; at equal specificity a row of the case beats a row for every case;
+remaining ties take the tighter value (the smallest ``max_*``, the largest
+``min_*``) or, for parameters, the last row.  When no row matches, the declared
+default of the setting applies (:data:`toolkit.schema.SETTINGS`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from toolkit.chain import SupplyChain
+from toolkit.errors import InputError, Problem
+from toolkit.schema import BUYERS, SETTING_NAMES, STAGES, Setting, setting
+from toolkit.validate import Where, to_number
+
+DEFAULT_CASE = "base"
+SCOPE = ("stage", "mineral", "buyer")
+Key = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class CaseSettings:
+    """The settings of one policy case, resolved for every scope.
+
+    Attributes
+    ----------
+    name : case name (``base`` when the Policy table names no case).
+    values : ``{setting: {(stage, mineral, buyer): value}}`` for every key some row
+        sets; dimensions a setting is not scoped by are ``""`` in the key.
+    """
+
+    name: str
+    values: dict[str, dict[Key, object]] = field(default_factory=dict)
+
+    def get(self, name: str, stage: str = "", mineral: str = "", buyer: str = "") -> object:
+        """Resolved value of ``name`` for one scope (the declared default if unset)."""
+        key = scope_key(setting(name), stage, mineral, buyer)
+        return self.values.get(name, {}).get(key, setting(name).default)
+
+    def number(self, name: str, stage: str = "", mineral: str = "",
+               buyer: str = "") -> float | None:
+        """Resolved numeric value, or None when the setting is unset and has no default."""
+        value = self.get(name, stage, mineral, buyer)
+        return None if value is None else float(value)
+
+    def is_set(self, name: str, stage: str = "", mineral: str = "", buyer: str = "") -> bool:
+        """True when a Policy row sets ``name`` for this scope."""
+        return scope_key(setting(name), stage, mineral, buyer) in self.values.get(name, {})
+
+    @property
+    def mode(self) -> str:
+        """``independent`` or ``joint``."""
+        return str(self.get("mode"))
+
+    @property
+    def year(self) -> float | None:
+        """Data year for capacities (None = the chain's default year)."""
+        return self.number("year")
+
+    def with_values(self, name: str, values: dict[Key, object]) -> CaseSettings:
+        """A copy where ``name`` takes ``values`` (used for the other mode, sweeps)."""
+        merged = dict(self.values)
+        merged[name] = dict(values)
+        return CaseSettings(self.name, merged)
+
+    def rows(self) -> list[dict]:
+        """The resolved settings as tidy rows ``setting, stage, mineral, buyer, value``."""
+        out = []
+        for name in sorted(self.values):
+            for (stage, mineral, buyer), value in sorted(self.values[name].items()):
+                out.append({"setting": name, "stage": stage, "mineral": mineral,
+                            "buyer": buyer, "value": value})
+        return out
+
+
+def scope_key(spec: Setting, stage: str, mineral: str, buyer: str) -> Key:
+    """The key of one scope, with dimensions the setting ignores blanked."""
+    given = {"stage": stage, "mineral": mineral, "buyer": buyer}
+    return tuple(given[d] if d in spec.scoped_by else "" for d in SCOPE)  # type: ignore[return-value]
+
+
+def check_policy(table: pd.DataFrame, where: Where) -> list[Problem]:
+    """Check setting names, values, scopes and the ``mode``/``year`` consistency.
+
+    ``where.first_row`` is the displayed number of the table's first row.
+    """
+    problems: list[Problem] = []
+    for i, row in enumerate(table.to_dict("records")):
+        problems += _check_row(row, where, where.first_row + i)
+    return problems
+
+
+def _check_row(row: dict, where: Where, line: int) -> list[Problem]:
+    name = str(row.get("setting", "")).strip()
+    if name not in SETTING_NAMES:
+        return [where.problem(f"unknown setting; known settings: {', '.join(SETTING_NAMES)}",
+                              line, "setting", name)]
+    spec = setting(name)
+    problems = [where.problem(f"{name} cannot be scoped by {dim} (it applies to "
+                              f"{', '.join(spec.scoped_by) or 'the whole case'})",
+                              line, dim, row.get(dim))
+                for dim in SCOPE if str(row.get(dim) or "") and dim not in spec.scoped_by]
+    try:
+        parse_value(spec, row.get("value"))
+    except ValueError as exc:
+        problems.append(where.problem(str(exc), line, "value", row.get("value")))
+    return problems
+
+
+def parse_value(spec: Setting, raw: object) -> object:
+    """Coerce a Policy ``value`` cell for ``spec`` (a word for ``mode``, else a number).
+
+    Raises
+    ------
+    ValueError
+        With the rule broken (unknown word, not a number, out of bounds).
+    """
+    if spec.allowed is not None:
+        word = str(raw).strip().lower()
+        if word not in spec.allowed:
+            raise ValueError(f"{spec.name} must be one of: {', '.join(spec.allowed)}")
+        return word
+    number = to_number(raw)
+    if spec.low is not None and number < spec.low:
+        raise ValueError(f"{spec.name} must be at least {spec.low:g}")
+    if spec.high is not None and number > spec.high:
+        raise ValueError(f"{spec.name} must be at most {spec.high:g}")
+    return number
+
+
+def case_names(policy: pd.DataFrame) -> list[str]:
+    """Case names in order of first appearance (``[base]`` when none is named)."""
+    if policy is None or policy.empty or "case" not in policy.columns:
+        return [DEFAULT_CASE]
+    names = [str(c).strip() for c in policy["case"].fillna("").tolist()]
+    seen = list(dict.fromkeys(n for n in names if n))
+    return seen or [DEFAULT_CASE]
+
+
+def resolve_cases(chain: SupplyChain) -> list[CaseSettings]:
+    """Resolve the chain's Policy table into one :class:`CaseSettings` per case.
+
+    Raises
+    ------
+    InputError
+        When a row names an unknown setting, a bad value or a scope the setting
+        does not take (located as Policy sheet rows, header on row 1).
+    """
+    table = _clean(chain.policy)
+    problems = check_policy(table, Where(chain.source, "Policy", 2))
+    if problems:
+        raise InputError(problems)
+    minerals = chain.mineral_ids
+    return [_resolve_case(table, name, minerals) for name in case_names(table)]
+
+
+def _clean(policy: pd.DataFrame | None) -> pd.DataFrame:
+    cols = ["setting", "value", *SCOPE, "case"]
+    if policy is None or policy.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    out = policy.copy()
+    for c in cols:
+        if c not in out.columns:
+            out[c] = ""
+        if c != "value":
+            out[c] = out[c].map(lambda v: "" if _blank(v) else str(v).strip())
+    return out[cols].reset_index(drop=True)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or (
+        isinstance(value, str) and not value.strip())
+
+
+def _resolve_case(table: pd.DataFrame, case: str, minerals: list[str]) -> CaseSettings:
+    rows = table[(table["case"] == "") | (table["case"] == case)]
+    values: dict[str, dict[Key, object]] = {}
+    for name, group in rows.groupby("setting", sort=True):
+        spec = setting(str(name))
+        resolved = {key: _pick(spec, group, key, case) for key in _keys(spec, minerals)}
+        values[str(name)] = {k: v for k, v in resolved.items() if v is not None}
+    return CaseSettings(case, values)
+
+
+def _keys(spec: Setting, minerals: list[str]) -> Iterable[Key]:
+    dims = {"stage": STAGES, "mineral": tuple(minerals), "buyer": BUYERS}
+    stages = dims["stage"] if "stage" in spec.scoped_by else ("",)
+    mins = dims["mineral"] if "mineral" in spec.scoped_by else ("",)
+    buyers = dims["buyer"] if "buyer" in spec.scoped_by else ("",)
+    return [(s, m, b) for s in stages for m in mins for b in buyers]
+
+
+def _pick(spec: Setting, group: pd.DataFrame, key: Key, case: str) -> object:
+    best: list[tuple[int, int, int, object]] = []
+    for order, row in enumerate(group.to_dict("records")):
+        if any(row[d] not in ("", key[i]) for i, d in enumerate(SCOPE)):
+            continue
+        specificity = sum(1 for d in SCOPE if row[d])
+        best.append((specificity, int(row["case"] == case), order,
+                     parse_value(spec, row["value"])))
+    if not best:
+        return None
+    top = max((b[0], b[1]) for b in best)
+    tied = [b for b in best if (b[0], b[1]) == top]
+    if spec.name.startswith("max_"):
+        return min(float(b[3]) for b in tied)  # type: ignore[arg-type]
+    if spec.name.startswith("min_"):
+        return max(float(b[3]) for b in tied)  # type: ignore[arg-type]
+    return tied[-1][3]

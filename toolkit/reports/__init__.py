@@ -1,0 +1,88 @@
+"""Reports of a run: an Excel workbook and an HTML policy brief (optionally a PDF).
+
+Reports read results only: they never solve and never parse inputs.  The entry point
+is :func:`write_reports`; see :mod:`toolkit.reports.data` for the bundle it reads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from toolkit.errors import ToolkitError
+from toolkit.reports.brief import render
+from toolkit.reports.excel_report import write_workbook
+from toolkit.reports.findings import Tables, tables_of
+from toolkit.reports.pdf import write_pdf
+
+Progress = Callable[[str], None]
+Writer = Callable[[Path], object]
+
+__all__ = ["write_reports", "tables_of", "Tables"]
+
+
+def write_reports(bundle: dict, out_dir: Path, name: str, pdf: bool = False,
+                  progress: Progress | None = None) -> list[Path]:
+    """Write ``out_dir/<name>.xlsx`` and ``out_dir/<name>.html`` (and ``.pdf``).
+
+    Every file is first written to a temporary file in ``out_dir``; only when all of
+    them succeed are they renamed onto their targets, so an existing report is
+    replaced only on success and a failure leaves no temporary file behind.
+
+    Parameters
+    ----------
+    bundle : the run's results and provenance (see :mod:`toolkit.reports.data`).
+    out_dir : output folder (created if missing).
+    name : file stem of the reports (no folder part).
+    pdf : also print the brief to PDF with headless Chromium.
+    progress : called with a short message before each step (None: silent).
+
+    Returns
+    -------
+    The paths written, in the order xlsx, html[, pdf].
+    """
+    if not name or Path(name).name != name:
+        raise ToolkitError(f"report name {name!r} must be a plain file name")
+    say = progress or (lambda _message: None)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    say("reports: computing tables")
+    tables = tables_of(bundle)
+    steps: list[tuple[str, str, Writer]] = [
+        ("xlsx", "reports: writing workbook", lambda p: write_workbook(tables, bundle, name, p)),
+        ("html", "reports: writing brief",
+         lambda p: p.write_text(render(tables, bundle, name), encoding="utf-8", newline="\n")),
+    ]
+    return _write_all(out_dir, name, steps, pdf, say)
+
+
+def _write_all(out_dir: Path, name: str, steps: list[tuple[str, str, Writer]], pdf: bool,
+               say: Progress) -> list[Path]:
+    staged: dict[str, Path] = {}
+    try:
+        for ext, message, writer in steps:
+            say(message)
+            staged[ext] = _temp(out_dir, name, ext)
+            writer(staged[ext])
+        if pdf:
+            say("reports: printing brief to PDF")
+            staged["pdf"] = _temp(out_dir, name, "pdf")
+            write_pdf(staged["html"], staged["pdf"])
+        targets = [out_dir / f"{name}.{ext}" for ext in staged]
+        for tmp, target in zip(staged.values(), targets, strict=True):
+            os.replace(tmp, target)
+        return targets
+    finally:
+        for tmp in staged.values():
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+
+
+def _temp(out_dir: Path, name: str, ext: str) -> Path:
+    """A new empty temporary file next to the target (same file system)."""
+    fd, path = tempfile.mkstemp(prefix=f".{name}.", suffix=f".tmp.{ext}", dir=out_dir)
+    os.close(fd)
+    return Path(path)

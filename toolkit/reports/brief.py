@@ -1,0 +1,287 @@
+"""The policy brief: one self-contained HTML file that prints well on A4.
+
+Sections: key findings (generated from the results), headline numbers, China's share
+of supply by stage per mineral, the cost of lowering China's share (Pareto curve),
+disruptions, the recommended portfolio, binding constraints, method (formulas) and
+sources.  Charts are PNGs embedded as data URIs; every piece of input text is escaped
+(:func:`toolkit.reports.safety.esc`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+
+from toolkit.reports import charts, data, provenance
+from toolkit.reports.findings import Tables, findings, pct, tonnes, usd
+from toolkit.reports.safety import esc
+from toolkit.schema import STAGES
+
+CSS = """
+@page { size: A4; margin: 16mm 15mm 18mm 15mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; font-size: 9.5pt;
+  line-height: 1.45; color: #222; margin: 0 auto; max-width: 180mm; padding: 8mm 0; }
+header { border-bottom: 3px solid #1f4e79; margin-bottom: 5mm; padding-bottom: 2mm; }
+header .kicker { color: #1f4e79; font-weight: bold; letter-spacing: .08em;
+  text-transform: uppercase; font-size: 8pt; }
+h1 { font-size: 19pt; margin: 1mm 0 1mm; color: #1f4e79; line-height: 1.2; }
+header .meta { color: #666; font-size: 8pt; }
+h2 { font-size: 12.5pt; color: #1f4e79; border-bottom: 1px solid #c9d6e3;
+  padding-bottom: 1mm; margin: 7mm 0 2.5mm; break-after: avoid; page-break-after: avoid; }
+h3 { font-size: 10pt; margin: 4mm 0 1.5mm; break-after: avoid; }
+.findings { background: #f2f6fa; border-left: 4px solid #1f4e79; padding: 3mm 5mm 3mm 3mm;
+  margin: 0; }
+.findings ol { margin: 0; padding-left: 6mm; }
+.findings li { margin: 1.2mm 0; }
+table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 1mm 0 2mm; }
+th { background: #1f4e79; color: #fff; text-align: left; font-weight: bold;
+  padding: 1.2mm 1.5mm; }
+td { padding: 1mm 1.5mm; border-bottom: 1px solid #e3e8ee; vertical-align: top; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+thead { display: table-header-group; }
+tbody tr:nth-child(even) td { background: #f8fafc; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.bad { color: #a61c1c; font-weight: bold; }
+.ok { color: #2e6b2e; font-weight: bold; }
+figure { margin: 2mm 0 3mm; break-inside: avoid; page-break-inside: avoid; }
+figure img { width: 100%; height: auto; display: block; }
+figcaption, .note { color: #555; font-size: 7.8pt; }
+.formula { font-family: "DejaVu Serif", Georgia, serif; background: #f7f7f7;
+  padding: 1.5mm 3mm; margin: 1mm 0 2mm; border-radius: 1mm; }
+dl.method dt { font-weight: bold; margin-top: 2.5mm; }
+dl.method dd { margin: 0.5mm 0 0 0; }
+footer { margin-top: 8mm; border-top: 1px solid #c9d6e3; padding-top: 2mm; color: #777;
+  font-size: 7.5pt; }
+.sources td { font-size: 7.5pt; }
+.break { break-before: page; page-break-before: always; }
+@media print { body { padding: 0; max-width: none; } a { color: inherit; } }
+"""
+
+PORTFOLIO_TOP = 3
+DISRUPTION_ROWS = 20
+
+
+def render(t: Tables, bundle: dict, name: str) -> str:
+    """The brief as one HTML string (deterministic for a given bundle)."""
+    body = "\n".join([
+        _header(t, bundle, name), _findings(t), _headline(t), _china(t), _pareto(t),
+        _disruptions(t), _portfolio(t), _prices(t), _diagnosis(t), _method(),
+        _sources(bundle), _footer(bundle)])
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{esc(_title(name))}</title>\n"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def _title(name: str) -> str:
+    return f"Critical minerals: sourcing options for the UK and Japan — {name}"
+
+
+def table_html(header: list[tuple[str, str]], rows: Iterable[list[str]],
+               caption: str = "") -> str:
+    """An HTML table; ``header`` is (label, css class); cells are already escaped."""
+    head = "".join(f'<th class="{cls}">{esc(label)}</th>' for label, cls in header)
+    body = "".join("<tr>" + "".join(f'<td class="{cls}">{cell}</td>' for cell, (_, cls)
+                                    in zip(row, header, strict=True)) + "</tr>"
+                   for row in rows)
+    note = f'<p class="note">{caption}</p>' if caption else ""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}"
+
+
+def _none(text: str = "none") -> str:
+    return f'<p class="note">{esc(text)}</p>'
+
+
+def _figure(png: bytes | None, alt: str, caption: str) -> str:
+    if png is None:
+        return _none(f"{alt}: no data")
+    return (f'<figure><img src="{charts.data_uri(png)}" alt="{esc(alt)}">'
+            f"<figcaption>{caption}</figcaption></figure>")
+
+
+def _header(t: Tables, bundle: dict, name: str) -> str:
+    cases = ", ".join(f"{esc(c.name)} ({esc(c.status)})" for c in t.cases)
+    return (f'<header><div class="kicker">Policy brief</div><h1>{esc(_title(name))}</h1>'
+            f'<div class="meta">Run {esc(bundle.get("run_timestamp") or "")} · input '
+            f"{esc(provenance.input_name(bundle))} · policy cases: {cases}</div></header>")
+
+
+def _findings(t: Tables) -> str:
+    items = "".join(f"<li>{esc(line)}</li>" for line in findings(t)) or "<li>none</li>"
+    return f'<h2>Key findings</h2><div class="findings"><ol>{items}</ol></div>'
+
+
+def _headline(t: Tables) -> str:
+    header = [("Case", ""), ("Buyer", ""), ("Status", ""), ("Contract cost", "num")] + [
+        (f"China {s}", "num") for s in STAGES
+        if t.headline[f"china_{s}_before"].notna().any()] + [
+        ("Worst served", "num")]
+    stages = [s for s in STAGES if t.headline[f"china_{s}_before"].notna().any()]
+    rows = [[esc(r.case), esc(r.buyer), _status(r.status), esc(usd(r.cost_usd))]
+            + [f"{pct(getattr(r, f'china_{s}_before'))} → "
+               f"{pct(getattr(r, f'china_{s}_after'))}" for s in stages]
+            + [esc(pct(r.worst_served_share))] for r in t.headline.itertuples()]
+    note = ("China shares: unweighted mean over the buyer's minerals, today's world mix "
+            "(pro-rata to capacity) → recommended plan. Contract cost: tonnes × unit cost "
+            "of each node. Worst served: lowest share of demand served in any scenario.")
+    return "<h2>Headline numbers</h2>" + table_html(header, rows, note)
+
+
+def _status(status: str) -> str:
+    cls = "ok" if status == "optimal" else "bad"
+    return f'<span class="{cls}">{esc(status)}</span>'
+
+
+def _china(t: Tables) -> str:
+    world = charts.china_share_chart(t.latest, "China's share of world supply, by stage")
+    first = _first_feasible(t)
+    plan = charts.before_after_chart(t.headline, first) if first else None
+    return ("<h2>Where China sits in each supply chain</h2>"
+            + _figure(world, "China's share by stage per mineral",
+                      "Share of world capacity (latest data year) located in China, per "
+                      "mineral and stage; dashed line: the EU Critical Raw Materials Act "
+                      "benchmark of at most 65% from any single third country.")
+            + (_figure(plan, "China share before and after",
+                       "Mean over minerals of China's share of each buyer's supply at "
+                       "each stage.") if plan else ""))
+
+
+def _first_feasible(t: Tables) -> str | None:
+    names = [c.name for c in t.cases if c.status == "optimal"]
+    return names[0] if names else None
+
+
+def _pareto(t: Tables) -> str:
+    png = charts.pareto_chart(t.pareto)
+    head = "<h2>What lowering China's share costs</h2>"
+    if png is None:
+        return head + _none("no Pareto sweep in the results")
+    return head + _figure(png, "Pareto frontier",
+                          "Cheapest plan cost (ε-constraint sweep) at each cap; crosses mark "
+                          "caps no plan can meet.")
+
+
+def _disruptions(t: Tables) -> str:
+    first = _first_feasible(t)
+    sel = t.scenarios[t.scenarios["case"] == first] if first else t.scenarios.iloc[0:0]
+    sel = sel.sort_values(["served_share", "scenario", "buyer", "mineral"], kind="stable")
+    head = f"<h2>Disruptions{f' — “{esc(first)}”' if first else ''}</h2>"
+    if sel.empty:
+        return head + _none("none: no disruption scenario results")
+    header = [("Scenario", ""), ("Buyer", ""), ("Mineral", ""), ("Served", "num"),
+              ("Shortfall", "num"), ("Served share", "num")]
+    rows = [[esc(r.scenario), esc(r.buyer), esc(r.mineral), esc(tonnes(r.served_t)),
+             esc(tonnes(r.shortfall_t)), esc(pct(r.served_share))]
+            for r in sel.head(DISRUPTION_ROWS).itertuples()]
+    more = len(sel) - DISRUPTION_ROWS
+    note = ("Worst first. " + (f"{more} more rows in the workbook (sheet Disruptions)."
+                              if more > 0 else ""))
+    return head + table_html(header, rows, note)
+
+
+def _portfolio(t: Tables) -> str:
+    first = _first_feasible(t)
+    head = f"<h2 class=\"break\">Recommended portfolio{f' — “{esc(first)}”' if first else ''}</h2>"
+    sel = t.portfolio[(t.portfolio["case"] == first) & (t.portfolio["tonnes"] > 0)] \
+        if first else t.portfolio.iloc[0:0]
+    if sel.empty:
+        return head + _none("none: no feasible plan")
+    stages = [s for s in STAGES if (sel["stage"] == s).any()]
+    header = [("Buyer", ""), ("Mineral", ""), ("Tonnes", "num")] + [(s.capitalize(), "")
+                                                                   for s in stages]
+    rows = []
+    for (buyer, mineral), group in sel.groupby(["buyer", "mineral"], sort=True):
+        total = group.groupby("stage")["tonnes"].sum().max()
+        rows.append([esc(buyer), esc(mineral), esc(tonnes(total))]
+                    + [_mix(group[group["stage"] == s]) for s in stages])
+    return head + table_html(header, rows, (
+        f"Largest {PORTFOLIO_TOP} countries per stage with their share of the buyer's "
+        "contracted tonnes; full detail, cost and the pro-rata baseline in the workbook "
+        "(sheet Portfolio).") + _stockpile(t, first))
+
+
+def _mix(group: pd.DataFrame) -> str:
+    if group.empty:
+        return "—"
+    group = group.sort_values(["share", "country"], ascending=[False, True], kind="stable")
+    parts = [f"{esc(r.country)} {esc(pct(r.share))}" for r in
+             group.head(PORTFOLIO_TOP).itertuples()]
+    rest = len(group) - PORTFOLIO_TOP
+    return ", ".join(parts) + (f", +{rest} more" if rest > 0 else "")
+
+
+def _stockpile(t: Tables, case: str) -> str:
+    sel = t.stockpile[(t.stockpile["case"] == case) & (t.stockpile["tonnes"] > 0)]
+    if sel.empty:
+        return "<h3>Stockpiles</h3>" + _none("none recommended")
+    rows = [[esc(r.buyer), esc(r.mineral), esc(tonnes(r.tonnes))] for r in
+            sel.sort_values(["buyer", "mineral"]).itertuples()]
+    return "<h3>Stockpiles</h3>" + table_html(
+        [("Buyer", ""), ("Mineral", ""), ("Tonnes", "num")], rows)
+
+
+def _prices(t: Tables, top: int = 12) -> str:
+    sel = t.prices.dropna(subset=["usd_per_pp"])
+    sel = sel[sel["usd_per_pp"].abs() > 0]
+    head = "<h2>What each binding constraint costs</h2>"
+    if sel.empty:
+        return head + _none("none: no binding constraint with a price")
+    sel = sel.assign(_a=sel["usd_per_pp"].abs()).sort_values(
+        ["_a", "case", "setting"], ascending=[False, True, True], kind="stable")
+    header = [("Case", ""), ("Setting", ""), ("Stage", ""), ("Mineral", ""), ("Buyer", ""),
+              ("USD per pp", "num")]
+    rows = [[esc(r.case), esc(r.setting), esc(r.stage), esc(r.mineral), esc(r.buyer),
+             f"{r.usd_per_pp:,.0f}"] for r in sel.head(top).itertuples()]
+    return head + table_html(header, rows, "Shadow price: annual cost saved by relaxing the "
+                             "constraint by one percentage point of the buyer's demand.")
+
+
+def _diagnosis(t: Tables) -> str:
+    bad = [c for c in t.cases if c.status != "optimal"]
+    if not bad:
+        return ""
+    items = "".join(f"<li><b>{esc(c.name)}</b> ({esc(c.status)}): "
+                    + ("; ".join(esc(x) for x in data.diagnosis_lines(c)) or "no diagnosis")
+                    + "</li>" for c in bad)
+    return f"<h2>Policies that cannot be met</h2><ul>{items}</ul>"
+
+
+def _method() -> str:
+    from toolkit.reports.method import METHOD_HTML
+
+    return METHOD_HTML
+
+
+def _sources(bundle: dict) -> str:
+    table = provenance.sources(bundle)
+    header = [("Source", ""), ("Title and publisher", ""), ("Edition", ""), ("Licence", "")]
+    rows = [[esc(r.source_id), esc(_join(r.title, r.publisher)) + _link(r.url),
+             esc(_blank(r.edition)), esc(_blank(r.licence))] for r in table.itertuples()]
+    body = table_html(header, rows) if rows else _none()
+    return f'<h2>Sources</h2><div class="sources">{body}</div>'
+
+
+def _blank(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) \
+        else str(value)
+
+
+def _join(title: object, publisher: object) -> str:
+    return ", ".join(x for x in (_blank(title), _blank(publisher)) if x)
+
+
+def _link(url: object) -> str:
+    url = _blank(url)
+    if not url.startswith(("https://", "http://")):
+        return ""
+    return f' <a href="{esc(url)}">{esc(url)}</a>'
+
+
+def _footer(bundle: dict) -> str:
+    facts = provenance.run_facts(bundle)
+    text = " · ".join(f"{esc(r.item)}: {esc(_blank(r.value))}" for r in facts.itertuples()
+                      if _blank(r.value))
+    return f"<footer>{text}</footer>"

@@ -1,0 +1,419 @@
+"""The Excel report: one workbook an analyst can work from.
+
+Sheets: Summary, China share, Concentration, Portfolio, Stockpile, Disruptions,
+Pareto, Prices, Inputs, Provenance.  Numbers are stored as numbers with number
+formats, headers are frozen, widths set, and native Excel charts (China share by
+stage, cost vs China cap) read their data from the sheets.  Every text cell goes
+through :func:`toolkit.reports.safety.put_cell` (formula-injection guard).  The file
+is reproducible: fixed document times and zip entry dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from toolkit.reports import data, provenance
+from toolkit.reports.findings import Tables, findings
+from toolkit.reports.safety import put_cell
+from toolkit.schema import STAGES
+
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+TITLE_FONT = Font(bold=True, size=14, color="1F4E79")
+SECTION_FONT = Font(bold=True, size=11, color="1F4E79")
+BAND_FILLS = (("high", "F4CCCC"), ("moder", "FCE5CD"), ("low", "D9EAD3"))
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+MAX_WIDTH = 60
+
+
+def number_format(column: str) -> str | None:
+    """The Excel number format of a column, from its name and unit suffix."""
+    rules = [
+        (lambda c: c == "year" or c.endswith("_year"), "0"),
+        (lambda c: c.endswith("_pp") and "usd" in c, "#,##0.00"),
+        (lambda c: c.endswith("_pp"), "+0.0;-0.0;0.0"),
+        (lambda c: "share" in c or c in ("capacity_loss", "probability")
+         or c.startswith("china_") and not c.endswith("_t")
+         or c.endswith(("_touch", "_reliance", "_mix", "_plan")), "0.0%"),
+        (lambda c: "usd" in c, "#,##0"),
+        (lambda c: c.endswith("_t") or c == "tonnes", "#,##0.0"),
+        (lambda c: c == "hhi", "#,##0"),
+        (lambda c: c in ("hhi_wgi", "epsilon"), "0.00"),
+        (lambda c: c.endswith("_seconds"), "0.0"),
+    ]
+    for test, fmt in rules:
+        if test(column):
+            return fmt
+    return None
+
+
+def write_table(ws: Worksheet, table: pd.DataFrame, row: int = 1, col: int = 1) -> int:
+    """Write ``table`` with a styled header at (row, col); return its last row.
+
+    An empty table gets one ``none`` line under its header.
+    """
+    for j, name in enumerate(table.columns):
+        cell = put_cell(ws, row, col + j, str(name))
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+    formats = [number_format(str(c)) for c in table.columns]
+    for i, values in enumerate(table.itertuples(index=False), start=row + 1):
+        for j, value in enumerate(values):
+            put_cell(ws, i, col + j, value, formats[j])
+    if table.empty:
+        put_cell(ws, row + 1, col, "none").font = Font(italic=True)
+        return row + 1
+    return row + len(table)
+
+
+def title(ws: Worksheet, text: str, row: int = 1, font: Font = SECTION_FONT) -> None:
+    """A bold title cell."""
+    put_cell(ws, row, 1, text).font = font
+
+
+def fit_widths(ws: Worksheet, skip_rows: set[int] | None = None) -> None:
+    """Column widths from the longest value of each column (capped)."""
+    widths: dict[int, int] = {}
+    for cells in ws.iter_rows():
+        for cell in cells:
+            if cell.value is None or cell.row in (skip_rows or set()):
+                continue
+            size = len(_shown(cell.value, cell.number_format))
+            widths[cell.column] = max(widths.get(cell.column, 6), size + 2)
+    for column, width in sorted(widths.items()):
+        ws.column_dimensions[get_column_letter(column)].width = min(width, MAX_WIDTH)
+
+
+def _shown(value: object, fmt: str) -> str:
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return f"{value:,.1f}" if "," in fmt or "%" in fmt else f"{value:.4g}"
+    return str(value)
+
+
+# ----------------------------------------------------------------------------- sheets
+
+
+def summary_sheet(wb: Workbook, t: Tables, bundle: dict, name: str) -> None:
+    """Findings in plain words, headline numbers per case and buyer, cases, cooperation."""
+    ws = wb.active
+    ws.title = "Summary"
+    title(ws, f"Critical-mineral sourcing report — {name}", font=TITLE_FONT)
+    put_cell(ws, 2, 1, f"Run {bundle.get('run_timestamp') or ''} · input "
+             f"{provenance.input_name(bundle)} · toolkit {bundle.get('toolkit_version', '')}")
+    title(ws, "Key findings", 4)
+    lines = findings(t)
+    for i, line in enumerate(lines or ["none"], start=5):
+        put_cell(ws, i, 1, f"• {line}")
+    row = 5 + max(1, len(lines)) + 1
+    title(ws, "Headline numbers per policy case and buyer (China shares: mean over "
+          "minerals, today's world mix → recommended plan)", row)
+    head_row = row + 1
+    row = write_table(ws, t.headline, head_row) + 2
+    row = _cases_block(ws, t, row)
+    row = _cooperation_block(ws, t, row)
+    row = _diagnosis_block(ws, t, row)
+    ws.sheet_properties.tabColor = "1F4E79"
+    fit_widths(ws, skip_rows=set(range(1, 5 + len(lines) + 2)) | {head_row - 1})
+    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 10, 14)
+    ws.freeze_panes = "A3"
+    _china_stage_chart(wb, t, f"A{row}")
+
+
+def _cases_block(ws: Worksheet, t: Tables, row: int) -> int:
+    title(ws, "Policy cases", row)
+    table = pd.DataFrame([{"case": c.name, "mode": c.mode, "status": c.status,
+                           "objective_usd": c.objective_usd,
+                           "problems": len(data.diagnosis_lines(c))} for c in t.cases])
+    return write_table(ws, table, row + 1) + 2
+
+
+def _cooperation_block(ws: Worksheet, t: Tables, row: int) -> int:
+    title(ws, "Value of cooperation (joint vs independent planning)", row)
+    rows, extra = [], []
+    for case in t.cases:
+        coop = data.cooperation(case)
+        rows.append({"case": case.name, **{k: v for k, v in coop.items()
+                                           if not isinstance(v, list | dict)}})
+        extra += [{"case": case.name, **r} for v in coop.values() if isinstance(v, list)
+                  for r in v if isinstance(r, dict)]
+    rows = [r for r in rows if len(r) > 1]
+    row = write_table(ws, pd.DataFrame(rows) if rows else pd.DataFrame(columns=["case"]),
+                      row + 1) + 2
+    if extra:
+        row = write_table(ws, pd.DataFrame(extra), row) + 2
+    return row
+
+
+def _diagnosis_block(ws: Worksheet, t: Tables, row: int) -> int:
+    title(ws, "Diagnosis of policy cases that cannot be met", row)
+    rows = [{"case": c.name, "status": c.status, "diagnosis": line}
+            for c in t.cases for line in data.diagnosis_lines(c)]
+    return write_table(ws, pd.DataFrame(rows, columns=["case", "status", "diagnosis"]),
+                       row + 1) + 2
+
+
+def _china_stage_chart(wb: Workbook, t: Tables, summary_anchor: str) -> None:
+    """Chart data + bar chart: China share by buyer and stage, before and after."""
+    ws = wb.create_sheet("China share")
+    last = write_table(ws, t.china)
+    left = len(t.china.columns) + 2
+    write_table(ws, t.touch.rename(columns={"baseline_share": "touch_baseline_share",
+                                            "portfolio_share": "touch_portfolio_share"}),
+                1, left)
+    block = _stage_block(t)
+    top = max(last, len(t.touch) + 1) + 3
+    put_cell(ws, top - 1, 1, "Chart data: mean China share over minerals, first feasible "
+             "case").font = SECTION_FONT
+    end = write_table(ws, block, top)
+    ws.freeze_panes = "A2"
+    fit_widths(ws, skip_rows={top - 1})
+    if block.empty:
+        return
+    chart = BarChart()
+    chart.type, chart.grouping = "col", "clustered"
+    chart.title = "China's share of supply by buyer and stage (mean over minerals)"
+    chart.y_axis.title, chart.y_axis.number_format = "China share", "0%"
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0.0, 1.0
+    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=top, max_row=end),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=end))
+    _show_axes(chart)
+    chart.width, chart.height = 18, 8
+    ws.add_chart(chart, f"A{end + 2}")
+    wb["Summary"].add_chart(_copy_bar(ws, top, end), summary_anchor)
+
+
+def _copy_bar(ws: Worksheet, top: int, end: int) -> BarChart:
+    chart = BarChart()
+    chart.type, chart.grouping = "col", "clustered"
+    chart.title = "China share by stage: today → plan"
+    chart.y_axis.number_format = "0%"
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0.0, 1.0
+    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=top, max_row=end),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=end))
+    _show_axes(chart)
+    chart.width, chart.height = 16, 7
+    return chart
+
+
+def _stage_block(t: Tables) -> pd.DataFrame:
+    feasible = [c.name for c in t.cases if c.status == "optimal"] or [c.name for c in t.cases]
+    head = t.headline[t.headline["case"] == feasible[0]] if feasible else t.headline
+    rows = [{"buyer_stage": f"{r['buyer']} {s}", "today_world_mix": r[f"china_{s}_before"],
+             "recommended_plan": r[f"china_{s}_after"]}
+            for _, r in head.iterrows() for s in STAGES
+            if not pd.isna(r[f"china_{s}_before"]) or not pd.isna(r[f"china_{s}_after"])]
+    return pd.DataFrame(rows, columns=["buyer_stage", "today_world_mix", "recommended_plan"])
+
+
+def _show_axes(chart) -> None:
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+
+
+def concentration_sheet(wb: Workbook, t: Tables) -> None:
+    """The metrics table with risk-band colours, and China's share by stage chart."""
+    ws = wb.create_sheet("Concentration")
+    table = t.metrics if t.metrics is not None else pd.DataFrame(
+        columns=["mineral", "stage", "year", "china_share", "hhi", "risk_band"])
+    last = write_table(ws, table)
+    ws.freeze_panes = "C2"
+    _band_rules(ws, table, last)
+    left = len(table.columns) + 2
+    pivot = _china_pivot(t.latest)
+    end = write_table(ws, pivot, 1, left)
+    fit_widths(ws)
+    if pivot.empty:
+        return
+    chart = BarChart()
+    chart.type, chart.grouping = "bar", "clustered"
+    chart.title = "China's share of world supply by stage (latest year)"
+    chart.x_axis.number_format = chart.y_axis.number_format = "0%"
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0.0, 1.0
+    chart.add_data(Reference(ws, min_col=left + 1, max_col=left + len(pivot.columns) - 1,
+                             min_row=1, max_row=end), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=left, min_row=2, max_row=end))
+    _show_axes(chart)
+    chart.width, chart.height = 16, max(7.5, 0.9 * len(pivot))
+    ws.add_chart(chart, f"{get_column_letter(left + len(pivot.columns) + 1)}2")
+
+
+def _china_pivot(latest: pd.DataFrame) -> pd.DataFrame:
+    if latest.empty or "china_share" not in latest:
+        return pd.DataFrame(columns=["mineral", *STAGES])
+    pivot = latest.pivot_table(index="mineral", columns="stage", values="china_share",
+                               aggfunc="mean", sort=False)
+    order = list(dict.fromkeys(latest["mineral"]))
+    pivot = pivot.reindex(order)
+    pivot = pivot[[s for s in STAGES if s in pivot.columns]]
+    return pivot.reset_index().rename(columns={"index": "mineral"})
+
+
+def _band_rules(ws: Worksheet, table: pd.DataFrame, last: int) -> None:
+    """Fill each metrics row by its risk band (high red, moderate amber, low green)."""
+    if "risk_band" not in table.columns or table.empty:
+        return
+    band = get_column_letter(list(table.columns).index("risk_band") + 1)
+    area = f"A2:{get_column_letter(len(table.columns))}{last}"
+    for word, colour in BAND_FILLS:
+        fill = PatternFill("solid", fgColor=colour, bgColor=colour)
+        ws.conditional_formatting.add(area, FormulaRule(
+            formula=[f'ISNUMBER(SEARCH("{word}",${band}2))'], fill=fill, stopIfTrue=True))
+
+
+def table_sheet(wb: Workbook, name: str, table: pd.DataFrame, freeze: str = "A2") -> Worksheet:
+    """A sheet holding one table, header frozen, widths fitted."""
+    ws = wb.create_sheet(name)
+    write_table(ws, table)
+    ws.freeze_panes = freeze
+    fit_widths(ws)
+    return ws
+
+
+def disruptions_sheet(wb: Workbook, t: Tables, chain) -> None:
+    """Served and unserved tonnes per scenario, and the scenario definitions."""
+    ws = wb.create_sheet("Disruptions")
+    write_table(ws, t.scenarios)
+    if chain is not None and not chain.disruptions.empty:
+        left = len(t.scenarios.columns) + 2
+        write_table(ws, chain.disruptions.reset_index(drop=True), 1, left)
+    ws.freeze_panes = "A2"
+    fit_widths(ws)
+
+
+def pareto_sheet(wb: Workbook, t: Tables) -> None:
+    """The frontier points and a native line chart per sweep (cost vs cap)."""
+    ws = table_sheet(wb, "Pareto", t.pareto)
+    anchor_col = get_column_letter(len(t.pareto.columns) + 2)
+    for k, sweep in enumerate(s for s in ("china_share", "expected_shortfall")
+                              if (t.pareto["sweep"] == s).any()):
+        chart = _pareto_chart(ws, t.pareto, sweep)
+        ws.add_chart(chart, f"{anchor_col}{2 + 18 * k}")
+
+
+def _pareto_chart(ws: Worksheet, pareto: pd.DataFrame, sweep: str) -> ScatterChart:
+    chart = ScatterChart()
+    chart.style = 13
+    label = "cap on China's share" if sweep == "china_share" else "cap on expected shortfall (t)"
+    chart.title = f"Annual cost (USD) vs {label}"
+    chart.x_axis.title, chart.y_axis.title = label, "objective_usd"
+    chart.x_axis.number_format = "0%" if sweep == "china_share" else "#,##0"
+    chart.y_axis.number_format = "#,##0"
+    x_col = list(pareto.columns).index("epsilon") + 1
+    y_col = list(pareto.columns).index("objective_usd") + 1
+    for case in dict.fromkeys(pareto.loc[pareto["sweep"] == sweep, "case"]):
+        rows = [i + 2 for i in pareto.index[(pareto["sweep"] == sweep)
+                                            & (pareto["case"] == case)]]
+        xs = Reference(ws, min_col=x_col, min_row=rows[0], max_row=rows[-1])
+        ys = Reference(ws, min_col=y_col, min_row=rows[0], max_row=rows[-1])
+        series = Series(ys, xs, title=str(case))
+        series.marker.symbol = "circle"
+        chart.series.append(series)
+    _show_axes(chart)
+    chart.width, chart.height = 18, 9
+    return chart
+
+
+def inputs_sheet(wb: Workbook, t: Tables, chain) -> None:
+    """The settings each case used, and the policy rows of the input."""
+    ws = wb.create_sheet("Inputs")
+    write_table(ws, t.settings)
+    if chain is not None and not chain.policy.empty:
+        write_table(ws, chain.policy.reset_index(drop=True), 1, len(t.settings.columns) + 2)
+    ws.freeze_panes = "A2"
+    fit_widths(ws)
+
+
+def provenance_sheet(wb: Workbook, bundle: dict) -> None:
+    """Run facts (version, solver, input, SHA-256, run time) and every source."""
+    ws = wb.create_sheet("Provenance")
+    run = provenance.run_facts(bundle)
+    last = write_table(ws, run)
+    title(ws, "Sources", last + 2)
+    write_table(ws, provenance.sources(bundle), last + 3)
+    ws.freeze_panes = "A2"
+    fit_widths(ws, skip_rows={last + 2})
+
+
+# ----------------------------------------------------------------------------- file
+
+
+def build_workbook(t: Tables, bundle: dict, name: str) -> Workbook:
+    """The report workbook of a bundle (not yet saved)."""
+    chain = bundle.get("chain")
+    wb = Workbook()
+    summary_sheet(wb, t, bundle, name)
+    concentration_sheet(wb, t)
+    table_sheet(wb, "Portfolio", t.portfolio, "B2")
+    table_sheet(wb, "Stockpile", t.stockpile)
+    disruptions_sheet(wb, t, chain)
+    pareto_sheet(wb, t)
+    table_sheet(wb, "Prices", t.prices)
+    inputs_sheet(wb, t, chain)
+    provenance_sheet(wb, bundle)
+    for ws in wb.worksheets:
+        _print_setup(ws)
+    _properties(wb, bundle, name)
+    return wb
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """A4 landscape, fitted to the page width, header row repeated."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if ws.title != "Summary":
+        ws.print_title_rows = "1:1"
+
+
+def _properties(wb: Workbook, bundle: dict, name: str) -> None:
+    stamp = provenance.run_time(bundle)
+    props = wb.properties
+    props.creator, props.lastModifiedBy = "toolkit", "toolkit"
+    props.title = f"Critical-mineral sourcing report — {name}"
+    props.created = props.modified = stamp
+
+
+def workbook_bytes(wb: Workbook, stamp: dt.datetime) -> bytes:
+    """The workbook as reproducible .xlsx bytes.
+
+    openpyxl's ``save`` stamps the current time into ``docProps/core.xml`` and the zip
+    entries; here the document times are the run's and every zip entry has a fixed date.
+    """
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        wb.properties.created = wb.properties.modified = stamp
+        ExcelWriter(wb, archive).write_data()
+    return _normalise_zip(raw.getvalue())
+
+
+def _normalise_zip(data_: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data_)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def write_workbook(t: Tables, bundle: dict, name: str, path: Path) -> Path:
+    """Write the report workbook to ``path`` (the caller makes it atomic)."""
+    wb = build_workbook(t, bundle, name)
+    Path(path).write_bytes(workbook_bytes(wb, provenance.run_time(bundle)))
+    return Path(path)
+
