@@ -65,7 +65,8 @@ FILES: tuple[Sheet, ...] = (
     Sheet("imports.csv", "UK and Japan import mix by origin.", (
         _c("buyer", "id", allowed=BUYERS), _c("mineral", "id", ref="minerals.csv.mineral"),
         _c("origin", "id", ref="countries.csv.country"), _opt("year", "number", default=None),
-        _opt("hs6", "id"), _opt("stage", "id", allowed=STAGES + ("",)), _opt("value_usd", "number", default=None, low=0.0),
+        _opt("hs6", "id"), _opt("stage", "id", allowed=STAGES + ("",)),
+        _opt("value_usd", "number", default=None, low=0.0),
         _opt("tonnes", "number", default=None, low=0.0),
         _c("share", "number", low=0.0, high=1.0), _opt("basis", "id", allowed=BASES + ("",)),
         _opt("source_id", "id", ref="sources.csv.source_id", wildcard="", separator=";")),

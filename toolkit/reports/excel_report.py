@@ -36,6 +36,7 @@ SECTION_FONT = Font(bold=True, size=11, color="1F4E79")
 BAND_FILLS = (("high", "F4CCCC"), ("moder", "FCE5CD"), ("low", "D9EAD3"))
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 MAX_WIDTH = 60
+FIT_COLUMNS = 14
 
 
 def number_format(column: str) -> str | None:
@@ -370,11 +371,12 @@ def build_workbook(t: Tables, bundle: dict, name: str) -> Workbook:
 
 
 def _print_setup(ws: Worksheet) -> None:
-    """A4 landscape, fitted to the page width, header row repeated."""
+    """A4 landscape; narrow sheets fitted to the page width; header row repeated."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if ws.max_column <= FIT_COLUMNS:
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     if ws.title != "Summary":
         ws.print_title_rows = "1:1"
 
