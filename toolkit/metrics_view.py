@@ -15,7 +15,7 @@ import pandas as pd
 from toolkit.chain import SupplyChain
 from toolkit.errors import InputError
 from toolkit.io.atomic import write_text
-from toolkit.risk import BAND_RULE, chokepoint_table, concentration_table
+from toolkit.risk import BAND_RULE, chokepoint_table, concentration_table, mass_balance_table
 from toolkit.schema import STAGES
 
 SHARE_COLUMNS = ("china_share", "top1_share", "top3_share")
@@ -78,8 +78,10 @@ def metrics_command(chain: SupplyChain, args: argparse.Namespace, stdout: TextIO
 
 
 def write_outputs(chain: SupplyChain, table: pd.DataFrame, out: Path) -> list[Path]:
-    """Write ``metrics.csv`` and ``chokepoints.csv`` into ``out`` (atomically)."""
-    choke = chokepoint_table(chain)
+    """Write ``metrics.csv``, ``chokepoints.csv`` and ``mass_balance.csv`` (atomically)."""
+    def csv(frame: pd.DataFrame) -> str:
+        return frame.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+
     return [write_text(out / "metrics.csv", to_csv(table)),
-            write_text(out / "chokepoints.csv",
-                       choke.to_csv(index=False, lineterminator="\n", float_format="%.10g"))]
+            write_text(out / "chokepoints.csv", csv(chokepoint_table(chain))),
+            write_text(out / "mass_balance.csv", csv(mass_balance_table(chain)))]

@@ -35,7 +35,13 @@ import pandas as pd
 
 from toolkit.chain import SupplyChain
 from toolkit.chokepoints import chokepoints
-from toolkit.network import BUYER_STAGE, build_network, china_touch, upstream_shares
+from toolkit.network import (
+    BUYER_STAGE,
+    build_network,
+    china_touch,
+    mass_balance,
+    upstream_shares,
+)
 from toolkit.schema import BUYERS, CHINA
 
 AGGREGATE = "ROW"
@@ -243,3 +249,12 @@ def chokepoint_table(chain: SupplyChain, year: float | None = None, top: int = 5
         return pd.DataFrame(columns=["mineral", "buyer", "stage", "country", "loss_t",
                                      "loss_share", "rank"])
     return pd.concat(frames, ignore_index=True)
+
+
+def mass_balance_table(chain: SupplyChain, year: float | None = None) -> pd.DataFrame:
+    """Stage-to-stage tonnage check of every mineral at one data year (see
+    :func:`toolkit.network.mass_balance`)."""
+    at = chain.at_year(year)
+    frames = [mass_balance(build_network(at, m)) for m in chain.mineral_ids]
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -32,7 +32,7 @@ from toolkit.schema import STAGES
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 TITLE_FONT = Font(bold=True, size=14, color="1F4E79")
-SECTION_FONT = Font(bold=True, size=11, color="1F4E79")
+SECTION_FONT = Font(bold=True, size=12, color="1F4E79")
 BAND_FILLS = (("high", "F4CCCC"), ("moder", "FCE5CD"), ("low", "D9EAD3"))
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 MAX_WIDTH = 60
@@ -84,11 +84,12 @@ def title(ws: Worksheet, text: str, row: int = 1, font: Font = SECTION_FONT) -> 
 
 
 def fit_widths(ws: Worksheet, skip_rows: set[int] | None = None) -> None:
-    """Column widths from the longest value of each column (capped)."""
+    """Column widths from the longest value of each column (capped; titles ignored)."""
     widths: dict[int, int] = {}
     for cells in ws.iter_rows():
         for cell in cells:
-            if cell.value is None or cell.row in (skip_rows or set()):
+            if cell.value is None or cell.row in (skip_rows or set()) \
+                    or (cell.font.sz or 11) >= SECTION_FONT.sz:
                 continue
             size = len(_shown(cell.value, cell.number_format))
             widths[cell.column] = max(widths.get(cell.column, 6), size + 2)

@@ -1,0 +1,197 @@
+"""Independent and joint plans of one policy case, and the value of cooperation.
+
+Definitions
+-----------
+*Stand-alone plan*: each buyer optimises alone, seeing the whole world's
+capacity (its own offtake limit, its own stockpile, the whole spot market).
+
+*Independent plan (realisable)*: two stand-alone plans may together over-claim a
+node — contract more than its capacity or offtake limit, or buy more spot than
+it can sell in a scenario.  Such plans cannot both be carried out, so each
+over-claimed node is rationed between the buyers in proportion to their demand
+(:math:`C_{bn} = C_n d_b / \\sum_{b'} d_{b'}`) and each buyer re-plans alone
+(the same built model, capacity is a mutable parameter); this repeats until no
+node is over-claimed.  Nodes nobody over-claims are not rationed.
+
+*Joint plan*: one plan for both buyers: shared capacity and offtake limits, one
+spot market and a pooled stockpile either buyer may draw on.
+
+*Value of cooperation* = independent (realisable) cost - joint cost, over the
+minerals where both plans are optimal, with the worst served share of each.
+Because the sum of the realisable independent plans is a feasible joint plan
+(pooled stockpile >= separate stockpiles, per-buyer caps unchanged, CVaR is
+subadditive), the saving is never negative; the stand-alone cost is reported too,
+and the over-claimed nodes are listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from toolkit.chain import SupplyChain
+from toolkit.optimize.data import MineralData, demand_of, prepare
+from toolkit.optimize.diagnose import diagnose
+from toolkit.optimize.plan import MineralPlan, read_plan, solve_plan
+from toolkit.policy import CaseSettings
+
+MAX_RATIONING_ROUNDS = 6
+TOLERANCE = 1e-6
+
+DEFINITION = (
+    "Value of cooperation = cost of the two buyers' independent plans minus the cost of "
+    "one joint plan (shared capacity and offtake limits, one spot market, pooled "
+    "stockpile). Independent plans that together over-claim a node's capacity, offtake "
+    "limit or spot market are made realisable by rationing each over-claimed node between "
+    "the buyers in proportion to their demand, each buyer re-planning alone, until no node "
+    "is over-claimed. Totals cover minerals where both plans are optimal.")
+
+Progress = Callable[[str], None]
+
+
+def solve_mode(chain: SupplyChain, case: CaseSettings, mode: str,
+               progress: Progress | None = None) -> dict[str, list[MineralPlan]]:
+    """Plans of every mineral in ``mode`` (one joint plan, or one plan per buyer)."""
+    plans: dict[str, list[MineralPlan]] = {}
+    for i, mineral in enumerate(chain.mineral_ids):
+        if progress:
+            progress(f"case {case.name}: {mode} plan, mineral {i + 1}/"
+                     f"{len(chain.mineral_ids)} ({mineral})")
+        buyers = tuple(demand_of(chain, mineral))
+        if not buyers or not chain.stages_of(mineral):
+            continue
+        if mode == "joint":
+            plans[mineral] = [solve_plan(prepare(chain, case, mineral, buyers, joint=True))]
+        else:
+            plans[mineral] = [solve_plan(prepare(chain, case, mineral, (b,), joint=False))
+                              for b in buyers]
+    return plans
+
+
+def overclaims(plans: list[MineralPlan]) -> list[dict]:
+    """Nodes the stand-alone plans of one mineral over-claim together.
+
+    Checked: contracted flow vs capacity and vs the offtake limit, and in each
+    scenario spot purchases plus the spot share of contracted flow vs the spot
+    share of surviving capacity.
+    """
+    if len(plans) < 2 or any(p.status != "optimal" for p in plans):
+        return []
+    d = plans[0].data
+    flow = sum(p.node_flow[0] for p in plans)
+    cap = d.capacity_t
+    theta = np.nan_to_num(d.offtake[d.node_stage], nan=1.0)
+    rows = _rows(d, flow, theta * cap, "contracted")
+    if d.spot_enabled and len(d.scenarios):
+        share = d.spot_share[d.node_stage][None, :] * (1.0 - d.node_loss)
+        spot = sum(p.spot_node[0] for p in plans)
+        used = (spot + share * flow[None, :]).max(axis=0)
+        rows += _rows(d, used, (share * cap).max(axis=0), "spot")
+    return rows
+
+
+def _rows(d: MineralData, claimed: np.ndarray, available: np.ndarray, kind: str) -> list[dict]:
+    over = np.flatnonzero(claimed > available + TOLERANCE * np.maximum(1.0, available))
+    return [{"mineral": d.mineral, "stage": d.stages[d.node_stage[n]],
+             "country": str(d.node_country[n]), "kind": kind, "node": int(n),
+             "claimed_t": float(claimed[n]), "available_t": float(available[n])}
+            for n in over]
+
+
+def ration(plans: list[MineralPlan]) -> tuple[list[MineralPlan], list[dict]]:
+    """Re-plan each buyer with demand-proportional shares of over-claimed nodes.
+
+    Returns the realisable plans and every over-claim found on the way.
+    """
+    found: list[dict] = []
+    rationed: set[int] = set()
+    for _ in range(MAX_RATIONING_ROUNDS):
+        over = overclaims(plans)
+        if not over:
+            break
+        found += over
+        rationed |= {r["node"] for r in over}
+        plans = [_replan(p, sorted(rationed), plans) for p in plans]
+    return plans, found
+
+
+def _replan(plan: MineralPlan, nodes: list[int], plans: list[MineralPlan]) -> MineralPlan:
+    d = plan.data
+    total = sum(float(p.data.demand_t[0]) for p in plans)
+    base = plan.meta_capacity if hasattr(plan, "meta_capacity") else d.capacity_t.copy()
+    capacity = base.copy()
+    capacity[nodes] = base[nodes] * float(d.demand_t[0]) / total
+    m, solver = plan.model, plan.solver
+    for n in nodes:
+        m.capacity_t[n] = float(capacity[n])
+    new = read_plan(d.with_capacity(capacity), m, solver, solver.solve())
+    new.model, new.solver = m, solver
+    new.meta_capacity = base
+    if new.status == "infeasible":
+        new.diagnosis = diagnose(new.data)
+    return new
+
+
+def cooperation(independent: dict[str, list[MineralPlan]],
+                joint: dict[str, list[MineralPlan]],
+                standalone_cost: dict[str, float | None],
+                over: dict[str, list[dict]]) -> dict:
+    """The value-of-cooperation summary (totals and one row per mineral)."""
+    rows = [_mineral_row(m, independent[m], joint.get(m, []), standalone_cost.get(m))
+            for m in sorted(independent)]
+    both = [r for r in rows if r["independent_status"] == r["joint_status"] == "optimal"]
+    ind = sum(r["independent_cost_usd"] for r in both)
+    jnt = sum(r["joint_cost_usd"] for r in both)
+    return {
+        "definition": DEFINITION,
+        "minerals_compared": len(both),
+        "standalone_cost_usd": sum(r["standalone_cost_usd"] or 0.0 for r in both),
+        "independent_cost_usd": ind, "joint_cost_usd": jnt, "saving_usd": ind - jnt,
+        "saving_share": (ind - jnt) / ind if ind > 0 else 0.0,
+        "independent_worst_served_share": _min(r["independent_worst_served_share"]
+                                               for r in both),
+        "joint_worst_served_share": _min(r["joint_worst_served_share"] for r in both),
+        "overclaimed": [r for m in sorted(over) for r in over[m]],
+        "minerals": rows,
+    }
+
+
+def _min(values) -> float | None:
+    values = [v for v in values if v is not None]
+    return min(values) if values else None
+
+
+def _mineral_row(mineral: str, ind: list[MineralPlan], jnt: list[MineralPlan],
+                 standalone: float | None) -> dict:
+    ind_ok = all(p.status == "optimal" for p in ind) and bool(ind)
+    jnt_ok = bool(jnt) and jnt[0].status == "optimal"
+    ind_cost = sum(p.objective_usd for p in ind) if ind_ok else None
+    jnt_cost = jnt[0].objective_usd if jnt_ok else None
+    return {
+        "mineral": mineral,
+        "independent_status": "optimal" if ind_ok else "infeasible",
+        "joint_status": jnt[0].status if jnt else "not solved",
+        "standalone_cost_usd": standalone, "independent_cost_usd": ind_cost,
+        "joint_cost_usd": jnt_cost,
+        "saving_usd": ind_cost - jnt_cost if ind_ok and jnt_ok else None,
+        "independent_worst_served_share": _min(p.worst_served_share for p in ind)
+        if ind_ok else None,
+        "joint_worst_served_share": jnt[0].worst_served_share if jnt_ok else None,
+    }
+
+
+def realisable_independent(plans: dict[str, list[MineralPlan]]
+                           ) -> tuple[dict[str, list[MineralPlan]], dict[str, float | None],
+                                      dict[str, list[dict]]]:
+    """Ration every mineral's stand-alone plans; return plans, stand-alone costs, over-claims."""
+    standalone: dict[str, float | None] = {}
+    over: dict[str, list[dict]] = {}
+    out: dict[str, list[MineralPlan]] = {}
+    for mineral, group in plans.items():
+        ok = all(p.status == "optimal" for p in group)
+        standalone[mineral] = sum(p.objective_usd for p in group) if ok else None
+        out[mineral], found = ration(group)
+        if found:
+            over[mineral] = found
+    return out, standalone, over

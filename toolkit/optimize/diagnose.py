@@ -1,0 +1,128 @@
+"""Explain an infeasible policy in plain words, from an elastic (phase-1) re-solve.
+
+The elastic model (:func:`toolkit.optimize.model.build_model` with
+``elastic=True``) gives every policy row and every capacity row a slack
+:math:`e \\ge 0` and minimises :math:`\\sum w e` (capacity slacks weigh
+:data:`~toolkit.optimize.model.CAPACITY_SLACK_WEIGHT` so that a policy is blamed
+before physics).  Each positive slack is the gap, in tonnes, between what the
+constraint needs and what the rest of the problem can give it, e.g.::
+
+    refine, cobalt, GBR: max_china_share 40 %: non-China supply 4,100 t < 6,000 t
+    needed (gap 1,900 t)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from toolkit.optimize.data import MineralData
+from toolkit.optimize.model import build_model
+from toolkit.optimize.solve import Solver
+
+TOLERANCE_T = 1e-6
+
+
+def diagnose(d: MineralData) -> list[dict]:
+    """Rows ``setting, stage, mineral, buyer, scenario, country, gap_t, needed_t,
+    available_t, message`` naming each constraint that cannot be met."""
+    m = build_model(d, elastic=True)
+    solver = Solver(m)
+    outcome = solver.solve()
+    if outcome.status != "optimal":
+        return [_row(d, "paths", "", "+".join(d.buyers), 0.0, float(d.demand_t.sum()), 0.0,
+                     "no allowed path from mine to buyer (check the Routes sheet)")]
+    rows: list[dict] = []
+    gaps = {name: solver.values(var) for name, (var, _w) in m._slacks.items()}
+    rows += _capacity(d, gaps.get("capacity", {}))
+    rows += _offtake(d, gaps.get("max_offtake_share", {}))
+    rows += _shares(d, gaps)
+    rows += _served(d, gaps.get("min_served_share", {}))
+    return rows
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:.4g} %"
+
+
+def _row(d: MineralData, setting: str, stage: str, buyer: str, gap: float, needed: float,
+         available: float, words: str, scenario: str = "", country: str = "") -> dict:
+    where = ", ".join(x for x in (stage, d.mineral, buyer, scenario and f"scenario {scenario}")
+                      if x)
+    return {"setting": setting, "stage": stage, "mineral": d.mineral, "buyer": buyer,
+            "scenario": scenario, "country": country, "gap_t": gap, "needed_t": needed,
+            "available_t": available, "message": f"{where}: {words} (gap {gap:,.0f} t)"}
+
+
+def _by_stage(d: MineralData, slacks: dict) -> dict[int, float]:
+    out: dict[int, float] = defaultdict(float)
+    for n, gap in slacks.items():
+        if gap > TOLERANCE_T:
+            out[int(d.node_stage[n])] += gap
+    return out
+
+
+def _capacity(d: MineralData, slacks: dict) -> list[dict]:
+    need = float(d.demand_t.sum())
+    rows = []
+    for k, gap in sorted(_by_stage(d, slacks).items()):
+        have = need - gap
+        rows.append(_row(d, "capacity", d.stages[k], "+".join(d.buyers), gap, need, have,
+                         f"usable {d.stages[k]} capacity {have:,.0f} t < {need:,.0f} t "
+                         "demanded"))
+    return rows
+
+
+def _offtake(d: MineralData, slacks: dict) -> list[dict]:
+    need = float(d.demand_t.sum())
+    rows = []
+    for k, gap in sorted(_by_stage(d, slacks).items()):
+        have = need - gap
+        rows.append(_row(d, "max_offtake_share", d.stages[k], "+".join(d.buyers), gap, need,
+                         have, f"max_offtake_share {_pct(d.offtake[k])} of each node leaves "
+                         f"{have:,.0f} t < {need:,.0f} t needed"))
+    return rows
+
+
+def _shares(d: MineralData, gaps: dict) -> list[dict]:
+    rows = []
+    for (b, k), gap in sorted(gaps.get("max_china_share", {}).items()):
+        if gap > TOLERANCE_T:
+            need = (1 - d.china_cap[b, k]) * d.demand_t[b]
+            rows.append(_row(d, "max_china_share", d.stages[k], d.buyers[b], gap, need,
+                             need - gap, f"max_china_share {_pct(d.china_cap[b, k])}: "
+                             f"non-China supply {need - gap:,.0f} t < {need:,.0f} t needed"))
+    for b, gap in sorted(gaps.get("max_china_touch_share", {}).items()):
+        if gap > TOLERANCE_T:
+            need = (1 - d.touch_cap[b]) * d.demand_t[b]
+            rows.append(_row(d, "max_china_touch_share", "", d.buyers[b], gap, need, need - gap,
+                             f"max_china_touch_share {_pct(d.touch_cap[b])}: supply whose "
+                             f"path avoids China {need - gap:,.0f} t < {need:,.0f} t needed"))
+    for (b, k, n), gap in sorted(gaps.get("max_country_share", {}).items()):
+        if gap > TOLERANCE_T:
+            c = str(d.node_country[n])
+            need = (1 - d.country_cap[b, k]) * d.demand_t[b]
+            rows.append(_row(d, "max_country_share", d.stages[k], d.buyers[b], gap, need,
+                             need - gap, f"max_country_share {_pct(d.country_cap[b, k])}: "
+                             f"supply from outside {c} {need - gap:,.0f} t < {need:,.0f} t "
+                             "needed", country=c))
+    for (b, k), gap in sorted(gaps.get("min_partner_share", {}).items()):
+        if gap > TOLERANCE_T:
+            need = d.partner_min[b, k] * d.demand_t[b]
+            rows.append(_row(d, "min_partner_share", d.stages[k], d.buyers[b], gap, need,
+                             need - gap, f"min_partner_share {_pct(d.partner_min[b, k])}: "
+                             f"partner supply {need - gap:,.0f} t < {need:,.0f} t needed"))
+    return rows
+
+
+def _served(d: MineralData, slacks: dict) -> list[dict]:
+    rows = []
+    for (b, s), gap in sorted(slacks.items()):
+        if gap > TOLERANCE_T and not np.isnan(d.min_served[b]):
+            need = d.min_served[b] * d.demand_t[b]
+            rows.append(_row(d, "min_served_share", "", d.buyers[b], gap, need, need - gap,
+                             f"min_served_share {_pct(d.min_served[b])}: served "
+                             f"{need - gap:,.0f} t < {need:,.0f} t needed",
+                             scenario=d.scenarios[s]))
+    return rows

@@ -1,0 +1,149 @@
+"""Solve one mineral's model and read its plan into tidy rows.
+
+A :class:`MineralPlan` holds what the results need (portfolio by node, stockpile,
+per-scenario service, shadow prices, diagnosis) and keeps the built model and its
+persistent solver so sweeps can re-solve it with new parameter values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyomo.environ as pyo
+
+from toolkit.optimize.data import MineralData
+from toolkit.optimize.diagnose import diagnose
+from toolkit.optimize.duals import shadow_prices
+from toolkit.optimize.model import build_model
+from toolkit.optimize.solve import Outcome, Solver
+
+
+@dataclass
+class MineralPlan:
+    """The solved plan of one mineral for the buyers of one model."""
+
+    data: MineralData
+    status: str
+    objective_usd: float | None
+    node_flow: np.ndarray            # (B, N) contracted t/yr through each node
+    spot_node: np.ndarray            # (B, S, N) spot t bought at each node
+    short: np.ndarray                # (B, S) unserved t
+    spot: np.ndarray                 # (B, S) spot t delivered
+    draw: np.ndarray                 # (B, S) stockpile drawdown t
+    lost: np.ndarray                 # (B, S) contracted t lost
+    stock: np.ndarray                # (B,) stockpile held t
+    touch: np.ndarray                # (B,) share of supply whose path touches China
+    shadow: list[dict] = field(default_factory=list)
+    diagnosis: list[dict] = field(default_factory=list)
+    model: pyo.ConcreteModel | None = None
+    solver: Solver | None = None
+
+    @property
+    def worst_served_share(self) -> float | None:
+        """Lowest served share over buyers and scenarios (1 without scenarios)."""
+        if self.status != "optimal":
+            return None
+        if not self.short.size:
+            return 1.0
+        served = 1.0 - self.short / self.data.demand_t[:, None]
+        return float(served.min())
+
+
+def solve_plan(d: MineralData, keep: bool = True) -> MineralPlan:
+    """Build, solve and read one mineral's model (diagnose it when infeasible)."""
+    m = build_model(d)
+    solver = Solver(m)
+    outcome = solver.solve()
+    plan = read_plan(d, m, solver, outcome)
+    if outcome.status == "infeasible":
+        plan.diagnosis = diagnose(d)
+    if keep:
+        plan.model, plan.solver = m, solver
+    return plan
+
+
+def read_plan(d: MineralData, m: pyo.ConcreteModel, solver: Solver,
+              outcome: Outcome) -> MineralPlan:
+    """Read primal values and duals of a solved model into a :class:`MineralPlan`."""
+    B, S, N = len(d.buyers), len(d.scenarios), len(d.capacity_t)
+    empty = MineralPlan(d, outcome.status, outcome.objective_usd, np.zeros((B, N)),
+                        np.zeros((B, S, N)), np.zeros((B, S)), np.zeros((B, S)),
+                        np.zeros((B, S)), np.zeros((B, S)), np.zeros(B), np.zeros(B))
+    if outcome.status != "optimal":
+        return empty
+    x = solver.array(m.x, d.n_paths)
+    empty.node_flow = node_flows(d, x)
+    empty.touch = np.array([x[(d.path_buyer == b) & d.path_touch].sum() / d.demand_t[b]
+                            for b in range(B)])
+    empty.lost = _lost(d, x)
+    empty.short = _grid(solver.values(m.short), (B, S))
+    if d.spot_enabled:
+        empty.spot = _grid(solver.values(m.spot), (B, S))
+        empty.spot_node = _grid(solver.values(m.spot_node), (B, S, N))
+    if m.draw is not None:
+        empty.draw = _grid(solver.values(m.draw), (B, S))
+    if m.stock is not None:
+        for b, v in solver.values(m.stock).items():
+            empty.stock[b] = v
+    empty.shadow = shadow_prices(m, solver, d)
+    return empty
+
+
+def _grid(values: dict, shape: tuple[int, ...]) -> np.ndarray:
+    out = np.zeros(shape)
+    for i, v in values.items():
+        out[i] = v
+    return out
+
+
+def node_flows(d: MineralData, x: np.ndarray) -> np.ndarray:
+    """(B, N) tonnes through each node per buyer (each path crosses one node a stage)."""
+    flow = np.zeros((len(d.buyers), len(d.capacity_t)))
+    for k in range(len(d.stages)):
+        np.add.at(flow, (d.path_buyer, d.path_nodes[:, k]), x)
+    return flow
+
+
+def _lost(d: MineralData, x: np.ndarray) -> np.ndarray:
+    if not len(d.scenarios):
+        return np.zeros((len(d.buyers), 0))
+    lost = d.path_loss() * x[None, :]
+    return np.array([lost[:, d.path_buyer == b].sum(axis=1) for b in range(len(d.buyers))])
+
+
+def portfolio_rows(plan: MineralPlan) -> list[dict]:
+    """``buyer, mineral, stage, country, tonnes, share, cost_usd`` for positive flows."""
+    d = plan.data
+    rows = []
+    for b, buyer in enumerate(d.buyers):
+        for n in np.flatnonzero(plan.node_flow[b] > 1e-9):
+            t = float(plan.node_flow[b, n])
+            rows.append({"buyer": buyer, "mineral": d.mineral,
+                         "stage": d.stages[d.node_stage[n]], "country": str(d.node_country[n]),
+                         "tonnes": t, "share": t / float(d.demand_t[b]),
+                         "cost_usd": t * float(d.unit_cost[n])})
+    return rows
+
+
+def stockpile_rows(plan: MineralPlan) -> list[dict]:
+    """``buyer, mineral, tonnes`` of stockpile held (buyers that may hold one)."""
+    d = plan.data
+    return [{"buyer": buyer, "mineral": d.mineral, "tonnes": float(plan.stock[b])}
+            for b, buyer in enumerate(d.buyers) if not np.isnan(d.stock_cost[b])]
+
+
+def scenario_rows(plan: MineralPlan) -> list[dict]:
+    """``scenario, buyer, mineral, served_t, shortfall_t`` (+ lost, spot, drawdown)."""
+    d = plan.data
+    rows = []
+    for b, buyer in enumerate(d.buyers):
+        for s, name in enumerate(d.scenarios):
+            short = float(plan.short[b, s])
+            rows.append({"scenario": name, "buyer": buyer, "mineral": d.mineral,
+                         "probability": float(d.probability[s]),
+                         "served_t": float(d.demand_t[b]) - short, "shortfall_t": short,
+                         "served_share": 1.0 - short / float(d.demand_t[b]),
+                         "lost_t": float(plan.lost[b, s]), "spot_t": float(plan.spot[b, s]),
+                         "drawdown_t": float(plan.draw[b, s])})
+    return rows
