@@ -130,6 +130,13 @@ SETTINGS: tuple[Setting, ...] = (
             scoped_by=("mineral", "buyer")),
     Setting("shortfall_cost_usd_per_t", "Cost of a tonne of unserved demand.", unit="USD/t",
             default=None, low=0.0, high=None, scoped_by=("mineral", "buyer")),
+    Setting("shortfall_cost_multiple", "Cost of a tonne of unserved demand as a multiple of "
+            "the full-chain unit cost (used where shortfall_cost_usd_per_t is not given).",
+            unit="x", default=None, low=0.0, high=None, scoped_by=("mineral", "buyer")),
+    Setting("stockpile_cost_share", "Annualised cost of holding a tonne as a share of its "
+            "full-chain unit cost (used where stockpile_cost_usd_per_t is not given).",
+            unit="fraction/yr", default=None, low=0.0, high=None,
+            scoped_by=("mineral", "buyer")),
     Setting("risk_aversion", "Weight on CVaR of scenario cost.", unit="x", default=0.0,
             low=0.0, high=None, scoped_by=()),
     Setting("cvar_alpha", "CVaR confidence level.", default=0.95, low=0.0, high=0.999999,

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from toolkit.errors import Problem
-from toolkit.schema import Column, Sheet
+from toolkit.schema import BUYERS, STAGES, Column, Sheet
 
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f", ""}
 
@@ -70,7 +71,12 @@ def to_number(value: object) -> float:
     if isinstance(value, int | float):
         number = float(value)
     else:
-        text = str(value).strip().replace(",", "").replace("\u00a0", "")
+        text = str(value).strip().replace("\u00a0", "")
+        if "," in text:
+            if not _THOUSANDS.fullmatch(text):
+                raise ValueError("must be a number (commas only as thousands separators, "
+                                 "e.g. 1,200.5; use . for decimals)")
+            text = text.replace(",", "")
         try:
             number = float(text)
         except ValueError:
@@ -118,11 +124,17 @@ def coerce(value: object, col: Column) -> object:
     return out
 
 
+def closest(value: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice closest to ``value`` (ignoring case and outer spaces), or None."""
+    keyed = {c.lower().strip(): c for c in choices if c}
+    close = difflib.get_close_matches(value.lower().strip(), list(keyed), n=1, cutoff=cutoff)
+    return keyed[close[0]] if close else None
+
+
 def did_you_mean(value: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
-    """`` (did you mean 'x'?)`` naming the closest choice (case-insensitive), or ""."""
-    lowered = {c.lower(): c for c in choices if c}
-    close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=cutoff)
-    return f" (did you mean {lowered[close[0]]!r}?)" if close else ""
+    """`` (did you mean 'x'?)`` naming the closest choice, or ""."""
+    close = closest(value, choices, cutoff)
+    return f" (did you mean {close!r}?)" if close else ""
 
 
 def _check_bounds(number: float, col: Column) -> None:
@@ -148,6 +160,50 @@ def check_columns(headers: Sequence[object], sheet: Sheet, where: Where) -> list
         if col.required and col.name not in present:
             problems.append(where.problem(_missing_rule(col.name, present, sheet),
                                           where.first_row - 1, col.name))
+    return problems
+
+
+def check_unknown_columns(headers: Sequence[object], sheet: Sheet,
+                          where: Where) -> list[Problem]:
+    """Report an undeclared header that looks like a misspelt *optional* column.
+
+    Undeclared columns are otherwise allowed (analysts add notes), but a misspelt
+    optional column would be silently replaced by its default.
+    """
+    present = [to_id(h) for h in headers if not is_blank(h)]
+    absent = [c.name for c in sheet.columns if not c.required and c.name not in present]
+    problems = []
+    for header in dict.fromkeys(h for h in present if h not in sheet.names):
+        close = closest(header, absent, cutoff=0.75)
+        if close:
+            problems.append(where.problem(
+                f"unknown column: did you mean {close!r}? (a misspelt optional column "
+                "would silently take its default)", where.first_row - 1, header))
+    return problems
+
+
+_CHAIN_ORDER = {stage: i for i, stage in enumerate((*STAGES, "buyer"))}
+
+
+def check_routes(table: pd.DataFrame, where: Where) -> list[Problem]:
+    """Report links that go backwards or sideways, and buyer links to a non-buyer.
+
+    A route runs downstream (mine -> refine -> manufacture -> buyer, skipping a stage
+    a mineral lacks); a link to stage ``buyer`` ends at one of :data:`BUYERS`.
+    """
+    problems = []
+    for i, rec in enumerate(table.to_dict("records")):
+        start, end = rec.get("from_stage"), rec.get("to_stage")
+        if start in _CHAIN_ORDER and end in _CHAIN_ORDER and (
+                _CHAIN_ORDER[end] <= _CHAIN_ORDER[start]):
+            problems.append(where.problem(
+                f"must come after from_stage {start!r} (links run mine -> refine -> "
+                "manufacture -> buyer)", where.row(i), "to_stage", end))
+        country = rec.get("to_country")
+        if end == "buyer" and country and country not in BUYERS:
+            problems.append(where.problem(
+                f"a link to stage 'buyer' must end at a buyer: {', '.join(BUYERS)}",
+                where.row(i), "to_country", country))
     return problems
 
 
@@ -216,15 +272,22 @@ def check_keys(table: pd.DataFrame, sheet: Sheet, where: Where) -> list[Problem]
     key = [k for k in sheet.key if k in table.columns]
     if not key or table.empty:
         return []
-    dup = table.duplicated(subset=key, keep="first")
+    first_seen: dict[tuple, int] = {}
     problems = []
-    for i in dup[dup].index:
-        first = table.index[(table[key] == table.loc[i, key]).all(axis=1)][0]
-        value = ", ".join(_fmt(table.at[i, k]) for k in key)
+    for i, values in enumerate(table[key].itertuples(index=False, name=None)):
+        marker = tuple("\0nan" if _is_nan(v) else v for v in values)
+        first = first_seen.setdefault(marker, i)
+        if first == i:
+            continue
+        value = ", ".join(_fmt(v) for v in values)
         problems.append(where.problem(
             f"duplicate key ({', '.join(key)}) — same as row {where.row(first)}",
             where.row(i), key[0], value))
     return problems
+
+
+def _is_nan(value: object) -> bool:
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _fmt(value: object) -> str:

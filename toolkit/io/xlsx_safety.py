@@ -25,6 +25,8 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
@@ -40,8 +42,9 @@ MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 """Largest total size of the unzipped parts (512 MiB): guards against zip bombs."""
 MAX_PARTS = 10_000
 """Most parts (zip members) a workbook may have."""
-MAX_DATA_ROWS = 100_000
-"""Most rows under the header a sheet may span (the embedded dataset needs ~1,000)."""
+MAX_DATA_ROWS = 50_000
+"""Most rows under the header a sheet may span: ~80 times the embedded Supply sheet,
+and a full sheet still loads in about ten seconds."""
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -52,6 +55,7 @@ _MAX_MERGES_SHOWN = 20
 
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([^\"]{1,40})\"")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([^\"]{1,40})\"")
 _SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
@@ -83,6 +87,8 @@ class SheetPart:
     last_row : last row of the ``<dimension>`` element (None when the part has none).
     merged : merged ranges (at most 20, e.g. ``"B3:C4"``); ``merged_count`` counts all.
     has_formulas : True when some cell holds a formula.
+    rows : number of ``<row>`` elements (counted while scanning, whatever the dimension
+        claims; a file without a dimension is still refused before openpyxl reads it).
     """
 
     name: str
@@ -92,6 +98,7 @@ class SheetPart:
     merged: tuple[str, ...] = ()
     merged_count: int = 0
     has_formulas: bool = False
+    rows: int = 0
 
 
 @dataclass(frozen=True)
@@ -128,11 +135,25 @@ def read_package(path: Path) -> Package:
     data = read_bytes(path)
     check_signature(data, file)
     archive = open_zip(data, file)
+    try:
+        return _checked_package(path, data, archive)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+            RuntimeError) as exc:
+        raise _fail(file, f"file is damaged ({type(exc).__name__}: {exc}); open it in Excel "
+                          "and save it again") from None
+
+
+def _checked_package(path: Path, data: bytes, archive: zipfile.ZipFile) -> Package:
+    file = str(path)
     check_parts(archive, file)
     sheets = list_sheets(archive, file)
     check_row_limits(archive, sheets, file)
     check_xml_parts(archive, file)
-    scanned = tuple(scan_sheet(archive, s) for s in sheets)
+    scanned = tuple(scan_sheet(archive, s, file) for s in sheets)
+    over = [Problem(file, row_limit_rule(s.rows), s.name) for s in scanned
+            if s.rows - 1 > MAX_DATA_ROWS]
+    if over:
+        raise InputError(over)
     return Package(path, data, hashlib.sha256(data).hexdigest(), scanned)
 
 
@@ -161,15 +182,18 @@ def read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise _fail(file, f"file is {size / 2**20:.0f} MiB; the limit is "
-                              f"{MAX_FILE_BYTES // 2**20} MiB")
+            raise _fail(file, f"file is {_mib(size)}; the limit is {_mib(MAX_FILE_BYTES)}")
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise _fail(file, f"cannot be read: {exc.strerror or exc}") from None
     if len(data) > MAX_FILE_BYTES:
-        raise _fail(file, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+        raise _fail(file, f"file is larger than the limit of {_mib(MAX_FILE_BYTES)}")
     return data
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.1f} MiB"
 
 
 def check_signature(data: bytes, file: str) -> None:
@@ -227,9 +251,9 @@ def check_parts(archive: zipfile.ZipFile, file: str) -> None:
         raise _fail(file, "zip entries are encrypted: save the workbook without a password")
     unpacked = sum(info.file_size for info in infos)
     if unpacked > MAX_UNPACKED_BYTES:
-        raise _fail(file, f"workbook unpacks to {unpacked / 2**20:.0f} MiB; the limit is "
-                          f"{MAX_UNPACKED_BYTES // 2**20} MiB (a zip bomb, or far more "
-                          "data than a model needs)")
+        raise _fail(file, f"workbook unpacks to {_mib(unpacked)}; the limit is "
+                          f"{_mib(MAX_UNPACKED_BYTES)} (a zip bomb, or far more data than a "
+                          "model needs)")
 
 
 def check_xml_parts(archive: zipfile.ZipFile, file: str) -> None:
@@ -248,28 +272,35 @@ def check_xml_parts(archive: zipfile.ZipFile, file: str) -> None:
                     raise _fail(file, f"part {info.filename} is UTF-16 encoded XML, which "
                                       "Excel never writes: save the file again in Excel")
                 continue
-            if any(_DTD.search(chunk) for chunk in _chunks(part, head)):
-                raise _fail(file, f"part {info.filename} declares an XML DTD or entities "
-                                  "(an XML entity bomb or external-entity attack); Excel "
-                                  "never writes these, so the file is refused")
+            if any(_DTD.search(chunk) for chunk, _ in _chunks(part, head)):
+                raise _fail(file, _dtd_rule(info.filename))
+
+
+def _dtd_rule(part: str) -> str:
+    return (f"part {part} declares an XML DTD or entities (an XML entity bomb or "
+            "external-entity attack); Excel never writes these, so the file is refused")
 
 
 def _is_xml_name(name: str) -> bool:
     return name.lower().endswith((".xml", ".rels", ".vml"))
 
 
-def _chunks(part: io.BufferedIOBase, head: bytes = b""):
-    """Yield overlapping chunks of a part so a pattern split by a boundary is found."""
-    tail = head
+def _chunks(part: io.BufferedIOBase, head: bytes = b"") -> Iterator[tuple[bytes, int]]:
+    """Yield ``(buffer, seen)``: overlapping chunks of a part, so that a pattern split
+    by a chunk boundary is still found; matches ending at or before ``seen`` were
+    already inside the previous buffer."""
+    tail = b""
+    pending = head
     while True:
         chunk = part.read(_CHUNK)
-        if not chunk:
-            if tail:
-                yield tail
+        data, pending = pending + chunk, b""
+        if not data:
             return
-        buffer = tail + chunk
-        yield buffer
+        buffer = tail + data
+        yield buffer, len(tail)
         tail = buffer[-_OVERLAP:]
+        if not chunk:
+            return
 
 
 def _open_member(archive: zipfile.ZipFile, name: str, file: str):
@@ -285,7 +316,9 @@ def _read_xml(archive: zipfile.ZipFile, name: str, file: str) -> Element:
         with _open_member(archive, name, file) as part:
             data = part.read()
         return fromstring(data, forbid_dtd=True)
-    except (ParseError, DefusedXmlException, zipfile.BadZipFile, OSError, ValueError) as exc:
+    except DefusedXmlException:
+        raise _fail(file, _dtd_rule(name)) from None
+    except (ParseError, zipfile.BadZipFile, OSError, ValueError) as exc:
         raise _fail(file, f"part {name} is not readable XML ({exc}): the file is damaged; "
                           "open it in Excel and save it again") from None
 
@@ -383,23 +416,24 @@ def _dimension_last_row(archive: zipfile.ZipFile, sheet: SheetPart, file: str) -
     return max(rows) if rows else None
 
 
-def scan_sheet(archive: zipfile.ZipFile, sheet: SheetPart) -> SheetPart:
+def scan_sheet(archive: zipfile.ZipFile, sheet: SheetPart, file: str) -> SheetPart:
     """Fill in the dimension, merged ranges and formula flag of one sheet."""
     if sheet.member is None:
         return sheet
     merged: list[str] = []
     count = 0
     formulas = False
-    file = "workbook"
+    rows = 0
     with _open_member(archive, sheet.member, file) as part:
-        for chunk in _chunks(part):
+        for chunk, seen in _chunks(part):
             formulas = formulas or _FORMULA.search(chunk) is not None
+            rows += sum(1 for match in _ROW.finditer(chunk) if match.end() > seen)
             for match in _MERGE.finditer(chunk):
-                if match.end() <= _OVERLAP and count:
-                    continue  # already seen at the end of the previous chunk
+                if match.end() <= seen:
+                    continue
                 count += 1
                 if len(merged) < _MAX_MERGES_SHOWN:
                     merged.append(match.group(1).decode("ascii", "replace"))
     last = _dimension_last_row(archive, sheet, file)
-    return SheetPart(sheet.name, sheet.member, sheet.state, last, tuple(dict.fromkeys(merged)),
-                     count, formulas)
+    return SheetPart(sheet.name, sheet.member, sheet.state, last, tuple(merged), count,
+                     formulas, rows)

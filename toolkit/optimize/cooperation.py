@@ -80,7 +80,7 @@ def overclaims(plans: list[MineralPlan]) -> list[dict]:
         return []
     d = plans[0].data
     flow = sum(p.node_flow[0] for p in plans)
-    cap = d.capacity_t
+    cap = plans[0].base_capacity if plans[0].base_capacity is not None else d.capacity_t
     theta = np.nan_to_num(d.offtake[d.node_stage], nan=1.0)
     rows = _rows(d, flow, theta * cap, "contracted")
     if d.spot_enabled and len(d.scenarios):
@@ -119,7 +119,7 @@ def ration(plans: list[MineralPlan]) -> tuple[list[MineralPlan], list[dict]]:
 def _replan(plan: MineralPlan, nodes: list[int], plans: list[MineralPlan]) -> MineralPlan:
     d = plan.data
     total = sum(float(p.data.demand_t[0]) for p in plans)
-    base = plan.meta_capacity if hasattr(plan, "meta_capacity") else d.capacity_t.copy()
+    base = plan.base_capacity if plan.base_capacity is not None else d.capacity_t.copy()
     capacity = base.copy()
     capacity[nodes] = base[nodes] * float(d.demand_t[0]) / total
     m, solver = plan.model, plan.solver
@@ -127,7 +127,7 @@ def _replan(plan: MineralPlan, nodes: list[int], plans: list[MineralPlan]) -> Mi
         m.capacity_t[n] = float(capacity[n])
     new = read_plan(d.with_capacity(capacity), m, solver, solver.solve())
     new.model, new.solver = m, solver
-    new.meta_capacity = base
+    new.base_capacity = base
     if new.status == "infeasible":
         new.diagnosis = diagnose(new.data)
     return new

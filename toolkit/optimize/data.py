@@ -248,6 +248,23 @@ def _per_stage(case: CaseSettings, name: str, mineral: str, stages: list[str]) -
     return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
+def chain_cost(nodes: pd.DataFrame) -> float:
+    """Full-chain unit cost: sum over stages of the capacity-weighted mean unit cost."""
+    total = 0.0
+    for _, rows in nodes.groupby("stage"):
+        weight = rows["capacity_t"].sum()
+        total += float((rows["capacity_t"] * rows["unit_cost_usd_per_t"]).sum() / weight)
+    return total
+
+
+def _cost(case: CaseSettings, usd: str, relative: str, mineral: str,
+          buyers: tuple[str, ...], unit_cost: float) -> np.ndarray:
+    """USD/t from the explicit setting, else relative setting x full-chain unit cost."""
+    out = _per_buyer(case, usd, mineral, buyers)
+    scale = _per_buyer(case, relative, mineral, buyers) * unit_cost
+    return np.where(np.isnan(out), scale, out)
+
+
 def prepare(chain: SupplyChain, case: CaseSettings, mineral: str,
             buyers: tuple[str, ...] | None = None, joint: bool | None = None) -> MineralData:
     """Build the :class:`MineralData` of ``mineral`` for ``buyers`` under ``case``.
@@ -288,8 +305,10 @@ def prepare(chain: SupplyChain, case: CaseSettings, mineral: str,
         partner_min=_per_buyer_stage(case, "min_partner_share", mineral, buyers, stages),
         touch_cap=_per_buyer(case, "max_china_touch_share", mineral, buyers),
         min_served=_per_buyer(case, "min_served_share", mineral, buyers),
-        stock_cost=_per_buyer(case, "stockpile_cost_usd_per_t", mineral, buyers),
-        short_cost=_per_buyer(case, "shortfall_cost_usd_per_t", mineral, buyers),
+        stock_cost=_cost(case, "stockpile_cost_usd_per_t", "stockpile_cost_share", mineral,
+                         buyers, chain_cost(nodes)),
+        short_cost=_cost(case, "shortfall_cost_usd_per_t", "shortfall_cost_multiple", mineral,
+                         buyers, chain_cost(nodes)),
         offtake=_per_stage(case, "max_offtake_share", mineral, stages),
         spot_share=np.nan_to_num(_per_stage(case, "spot_share", mineral, stages)),
         spot_premium=float(case.number("spot_premium", "", mineral) or 0.0),

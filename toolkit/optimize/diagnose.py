@@ -42,6 +42,11 @@ def diagnose(d: MineralData) -> list[dict]:
     return rows
 
 
+def _t(tonnes: float) -> str:
+    """Tonnes in words: thousands separated, three significant digits below 100 t."""
+    return f"{tonnes:,.0f} t" if abs(tonnes) >= 100 else f"{tonnes:.3g} t"
+
+
 def _pct(share: float) -> str:
     return f"{100 * share:.4g} %"
 
@@ -52,7 +57,7 @@ def _row(d: MineralData, setting: str, stage: str, buyer: str, gap: float, neede
                       if x)
     return {"setting": setting, "stage": stage, "mineral": d.mineral, "buyer": buyer,
             "scenario": scenario, "country": country, "gap_t": gap, "needed_t": needed,
-            "available_t": available, "message": f"{where}: {words} (gap {gap:,.0f} t)"}
+            "available_t": available, "message": f"{where}: {words} (gap {_t(gap)})"}
 
 
 def _by_stage(d: MineralData, slacks: dict) -> dict[int, float]:
@@ -69,7 +74,7 @@ def _capacity(d: MineralData, slacks: dict) -> list[dict]:
     for k, gap in sorted(_by_stage(d, slacks).items()):
         have = need - gap
         rows.append(_row(d, "capacity", d.stages[k], "+".join(d.buyers), gap, need, have,
-                         f"usable {d.stages[k]} capacity {have:,.0f} t < {need:,.0f} t "
+                         f"usable {d.stages[k]} capacity {_t(have)} < {_t(need)} "
                          "demanded"))
     return rows
 
@@ -81,7 +86,7 @@ def _offtake(d: MineralData, slacks: dict) -> list[dict]:
         have = need - gap
         rows.append(_row(d, "max_offtake_share", d.stages[k], "+".join(d.buyers), gap, need,
                          have, f"max_offtake_share {_pct(d.offtake[k])} of each node leaves "
-                         f"{have:,.0f} t < {need:,.0f} t needed"))
+                         f"{_t(have)} < {_t(need)} needed"))
     return rows
 
 
@@ -92,27 +97,27 @@ def _shares(d: MineralData, gaps: dict) -> list[dict]:
             need = (1 - d.china_cap[b, k]) * d.demand_t[b]
             rows.append(_row(d, "max_china_share", d.stages[k], d.buyers[b], gap, need,
                              need - gap, f"max_china_share {_pct(d.china_cap[b, k])}: "
-                             f"non-China supply {need - gap:,.0f} t < {need:,.0f} t needed"))
+                             f"non-China supply {_t(need - gap)} < {_t(need)} needed"))
     for b, gap in sorted(gaps.get("max_china_touch_share", {}).items()):
         if gap > TOLERANCE_T:
             need = (1 - d.touch_cap[b]) * d.demand_t[b]
             rows.append(_row(d, "max_china_touch_share", "", d.buyers[b], gap, need, need - gap,
                              f"max_china_touch_share {_pct(d.touch_cap[b])}: supply whose "
-                             f"path avoids China {need - gap:,.0f} t < {need:,.0f} t needed"))
+                             f"path avoids China {_t(need - gap)} < {_t(need)} needed"))
     for (b, k, n), gap in sorted(gaps.get("max_country_share", {}).items()):
         if gap > TOLERANCE_T:
             c = str(d.node_country[n])
             need = (1 - d.country_cap[b, k]) * d.demand_t[b]
             rows.append(_row(d, "max_country_share", d.stages[k], d.buyers[b], gap, need,
                              need - gap, f"max_country_share {_pct(d.country_cap[b, k])}: "
-                             f"supply from outside {c} {need - gap:,.0f} t < {need:,.0f} t "
+                             f"supply from outside {c} {_t(need - gap)} < {_t(need)} "
                              "needed", country=c))
     for (b, k), gap in sorted(gaps.get("min_partner_share", {}).items()):
         if gap > TOLERANCE_T:
             need = d.partner_min[b, k] * d.demand_t[b]
             rows.append(_row(d, "min_partner_share", d.stages[k], d.buyers[b], gap, need,
                              need - gap, f"min_partner_share {_pct(d.partner_min[b, k])}: "
-                             f"partner supply {need - gap:,.0f} t < {need:,.0f} t needed"))
+                             f"partner supply {_t(need - gap)} < {_t(need)} needed"))
     return rows
 
 
@@ -123,6 +128,6 @@ def _served(d: MineralData, slacks: dict) -> list[dict]:
             need = d.min_served[b] * d.demand_t[b]
             rows.append(_row(d, "min_served_share", "", d.buyers[b], gap, need, need - gap,
                              f"min_served_share {_pct(d.min_served[b])}: served "
-                             f"{need - gap:,.0f} t < {need:,.0f} t needed",
+                             f"{_t(need - gap)} < {_t(need)} needed",
                              scenario=d.scenarios[s]))
     return rows

@@ -38,6 +38,7 @@ class MineralPlan:
     diagnosis: list[dict] = field(default_factory=list)
     model: pyo.ConcreteModel | None = None
     solver: Solver | None = None
+    base_capacity: np.ndarray | None = None  # capacities before rationing (independent)
 
     @property
     def worst_served_share(self) -> float | None:

@@ -85,4 +85,11 @@ def _temp(out_dir: Path, name: str, ext: str) -> Path:
     """A new empty temporary file next to the target (same file system)."""
     fd, path = tempfile.mkstemp(prefix=f".{name}.", suffix=f".tmp.{ext}", dir=out_dir)
     os.close(fd)
+    os.chmod(path, 0o666 & ~_umask())  # mkstemp makes 0600; reports are ordinary files
     return Path(path)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

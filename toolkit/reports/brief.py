@@ -47,6 +47,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .bad { color: #a61c1c; font-weight: bold; }
 .ok { color: #2e6b2e; font-weight: bold; }
 figure { margin: 2mm 0 3mm; break-inside: avoid; page-break-inside: avoid; }
+section.keep { break-inside: avoid; page-break-inside: avoid; }
 figure img { width: 100%; height: auto; display: block; }
 figcaption, .note { color: #555; font-size: 7.8pt; }
 .formula { font-family: "DejaVu Serif", Georgia, serif; background: #f7f7f7;
@@ -55,7 +56,8 @@ dl.method dt { font-weight: bold; margin-top: 2.5mm; }
 dl.method dd { margin: 0.5mm 0 0 0; }
 footer { margin-top: 8mm; border-top: 1px solid #c9d6e3; padding-top: 2mm; color: #777;
   font-size: 7.5pt; }
-.sources td { font-size: 7.5pt; }
+.sources td { font-size: 7.5pt; overflow-wrap: anywhere; }
+.w16 { width: 16%; } .w20 { width: 20%; } .w44 { width: 44%; }
 .break { break-before: page; page-break-before: always; }
 @media print { body { padding: 0; max-width: none; } a { color: inherit; } }
 """
@@ -104,9 +106,11 @@ def _figure(png: bytes | None, alt: str, caption: str) -> str:
 
 def _header(t: Tables, bundle: dict, name: str) -> str:
     cases = ", ".join(f"{esc(c.name)} ({esc(c.status)})" for c in t.cases)
+    stamp = bundle.get("run_timestamp")
+    run = f"Run {esc(stamp)} · " if stamp else ""
     return (f'<header><div class="kicker">Policy brief</div><h1>{esc(_title(name))}</h1>'
-            f'<div class="meta">Run {esc(bundle.get("run_timestamp") or "")} · input '
-            f"{esc(provenance.input_name(bundle))} · policy cases: {cases}</div></header>")
+            f'<div class="meta">{run}Input {esc(provenance.input_name(bundle))} · '
+            f"policy cases: {cases}</div></header>")
 
 
 def _findings(t: Tables) -> str:
@@ -120,7 +124,7 @@ def _headline(t: Tables) -> str:
         if t.headline[f"china_{s}_before"].notna().any()] + [
         ("Worst served", "num")]
     stages = [s for s in STAGES if t.headline[f"china_{s}_before"].notna().any()]
-    rows = [[esc(r.case), esc(r.buyer), _status(r.status), esc(usd(r.cost_usd))]
+    rows = [[esc(r.case), esc(r.buyer or "all"), _status(r.status), esc(usd(r.cost_usd))]
             + [f"{pct(getattr(r, f'china_{s}_before'))} → "
                f"{pct(getattr(r, f'china_{s}_after'))}" for s in stages]
             + [esc(pct(r.worst_served_share))] for r in t.headline.itertuples()]
@@ -139,11 +143,11 @@ def _china(t: Tables) -> str:
     world = charts.china_share_chart(t.latest, "China's share of world supply, by stage")
     first = _first_feasible(t)
     plan = charts.before_after_chart(t.headline, first) if first else None
-    return ("<h2>Where China sits in each supply chain</h2>"
+    return ('<section class="keep"><h2>Where China sits in each supply chain</h2>'
             + _figure(world, "China's share by stage per mineral",
                       "Share of world capacity (latest data year) located in China, per "
                       "mineral and stage; dashed line: the EU Critical Raw Materials Act "
-                      "benchmark of at most 65% from any single third country.")
+                      "benchmark of at most 65% from any single third country.") + "</section>"
             + (_figure(plan, "China share before and after",
                        "Mean over minerals of China's share of each buyer's supply at "
                        "each stage.") if plan else ""))
@@ -155,30 +159,37 @@ def _first_feasible(t: Tables) -> str | None:
 
 
 def _pareto(t: Tables) -> str:
-    png = charts.pareto_chart(t.pareto)
+    png = charts.pareto_chart(t.pareto, t.pareto_minerals)
     head = "<h2>What lowering China's share costs</h2>"
     if png is None:
         return head + _none("no Pareto sweep in the results")
     return head + _figure(png, "Pareto frontier",
-                          "Cheapest plan cost (ε-constraint sweep) at each cap; crosses mark "
-                          "caps no plan can meet.")
+                          "Extra annual cost of the cheapest plan (ε-constraint sweep) over the "
+                          "loosest cap, per policy case; a line stops where some mineral can "
+                          "no longer meet the cap. Totals in the workbook (sheet Pareto).")
 
 
 def _disruptions(t: Tables) -> str:
     first = _first_feasible(t)
     sel = t.scenarios[t.scenarios["case"] == first] if first else t.scenarios.iloc[0:0]
-    sel = sel.sort_values(["served_share", "scenario", "buyer", "mineral"], kind="stable")
     head = f"<h2>Disruptions{f' — “{esc(first)}”' if first else ''}</h2>"
     if sel.empty:
         return head + _none("none: no disruption scenario results")
+    hit = sel[sel["shortfall_t"].fillna(0.0) > 0].sort_values(
+        ["served_share", "scenario", "buyer", "mineral"], kind="stable")
+    full = len(sel) - len(hit)
+    if hit.empty:
+        return head + _none(f"Every buyer's demand is fully served in all {len(sel)} "
+                            "scenario results.")
     header = [("Scenario", ""), ("Buyer", ""), ("Mineral", ""), ("Served", "num"),
               ("Shortfall", "num"), ("Served share", "num")]
     rows = [[esc(r.scenario), esc(r.buyer), esc(r.mineral), esc(tonnes(r.served_t)),
              esc(tonnes(r.shortfall_t)), esc(pct(r.served_share))]
-            for r in sel.head(DISRUPTION_ROWS).itertuples()]
-    more = len(sel) - DISRUPTION_ROWS
-    note = ("Worst first. " + (f"{more} more rows in the workbook (sheet Disruptions)."
-                              if more > 0 else ""))
+            for r in hit.head(DISRUPTION_ROWS).itertuples()]
+    more = len(hit) - DISRUPTION_ROWS
+    note = ("Scenario results with a shortfall, worst first"
+            + (f"; {more} more in the workbook (sheet Disruptions)" if more > 0 else "")
+            + (f". {full} other scenario results are fully served." if full else "."))
     return head + table_html(header, rows, note)
 
 
@@ -200,7 +211,14 @@ def _portfolio(t: Tables) -> str:
     return head + table_html(header, rows, (
         f"Largest {PORTFOLIO_TOP} countries per stage with their share of the buyer's "
         "contracted tonnes; full detail, cost and the pro-rata baseline in the workbook "
-        "(sheet Portfolio).") + _stockpile(t, first))
+        "(sheet Portfolio).") + _glossary(sel) + _stockpile(t, first))
+
+
+def _glossary(sel: pd.DataFrame) -> str:
+    names = sel[["country", "country_name"]].drop_duplicates("country").sort_values("country")
+    items = " · ".join(f"{esc(r.country)} {esc(_blank(r.country_name))}".strip()
+                       for r in names.itertuples())
+    return f'<p class="note">Countries: {items}</p>' if items else ""
 
 
 def _mix(group: pd.DataFrame) -> str:
@@ -257,7 +275,8 @@ def _method() -> str:
 
 def _sources(bundle: dict) -> str:
     table = provenance.sources(bundle)
-    header = [("Source", ""), ("Title and publisher", ""), ("Edition", ""), ("Licence", "")]
+    header = [("Source", "w16"), ("Title and publisher", "w44"), ("Edition", "w20"),
+              ("Licence", "w20")]
     rows = [[esc(r.source_id), esc(_join(r.title, r.publisher)) + _link(r.url),
              esc(_blank(r.edition)), esc(_blank(r.licence))] for r in table.itertuples()]
     body = table_html(header, rows) if rows else _none()

@@ -59,7 +59,7 @@ def china_share_chart(latest: pd.DataFrame, title: str) -> bytes | None:
     pivot = pivot[stages].assign(_max=pivot[stages].max(axis=1)).sort_values(
         ["_max"], kind="stable").drop(columns="_max")
     with rc_context(RC):
-        fig = Figure(figsize=(7.0, 1.0 + 0.3 * len(pivot) * max(1, len(stages)) / 2))
+        fig = Figure(figsize=(7.0, 1.4 + 0.075 * len(pivot) * (1 + len(stages))))
         ax = fig.add_subplot()
         height = 0.8 / len(stages)
         for i, stage in enumerate(stages):
@@ -79,7 +79,7 @@ def _share_axis(ax, title: str) -> None:
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.grid(axis="y", visible=False)
     ax.set_title(title, loc="left", pad=14)
-    ax.legend(loc="lower right", ncols=3, fontsize=7.5)
+    ax.legend(loc="lower right", ncols=3, fontsize=7.5, framealpha=0.9, frameon=True)
 
 
 def before_after_chart(headline: pd.DataFrame, case: str) -> bytes | None:
@@ -107,46 +107,88 @@ def before_after_chart(headline: pd.DataFrame, case: str) -> bytes | None:
         ax.set_ylim(0, 1)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax.grid(axis="x", visible=False)
-        ax.set_title(f"China's share of supply by buyer and stage — “{case}” "
-                     "(mean over minerals)", loc="left")
-        ax.legend(loc="upper right", ncols=2)
+        ax.set_title(f"China's share of supply — “{case}”", loc="left", pad=22)
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2)
         return png_bytes(fig)
 
 
-def pareto_chart(pareto: pd.DataFrame) -> bytes | None:
-    """Cost against the cap, one panel per sweep (China share, expected shortfall)."""
-    sweeps = [s for s in ("china_share", "expected_shortfall")
-              if (pareto["sweep"] == s).any()] if not pareto.empty else []
-    sweeps += sorted(set(pareto["sweep"].dropna().astype(str)) - set(sweeps)) \
+def pareto_chart(pareto: pd.DataFrame, minerals: pd.DataFrame | None = None,
+                 top: int = 6) -> bytes | None:
+    """Cost against the cap: the whole plan per sweep, and the costliest minerals.
+
+    Top row: one panel per sweep (China share, expected shortfall), one line per
+    case, feasible points only (``feasible_cost_usd``).  Bottom row, when per-mineral
+    points exist: the cost increase over the loosest cap of the ``top`` minerals whose
+    cost rises most in the first case's China-share sweep.
+    """
+    sweeps = [s for s in ("china_share", "expected_shortfall") if (pareto["sweep"] == s).any()] \
         if not pareto.empty else []
     if not sweeps:
         return None
+    rise = _mineral_rise(minerals, pareto, top) if minerals is not None else None
     with rc_context(RC):
-        fig = Figure(figsize=(7.0, 2.8))
-        axes = fig.subplots(1, len(sweeps), squeeze=False)[0]
-        for ax, sweep in zip(axes, sweeps, strict=True):
-            _pareto_panel(ax, pareto[pareto["sweep"] == sweep], sweep)
+        fig = Figure(figsize=(7.0, 2.7 if rise is None else 5.4))
+        layout = [sweeps] if rise is None else [sweeps, ["rise"] * len(sweeps)]
+        axes = fig.subplot_mosaic(layout)
+        for sweep in sweeps:
+            _pareto_panel(axes[sweep], pareto[pareto["sweep"] == sweep], sweep)
+        if rise is not None:
+            _rise_panel(axes["rise"], rise)
         fig.tight_layout()
         return png_bytes(fig)
 
 
 def _pareto_panel(ax, sweep: pd.DataFrame, name: str) -> None:
+    """Extra annual cost over each case's loosest feasible cap (feasible points only)."""
+    top = 1.0
     for i, (case, points) in enumerate(sweep.groupby("case", sort=False)):
-        ok = points.dropna(subset=["objective_usd"]).sort_values("epsilon")
-        colour = CASE_COLOURS[i % len(CASE_COLOURS)]
-        ax.plot(ok["epsilon"], ok["objective_usd"] / 1e6, marker="o", markersize=3.5,
-                color=colour, label=str(case))
-        bad = points[points["objective_usd"].isna()]
-        if len(bad) and len(ok):
-            ax.plot(bad["epsilon"], [ok["objective_usd"].max() / 1e6] * len(bad),
-                    linestyle="none", marker="x", color=colour)
+        ok = points.dropna(subset=["feasible_cost_usd"]).sort_values("epsilon")
+        if ok.empty:
+            continue
+        extra = (ok["feasible_cost_usd"] - ok["feasible_cost_usd"].iloc[-1]) / 1e6
+        top = max(top, float(extra.max()))
+        ax.plot(ok["epsilon"], extra, marker="o", markersize=3.5,
+                color=CASE_COLOURS[i % len(CASE_COLOURS)], label=str(case))
+    ax.set_ylim(-0.05 * top, 1.1 * top)
     share = name == "china_share"
-    ax.set_xlabel("cap on China's share" if share else
-                  "cap on expected shortfall" + (" (t)" if not share else ""))
-    if share:
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_ylabel("annual cost (USD m)")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.set_title("Cost vs " + ("China share cap" if share else name.replace("_", " ")),
+    ax.set_xlabel("cap on China's share at each stage" if share else
+                  "cap on expected shortfall (share of demand)")
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0 if share else 2))
+    ax.set_ylabel("extra annual cost (USD m)")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.1f}"))
+    ax.set_title("Cost vs " + ("China share cap" if share else "expected shortfall cap"),
                  loc="left")
     ax.legend(fontsize=7)
+
+
+def _mineral_rise(minerals: pd.DataFrame, pareto: pd.DataFrame, top: int
+                  ) -> pd.DataFrame | None:
+    """Per mineral: cost increase (fraction) over its loosest-cap cost, feasible points."""
+    if minerals.empty or "mineral" not in minerals:
+        return None
+    case = str(pareto["case"].iloc[0])
+    sel = minerals[(minerals["case"] == case) & (minerals["sweep"] == "china_share")]
+    sel = sel[sel["status"].fillna("optimal").astype(str) == "optimal"]
+    sel = sel.dropna(subset=["objective_usd"]).sort_values(["mineral", "epsilon"])
+    if sel.empty:
+        return None
+    base = sel.groupby("mineral")["objective_usd"].transform("last")
+    sel = sel.assign(rise=(sel["objective_usd"] / base - 1.0).where(base > 0))
+    worst = sel.groupby("mineral")["rise"].max().sort_values(ascending=False, kind="stable")
+    keep = [m for m, v in worst.items() if v > 1e-4][:top]
+    return sel[sel["mineral"].isin(keep)].assign(case=case) if keep else None
+
+
+def _rise_panel(ax, rise: pd.DataFrame) -> None:
+    order = rise.groupby("mineral")["rise"].max().sort_values(ascending=False).index
+    for i, mineral in enumerate(order):
+        pts = rise[rise["mineral"] == mineral]
+        ax.plot(pts["epsilon"], pts["rise"], marker="o", markersize=3,
+                color=CASE_COLOURS[i % len(CASE_COLOURS)], label=str(mineral).replace("_", " "))
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("cap on China's share at each stage")
+    ax.set_ylabel("cost increase")
+    ax.set_title(f"Minerals whose cost rises most as the cap tightens — “{rise['case'].iloc[0]}”"
+                 " (lines end where no plan meets the cap)", loc="left", fontsize=9)
+    ax.legend(fontsize=7, ncols=2)

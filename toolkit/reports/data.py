@@ -86,6 +86,49 @@ def rows_table(cases: list[Case], key: str, columns: list[str]) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+TOTAL_MINERALS = ("all", "total", "")
+
+
+def pareto_tables(cases: list[Case]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The Pareto frontier (whole plan) and its per-mineral points, sorted.
+
+    When the rows carry a ``mineral``, the frontier is the rows whose mineral is
+    ``all`` (or blank), else the sum over minerals (optimal only when every mineral
+    is).  ``feasible_cost_usd`` is the objective of optimal points only (what charts
+    plot).  Cases keep their run order; points are sorted by sweep and epsilon.
+    """
+    rows = rows_table(cases, "pareto", PARETO_COLS)
+    if "mineral" not in rows.columns or rows["mineral"].isna().all():
+        front, detail = rows, rows.iloc[0:0]
+    else:
+        is_total = rows["mineral"].fillna("").astype(str).isin(TOTAL_MINERALS)
+        front, detail = rows[is_total], rows[~is_total]
+        if front.empty:
+            front = _summed_frontier(detail)
+    front = _order_points(front)
+    ok = front["status"].fillna("optimal").astype(str) == "optimal"
+    front = front.assign(feasible_cost_usd=front["objective_usd"].where(ok))
+    return front.reset_index(drop=True), _order_points(detail, ["mineral"])
+
+
+def _summed_frontier(detail: pd.DataFrame) -> pd.DataFrame:
+    keys = ["case", "sweep", "epsilon"]
+    ok = detail["status"].fillna("optimal").astype(str) == "optimal"
+    out = detail.assign(_bad=~ok).groupby(keys, as_index=False, sort=False).agg(
+        objective_usd=("objective_usd", "sum"), _bad=("_bad", "sum"))
+    out["status"] = out["_bad"].map(lambda n: "optimal" if n == 0 else "infeasible")
+    return out.drop(columns="_bad").assign(mineral="all")[PARETO_COLS + ["mineral"]]
+
+
+def _order_points(table: pd.DataFrame, extra: list[str] | None = None) -> pd.DataFrame:
+    if table.empty:
+        return table.reset_index(drop=True)
+    rank = {c: i for i, c in enumerate(dict.fromkeys(table["case"]))}
+    key = table.assign(_case=table["case"].map(rank))
+    key = key.sort_values(["_case", "sweep", *(extra or []), "epsilon"], kind="stable")
+    return key.drop(columns="_case").reset_index(drop=True)
+
+
 def demand_table(chain) -> pd.DataFrame:
     """Demand in tonnes per buyer and mineral (sectors summed)."""
     if chain is None or chain.demand is None or chain.demand.empty:
@@ -142,12 +185,21 @@ def portfolio_table(chain, cases: list[Case]) -> pd.DataFrame:
     """
     frames = [_case_portfolio(chain, case, rows_table([case], "portfolio", PORTFOLIO_COLS))
               for case in cases]
-    cols = PORTFOLIO_COLS + ["share", "unit_cost_usd_per_t", "cost_usd", "baseline_t",
-                             "baseline_share"]
+    cols = PORTFOLIO_COLS[:5] + ["country_name", "tonnes", "share", "unit_cost_usd_per_t",
+                                 "cost_usd", "baseline_t", "baseline_share"]
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=cols)
-    return pd.concat(frames, ignore_index=True)[cols]
+    out = pd.concat(frames, ignore_index=True)
+    return out.merge(country_names(chain), on="country", how="left")[cols]
+
+
+def country_names(chain) -> pd.DataFrame:
+    """Country code and name (``country_name``) of the chain's Countries table."""
+    if chain is None or chain.countries.empty:
+        return pd.DataFrame(columns=["country", "country_name"])
+    names = chain.countries[["country", "name"]].drop_duplicates("country")
+    return names.rename(columns={"name": "country_name"})
 
 
 def _case_portfolio(chain, case: Case, plan: pd.DataFrame) -> pd.DataFrame:
@@ -202,14 +254,23 @@ def china_table(cases: list[Case]) -> pd.DataFrame:
 def touch_table(cases: list[Case], metrics: pd.DataFrame | None) -> pd.DataFrame:
     """China-touch exposure per case, buyer and mineral (baseline, portfolio).
 
-    Read from the result's ``china_touch`` rows, or its ``china_share`` rows whose
-    stage is ``touch``; the baseline falls back on the metrics table's
+    Read from the result's ``china_touch`` rows, its ``china_share`` rows whose stage
+    is ``touch``, or its ``summary`` rows (``baseline_china_touch_share``,
+    ``china_touch_share``); the baseline falls back on the metrics table's
     ``<buyer>_china_touch`` at each mineral's last stage (latest year).
     """
     table = rows_table(cases, "china_touch", TOUCH_COLS)
     shares = rows_table(cases, "china_share", CHINA_COLS)
     shares = shares[shares["stage"].isin(TOUCH_STAGES)].drop(columns=["stage"])
-    table = pd.concat([t for t in (table, shares) if not t.empty] or [table],
+    summary = rows_table(cases, "summary", ["case", "buyer", "mineral"])
+    if {"china_touch_share", "baseline_china_touch_share"} <= set(summary.columns):
+        summary = summary.assign(
+            baseline_share=pd.to_numeric(summary["baseline_china_touch_share"],
+                                         errors="coerce"),
+            portfolio_share=pd.to_numeric(summary["china_touch_share"], errors="coerce"))
+    else:
+        summary = summary.iloc[0:0]
+    table = pd.concat([t for t in (table, shares, summary) if not t.empty] or [table],
                       ignore_index=True)
     if table.empty:
         return _touch_from_metrics(cases, metrics)
@@ -242,14 +303,24 @@ def latest_metrics(metrics: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def settings_rows(cases: list[Case]) -> pd.DataFrame:
-    """The settings each case used, one row per case and setting (values as text)."""
+    """The settings each case used, one row per case and setting.
+
+    ``settings`` may be a dict (setting -> value) or a list of rows (``setting``,
+    ``stage``, ``mineral``, ``buyer``, ``value``); nested values are shown as JSON.
+    """
     rows = []
     for case in cases:
         settings = case.raw.get("settings")
-        items = settings.items() if isinstance(settings, dict) else enumerate(settings or [])
-        for key, value in items:
-            rows.append({"case": case.name, "setting": str(key), "value": _text(value)})
-    return pd.DataFrame(rows, columns=["case", "setting", "value"])
+        if isinstance(settings, dict):
+            rows += [{"case": case.name, "setting": str(k), "value": _text(v)}
+                     for k, v in settings.items()]
+            continue
+        for item in settings or []:
+            item = item if isinstance(item, dict) else {"value": item}
+            rows.append({"case": case.name, **{k: _text(v) for k, v in item.items()}})
+    cols = ["case", "setting"] + [c for c in dict.fromkeys(k for r in rows for k in r)
+                                  if c not in ("case", "setting", "value")] + ["value"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _text(value: Any) -> Any:
@@ -259,9 +330,17 @@ def _text(value: Any) -> Any:
 
 
 def diagnosis_lines(case: Case) -> list[str]:
-    """A case's diagnosis as plain sentences (strings kept, rows written out)."""
+    """A case's diagnosis as plain sentences.
+
+    ``diagnosis`` may be a list of strings and/or rows, or a dict with ``messages``
+    (strings) and ``rows``; a row is shown by its ``message`` (or ``text``) or, failing
+    that, as ``key: value`` pairs.
+    """
+    raw = case.raw.get("diagnosis")
+    if isinstance(raw, dict):
+        raw = raw.get("messages") or raw.get("rows") or []
     lines = []
-    for item in case.raw.get("diagnosis") or []:
+    for item in raw or []:
         if isinstance(item, dict):
             text = item.get("message") or item.get("text") or "; ".join(
                 f"{k}: {_text(v)}" for k, v in item.items())

@@ -84,12 +84,12 @@ def title(ws: Worksheet, text: str, row: int = 1, font: Font = SECTION_FONT) -> 
 
 
 def fit_widths(ws: Worksheet, skip_rows: set[int] | None = None) -> None:
-    """Column widths from the longest value of each column (capped; titles ignored)."""
+    """Column widths from the longest value of each column (capped; titles, notes ignored)."""
     widths: dict[int, int] = {}
     for cells in ws.iter_rows():
         for cell in cells:
             if cell.value is None or cell.row in (skip_rows or set()) \
-                    or (cell.font.sz or 11) >= SECTION_FONT.sz:
+                    or (cell.font.sz or 11) >= SECTION_FONT.sz or cell.font.i:
                 continue
             size = len(_shown(cell.value, cell.number_format))
             widths[cell.column] = max(widths.get(cell.column, 6), size + 2)
@@ -111,8 +111,11 @@ def summary_sheet(wb: Workbook, t: Tables, bundle: dict, name: str) -> None:
     ws = wb.active
     ws.title = "Summary"
     title(ws, f"Critical-mineral sourcing report — {name}", font=TITLE_FONT)
-    put_cell(ws, 2, 1, f"Run {bundle.get('run_timestamp') or ''} · input "
-             f"{provenance.input_name(bundle)} · toolkit {bundle.get('toolkit_version', '')}")
+    facts = dict(provenance.run_facts(bundle).itertuples(index=False))
+    stamp = f"Run {facts['run_timestamp']} · " if facts["run_timestamp"] else ""
+    put_cell(ws, 2, 1, f"{stamp}Input {facts['input_file']} · toolkit "
+             f"{facts['toolkit_version']} · solver {facts['solver']} "
+             f"{facts['solver_version']}".rstrip())
     title(ws, "Key findings", 4)
     lines = findings(t)
     for i, line in enumerate(lines or ["none"], start=5):
@@ -141,14 +144,20 @@ def _cases_block(ws: Worksheet, t: Tables, row: int) -> int:
 
 
 def _cooperation_block(ws: Worksheet, t: Tables, row: int) -> int:
+    """Cooperation numbers per case (definition as a note line; list values as tables)."""
     title(ws, "Value of cooperation (joint vs independent planning)", row)
-    rows, extra = [], []
+    rows, extra, notes = [], [], []
     for case in t.cases:
         coop = data.cooperation(case)
+        notes += [str(coop["definition"])] if coop.get("definition") else []
         rows.append({"case": case.name, **{k: v for k, v in coop.items()
-                                           if not isinstance(v, list | dict)}})
+                                           if k != "definition"
+                                           and not isinstance(v, list | dict)}})
         extra += [{"case": case.name, **r} for v in coop.values() if isinstance(v, list)
                   for r in v if isinstance(r, dict)]
+    for note in dict.fromkeys(notes):
+        row += 1
+        put_cell(ws, row, 1, f"Definition: {note}").font = Font(italic=True)
     rows = [r for r in rows if len(r) > 1]
     row = write_table(ws, pd.DataFrame(rows) if rows else pd.DataFrame(columns=["case"]),
                       row + 1) + 2
@@ -296,25 +305,30 @@ def disruptions_sheet(wb: Workbook, t: Tables, chain) -> None:
 
 
 def pareto_sheet(wb: Workbook, t: Tables) -> None:
-    """The frontier points and a native line chart per sweep (cost vs cap)."""
+    """The frontier points, a native line chart per sweep, the per-mineral points."""
     ws = table_sheet(wb, "Pareto", t.pareto)
-    anchor_col = get_column_letter(len(t.pareto.columns) + 2)
-    for k, sweep in enumerate(s for s in ("china_share", "expected_shortfall")
-                              if (t.pareto["sweep"] == s).any()):
-        chart = _pareto_chart(ws, t.pareto, sweep)
-        ws.add_chart(chart, f"{anchor_col}{2 + 18 * k}")
+    left = len(t.pareto.columns) + 2
+    if not t.pareto_minerals.empty:
+        write_table(ws, t.pareto_minerals, 1, left)
+        fit_widths(ws)
+    anchor = get_column_letter(left + (len(t.pareto_minerals.columns) + 1
+                                       if not t.pareto_minerals.empty else 0))
+    sweeps = [s for s in ("china_share", "expected_shortfall") if (t.pareto["sweep"] == s).any()]
+    for k, sweep in enumerate(sweeps):
+        ws.add_chart(_pareto_chart(ws, t.pareto, sweep), f"{anchor}{2 + 19 * k}")
 
 
 def _pareto_chart(ws: Worksheet, pareto: pd.DataFrame, sweep: str) -> ScatterChart:
+    """Cost (feasible points) against the cap, one line per case."""
     chart = ScatterChart()
     chart.style = 13
-    label = "cap on China's share" if sweep == "china_share" else "cap on expected shortfall (t)"
-    chart.title = f"Annual cost (USD) vs {label}"
-    chart.x_axis.title, chart.y_axis.title = label, "objective_usd"
-    chart.x_axis.number_format = "0%" if sweep == "china_share" else "#,##0"
+    label = "cap on China's share" if sweep == "china_share" else "cap on expected shortfall"
+    chart.title = f"Annual cost vs {label}"
+    chart.x_axis.title, chart.y_axis.title = label, "USD per year"
+    chart.x_axis.number_format = "0%" if sweep == "china_share" else "0.000"
     chart.y_axis.number_format = "#,##0"
     x_col = list(pareto.columns).index("epsilon") + 1
-    y_col = list(pareto.columns).index("objective_usd") + 1
+    y_col = list(pareto.columns).index("feasible_cost_usd") + 1
     for case in dict.fromkeys(pareto.loc[pareto["sweep"] == sweep, "case"]):
         rows = [i + 2 for i in pareto.index[(pareto["sweep"] == sweep)
                                             & (pareto["case"] == case)]]

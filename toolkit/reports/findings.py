@@ -30,6 +30,7 @@ class Tables:
     scenarios: pd.DataFrame
     prices: pd.DataFrame
     pareto: pd.DataFrame
+    pareto_minerals: pd.DataFrame
     china: pd.DataFrame
     touch: pd.DataFrame
     metrics: pd.DataFrame | None
@@ -49,20 +50,13 @@ def tables_of(bundle: dict) -> Tables:
         "stockpile": data.rows_table(cases, "stockpile", data.STOCKPILE_COLS),
         "scenarios": data.scenario_table(chain, cases),
         "prices": data.rows_table(cases, "shadow_prices", data.PRICE_COLS),
-        "pareto": _sorted_pareto(data.rows_table(cases, "pareto", data.PARETO_COLS)),
         "china": data.china_table(cases),
         "touch": data.touch_table(cases, metrics),
     }
     headline = headline_table(cases, **t)
+    t["pareto"], t["pareto_minerals"] = data.pareto_tables(cases)
     return Tables(cases=cases, metrics=metrics, latest=data.latest_metrics(metrics),
                   settings=data.settings_rows(cases), headline=headline, **t)
-
-
-def _sorted_pareto(pareto: pd.DataFrame) -> pd.DataFrame:
-    if pareto.empty:
-        return pareto
-    return pareto.sort_values(["case", "sweep", "epsilon"], kind="stable").reset_index(
-        drop=True)
 
 
 def headline_table(cases: list[data.Case], portfolio: pd.DataFrame, scenarios: pd.DataFrame,
@@ -240,14 +234,17 @@ def _cooperation_lines(t: Tables) -> list[str]:
         if math.isnan(saving):
             continue
         alone = data.number(coop.get("independent_cost_usd"))
-        share = f" ({pct(saving / alone, 1)} of the independent cost)" if alone > 0 else ""
+        share = f" ({pct(abs(saving) / alone, 1)} of the independent cost)" \
+            if alone > 0 else ""
         worst = (data.number(coop.get("independent_worst_served_share")),
                  data.number(coop.get("joint_worst_served_share")))
         served = (f"; the worst served share goes from {pct(worst[0])} to {pct(worst[1])}"
                   if not any(math.isnan(w) for w in worst) else "")
-        verb = "saves" if saving > 0 else "changes cost by"
-        lines.append(f"Planning jointly (UK and Japan) in “{case.name}” {verb} "
-                     f"{usd(saving)} a year{share}{served}.")
+        if abs(saving) < 0.5:
+            what = "brings no cost saving"
+        else:
+            what = f"{'saves' if saving > 0 else 'costs'} {usd(abs(saving))} a year{share}"
+        lines.append(f"Planning jointly (UK and Japan) in “{case.name}” {what}{served}.")
     return lines
 
 
@@ -255,21 +252,31 @@ def _pareto_lines(t: Tables) -> list[str]:
     p = t.pareto[(t.pareto["sweep"] == "china_share")]
     lines = []
     for name, sweep in p.groupby("case", sort=False):
-        ok = sweep.dropna(subset=["objective_usd"])
-        ok = ok[ok["status"].fillna("optimal").astype(str) == "optimal"]
+        ok = sweep.dropna(subset=["feasible_cost_usd"]).sort_values("epsilon")
         if len(ok) < 2:
             continue
         loose, tight = ok.iloc[-1], ok.iloc[0]
         rise = tight["objective_usd"] - loose["objective_usd"]
-        rel = f" (+{pct(rise / loose['objective_usd'], 1)})" if loose["objective_usd"] > 0 \
-            else ""
-        fail = sweep[sweep["epsilon"] < tight["epsilon"]]
+        rel = f" ({_signed_pct(rise / loose['objective_usd'])})" \
+            if loose["objective_usd"] > 0 else ""
+        fail = sweep[(sweep["epsilon"] < tight["epsilon"])]
         tail = (f"; below {pct(tight['epsilon'])} no feasible plan exists"
                 if len(fail) else "")
-        lines.append(f"Capping China's share at {pct(tight['epsilon'])} instead of "
-                     f"{pct(loose['epsilon'])} costs {usd(rise)} more a year{rel} in "
-                     f"“{name}”{tail}.")
+        change = (f"changes the annual cost by {_signed_usd(rise)}{rel}"
+                  if abs(rise) > 1e-5 * abs(loose["objective_usd"])
+                  else "leaves the annual cost unchanged")
+        lines.append(f"In “{name}”, capping China's share of each stage at "
+                     f"{pct(tight['epsilon'])} instead of {pct(loose['epsilon'])} {change}"
+                     f"{tail}.")
     return lines
+
+
+def _signed_usd(value: float) -> str:
+    return ("+" if value > 0 else "−" if value < 0 else "") + usd(abs(value))
+
+
+def _signed_pct(value: float) -> str:
+    return ("+" if value > 0 else "−" if value < 0 else "") + pct(abs(value), 1)
 
 
 def _concentration_lines(t: Tables, top: int = 3) -> list[str]:

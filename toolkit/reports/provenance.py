@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from toolkit import __version__
+
 SOURCE_COLS = ["source_id", "title", "publisher", "edition", "year", "licence", "url",
                "caveats"]
 EPOCH = dt.datetime(2000, 1, 1)
@@ -33,11 +35,14 @@ def input_name(bundle: dict) -> str:
 
 def run_facts(bundle: dict) -> pd.DataFrame:
     """One row per fact of the run: toolkit version, solver, input, SHA-256, times."""
-    solver = bundle.get("solver") if isinstance(bundle.get("solver"), dict) else {}
+    result = bundle.get("result") if isinstance(bundle.get("result"), dict) else {}
+    solver = bundle.get("solver") or result.get("solver")
+    solver = solver if isinstance(solver, dict) else {}
     seconds = bundle.get("run_seconds")
     chain = bundle.get("chain")
     facts = [
-        ("toolkit_version", bundle.get("toolkit_version") or ""),
+        ("toolkit_version", bundle.get("toolkit_version") or result.get("toolkit_version")
+         or __version__),
         ("solver", solver.get("name") or ""),
         ("solver_version", solver.get("version") or ""),
         ("input_file", input_name(bundle)),
@@ -54,22 +59,22 @@ def run_facts(bundle: dict) -> pd.DataFrame:
 def sources(bundle: dict) -> pd.DataFrame:
     """Every source of the data, with edition and licence.
 
-    The sources table is the chain's loaded dataset table (``meta["tables"]
-    ["sources.csv"]``), else ``datasets/sources.csv`` when it exists.  When the supply
-    table cites ``source_id`` values, only those are listed (an id with no row in the
-    sources table is listed with blank details); the sources of the disruption
+    With the embedded dataset (the chain carries its loaded ``sources.csv`` in
+    ``meta["tables"]``) every source of the dataset is listed; otherwise the rows of
+    ``datasets/sources.csv`` whose ``source_id`` the supply table cites.  A cited id
+    missing from the table is listed with blank details; the sources of the disruption
     scenarios follow, one row per scenario.
     """
     chain = bundle.get("chain")
     tables = (getattr(chain, "meta", None) or {}).get("tables") or {}
     table = tables.get("sources.csv") if isinstance(tables, dict) else None
-    table = _read_sources() if table is None else table
-    table = pd.DataFrame(columns=SOURCE_COLS) if table is None else table
     cited = _cited(chain)
-    if cited:
-        known = table[table["source_id"].isin(cited)]
-        missing = pd.DataFrame({"source_id": sorted(set(cited) - set(known["source_id"]))})
-        table = pd.concat([known, missing], ignore_index=True)
+    if table is None:
+        table = _read_sources()
+        table = pd.DataFrame(columns=SOURCE_COLS) if table is None else table
+        table = table[table["source_id"].isin(cited)]
+    missing = pd.DataFrame({"source_id": sorted(set(cited) - set(table["source_id"]))})
+    table = pd.concat([table, missing], ignore_index=True)
     table = table.reindex(columns=SOURCE_COLS + [c for c in table.columns
                                                 if c not in SOURCE_COLS])
     table = table.sort_values("source_id", kind="stable")
@@ -100,5 +105,6 @@ def _read_sources() -> pd.DataFrame | None:
 def _cited(chain) -> list[str]:
     if chain is None or "source_id" not in chain.supply.columns:
         return []
-    ids = chain.supply["source_id"].dropna().astype(str)
+    ids = chain.supply["source_id"].dropna().astype(str).str.split(r"[;,]").explode()
+    ids = ids.str.strip()
     return sorted(set(ids[ids != ""]))

@@ -1,0 +1,135 @@
+"""Hand-solved instances with exact optima, checked on both formulations."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.chains import two_path_chain
+from tests.optimize_chains import data_of, disruptions, one_stage_chain, policy
+from toolkit.optimize.cooperation import cooperation, realisable_independent, solve_mode
+from toolkit.optimize.model import build_model
+from toolkit.optimize.plan import solve_plan
+from toolkit.optimize.reference import solve_reference
+from toolkit.optimize.solve import Solver
+from toolkit.policy import resolve_cases
+
+
+def _both(d) -> float:
+    plan = solve_plan(d)
+    status, ref = solve_reference(d)
+    assert plan.status == status == "optimal"
+    assert plan.objective_usd == pytest.approx(ref, rel=1e-9)
+    return plan.objective_usd
+
+
+def test_china_cap_exact_optimum():
+    # Paths (mine, refine): AUS-CHN 15, AUS-JPN 17, CHN-CHN 13 USD/t; demand 10 t.
+    # Uncapped: all 10 t on CHN-CHN = 130.  Cap 50 % at refine: 5 t CHN-CHN + 5 t AUS-JPN.
+    chain = two_path_chain()
+    assert _both(data_of(chain)) == pytest.approx(130.0)
+    capped = chain.with_tables(policy=policy(("max_china_share", 0.5, "refine")))
+    d = data_of(capped)
+    assert _both(d) == pytest.approx(5 * 13 + 5 * 17)
+    plan = solve_plan(d)
+    refine = dict(zip(d.node_country[d.node_stage == 1],
+                      plan.node_flow[0][d.node_stage == 1], strict=True))
+    assert refine == pytest.approx({"CHN": 5.0, "JPN": 5.0})
+
+
+def test_shadow_price_of_binding_cap_matches_one_point_resolve():
+    # Moving 1 pp of 10 t (0.1 t) from AUS-JPN (17) to CHN-CHN (13) saves 0.4 USD.
+    chain = two_path_chain().with_tables(policy=policy(("max_china_share", 0.5, "refine")))
+    d = data_of(chain)
+    plan = solve_plan(d)
+    row = [r for r in plan.shadow if r["setting"] == "max_china_share"
+           and r["stage"] == "refine"]
+    assert row[0]["usd_per_pp"] == pytest.approx(0.4)
+    m = plan.model
+    m.china_eps[0, 1] = 0.51
+    assert plan.solver.solve().objective_usd == pytest.approx(plan.objective_usd - 0.4)
+    fresh = data_of(chain.with_tables(policy=policy(("max_china_share", 0.51, "refine"))))
+    assert solve_reference(fresh)[1] == pytest.approx(plan.objective_usd - 0.4)
+
+
+def test_min_served_share_exact_optimum():
+    # AUS 10 USD/t, CHN 8 USD/t; CHN lost with p = 0.1; shortfall 10 USD/t.
+    # CHN costs 8 + 0.1 * 10 = 9 < 10, so all CHN (90) ... unless at least 80 % must be
+    # served when CHN is lost: at most 2 t CHN -> 2 * 9 + 8 * 10 = 98.
+    base = one_stage_chain([("AUS", 100, 10), ("CHN", 100, 8)], {"JPN": 10},
+                           disruptions=disruptions(("cut", "x", "mine", "CHN", 1.0, 0.1)))
+    free = base.with_tables(policy=policy(("shortfall_cost_usd_per_t", 10)))
+    assert _both(data_of(free)) == pytest.approx(90.0)
+    tight = base.with_tables(policy=policy(("shortfall_cost_usd_per_t", 10),
+                                           ("min_served_share", 0.8)))
+    d = data_of(tight)
+    assert _both(d) == pytest.approx(98.0)
+    plan = solve_plan(d)
+    assert plan.worst_served_share == pytest.approx(0.8)
+
+
+def test_stockpile_exact_optimum():
+    # As above with a stockpile at 0.5 USD/t/yr: covering a tonne costs 0.5 < 0.1 * 10,
+    # so buy all 10 t from CHN (80) and hold 10 t (5): 85, nothing unserved.
+    chain = one_stage_chain(
+        [("AUS", 100, 10), ("CHN", 100, 8)], {"JPN": 10},
+        disruptions=disruptions(("cut", "x", "mine", "CHN", 1.0, 0.1)),
+        policy=policy(("shortfall_cost_usd_per_t", 10), ("min_served_share", 0.8),
+                      ("stockpile_cost_usd_per_t", 0.5)))
+    d = data_of(chain)
+    assert _both(d) == pytest.approx(85.0)
+    plan = solve_plan(d)
+    assert plan.stock.tolist() == pytest.approx([10.0])
+    assert plan.short.ravel().tolist() == pytest.approx([0.0])
+
+
+def _pooled_chain():
+    # GBR may buy only from CHN, JPN only from KAZ (8 USD/t each, 10 t each); each
+    # country is lost with p = 0.1; every tonne must be served; holding costs 1 USD/t.
+    return one_stage_chain(
+        [("CHN", 100, 8), ("KAZ", 100, 8)], {"GBR": 10, "JPN": 10},
+        routes=[("CHN", "GBR"), ("KAZ", "JPN")],
+        disruptions=disruptions(("chn", "x", "mine", "CHN", 1.0, 0.1),
+                                ("kaz", "x", "mine", "KAZ", 1.0, 0.1)),
+        policy=policy(("min_served_share", 1.0), ("stockpile_cost_usd_per_t", 1.0)))
+
+
+def test_joint_pooled_stockpile_beats_independent_exactly():
+    # Independent: each holds 10 t: 160 + 20 = 180.  Joint: one pool of 10 t covers
+    # whichever country is lost: 160 + 10 = 170.  Value of cooperation: 10 USD.
+    chain = _pooled_chain()
+    assert _both(data_of(chain, joint=True)) == pytest.approx(170.0)
+    assert _both(data_of(chain, buyers=("GBR",), joint=False)) == pytest.approx(90.0)
+    case = resolve_cases(chain)[0]
+    at = chain.at_year(None)
+    ind, standalone, over = realisable_independent(solve_mode(at, case, "independent"))
+    coop = cooperation(ind, solve_mode(at, case, "joint"), standalone, over)
+    assert coop["independent_cost_usd"] == pytest.approx(180.0)
+    assert coop["joint_cost_usd"] == pytest.approx(170.0)
+    assert coop["saving_usd"] == pytest.approx(10.0)
+    assert coop["overclaimed"] == []
+
+
+def test_overclaimed_node_is_rationed_by_demand():
+    # AUS (10 USD/t) has 12 t; CHN (20 USD/t) is plentiful; demands 10 t each.
+    # Alone each buyer takes 10 t from AUS (100): together 20 t > 12 t.  Rationed by
+    # demand each gets 6 t AUS + 4 t CHN = 140; joint: 12 t AUS + 8 t CHN = 280.
+    chain = one_stage_chain([("AUS", 12, 10), ("CHN", 100, 20)], {"GBR": 10, "JPN": 10})
+    case = resolve_cases(chain)[0]
+    at = chain.at_year(None)
+    ind, standalone, over = realisable_independent(solve_mode(at, case, "independent"))
+    coop = cooperation(ind, solve_mode(at, case, "joint"), standalone, over)
+    assert coop["standalone_cost_usd"] == pytest.approx(200.0)
+    assert coop["independent_cost_usd"] == pytest.approx(280.0)
+    assert coop["joint_cost_usd"] == pytest.approx(280.0)
+    assert [(r["country"], r["claimed_t"]) for r in coop["overclaimed"]] == [("AUS", 20.0)]
+
+
+def test_solver_resolves_without_rebuilding():
+    chain = two_path_chain().with_tables(policy=policy(("max_china_share", 0.5, "refine")))
+    m = build_model(data_of(chain))
+    solver = Solver(m)
+    first = solver.solve().objective_usd
+    m.china_eps[0, 1] = 1.0
+    assert solver.solve().objective_usd == pytest.approx(130.0)
+    m.china_eps[0, 1] = 0.5
+    assert solver.solve().objective_usd == pytest.approx(first)

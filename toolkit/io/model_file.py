@@ -1,0 +1,171 @@
+"""Model files (TOML): a dataset plus disruption scenarios and policy cases.
+
+A model file reads::
+
+    name = "uk_japan_default"
+    data = "embedded"                # or a workbook path relative to this file
+    top_country_loss = { capacity_loss = 1.0, probability = 0.02 }   # optional
+
+    [[disruptions]]
+    scenario = "..."; mineral = "gallium"; stage = "*"; country = "CHN"
+    capacity_loss = 0.5; probability = 0.1; date = "2023-08-01"; source = "..."
+
+    [[policy]]
+    setting = "max_china_share"; value = 0.5; case = "China cap 50 %"
+
+Rows are validated with the ``Disruptions`` and ``Policy`` declarations of
+:mod:`toolkit.schema`; a problem names the file, the table (``disruptions`` or
+``policy``), the row (1 = the first ``[[disruptions]]`` entry) and the column.
+``top_country_loss`` expands, for every mineral and stage, into the loss of the
+stage's largest producer (the ``ROW`` aggregate is not a country and is skipped)
+in the default data year: one scenario per stage, ``top_country_loss:<stage>``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit.chain import SupplyChain, default_year, empty_table, supply_at_year
+from toolkit.errors import InputError, Problem
+from toolkit.policy import check_policy
+from toolkit.schema import DISRUPTIONS, POLICY, STAGES, Sheet
+from toolkit.validate import Where, validate_table
+
+TOP_LEVEL = {"name", "description", "data", "top_country_loss", "disruptions", "policy"}
+GENERATED_KEYS = {"capacity_loss", "probability", "source", "date"}
+ROW_COUNTRY = "ROW"
+
+
+def load_model(path: str | Path) -> SupplyChain:
+    """Load a model file into a :class:`SupplyChain` (data + scenarios + policy).
+
+    Raises
+    ------
+    InputError
+        Listing every problem found (bad TOML, unknown keys, missing workbook,
+        invalid disruption or policy rows).
+    """
+    path = Path(path)
+    doc = _read(path)
+    problems = [Problem(str(path), f"unknown key {k!r}; known keys: {', '.join(sorted(TOP_LEVEL))}",
+                        None, None, k) for k in sorted(set(doc) - TOP_LEVEL)]
+    chain = _data(path, doc.get("data", "embedded"), problems)
+    known = {"Minerals.mineral": chain.mineral_ids,
+             "Countries.country": chain.countries["country"].tolist()}
+    dis, found = _table(path, doc.get("disruptions", []), DISRUPTIONS, "disruptions", known)
+    problems += found + _probabilities(path, dis)
+    pol, found = _table(path, doc.get("policy", []), POLICY, "policy", known)
+    problems += found
+    if not found:
+        problems += check_policy(pol, Where(str(path), "policy", 1))
+    generated = _top_country_loss(path, doc.get("top_country_loss"), chain, problems)
+    if problems:
+        raise InputError(problems)
+    disruptions = pd.concat([t for t in (chain.disruptions, dis, generated) if len(t)]
+                            or [empty_table(DISRUPTIONS)], ignore_index=True)
+    policy = pd.concat([t for t in (chain.policy, pol) if len(t)] or [empty_table(POLICY)],
+                       ignore_index=True)
+    meta = {**chain.meta, "model_name": str(doc.get("name") or path.stem),
+            "model_file": str(path), "description": str(doc.get("description", ""))}
+    return replace(chain, disruptions=disruptions, policy=policy, source=str(path), meta=meta)
+
+
+def _read(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(Problem(str(path), f"not a valid TOML model file: {exc}")) from None
+    except OSError as exc:
+        raise InputError(Problem(str(path), f"cannot read the model file: {exc}")) from None
+
+
+def _data(path: Path, data: object, problems: list[Problem]) -> SupplyChain:
+    from toolkit.io.inputs import load_input
+
+    if not isinstance(data, str):
+        problems.append(Problem(str(path), "must be \"embedded\" or a workbook path", None,
+                                None, "data", data))
+        return load_input(None)
+    if data.strip().lower() == "embedded":
+        return load_input(None)
+    workbook = (path.parent / data).resolve()
+    if not workbook.is_file():
+        raise InputError(Problem(str(path), f"workbook {workbook} does not exist", None, None,
+                                 "data", data))
+    return load_input(workbook)
+
+
+def _table(path: Path, rows: object, sheet: Sheet, table: str,
+           known: dict) -> tuple[pd.DataFrame, list[Problem]]:
+    where = Where(str(path), table, 1)
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        return empty_table(sheet), [where.problem(f"[[{table}]] must be a list of tables")]
+    problems = [where.problem(f"unknown column {k!r}; columns: {', '.join(sheet.names)}",
+                              i + 1, k) for i, r in enumerate(rows) for k in r
+                if k not in sheet.names]
+    raw = pd.DataFrame([{c: r.get(c, "") for c in sheet.names} for r in rows],
+                       columns=list(sheet.names), dtype=object)
+    typed, found = validate_table(raw, sheet, where, known)
+    return typed[list(sheet.names)], problems + found
+
+
+def _probabilities(path: Path, dis: pd.DataFrame) -> list[Problem]:
+    """Every row of one scenario must carry the same probability."""
+    if dis.empty:
+        return []
+    where = Where(str(path), "disruptions", 1)
+    out = []
+    first: dict[str, float] = {}
+    for i, (name, p) in enumerate(zip(dis["scenario"], dis["probability"], strict=True)):
+        if name in first and abs(first[name] - p) > 1e-12:
+            out.append(where.problem(f"scenario {name!r} has probability {first[name]:g} on an "
+                                     "earlier row; a scenario has one probability",
+                                     i + 1, "probability", p))
+        first.setdefault(name, p)
+    return out
+
+
+def _top_country_loss(path: Path, spec: object, chain: SupplyChain,
+                      problems: list[Problem]) -> pd.DataFrame:
+    if spec is None:
+        return empty_table(DISRUPTIONS)
+    if not isinstance(spec, dict) or set(spec) - GENERATED_KEYS:
+        problems.append(Problem(str(path), "top_country_loss must be a table with keys "
+                                + ", ".join(sorted(GENERATED_KEYS)), None, None,
+                                "top_country_loss", spec))
+        return empty_table(DISRUPTIONS)
+    row = {"scenario": "top_country_loss", "mineral": "*", "stage": "*", "country": "ROW",
+           "capacity_loss": spec.get("capacity_loss", 1.0),
+           "probability": spec.get("probability", 0.0), "date": "",
+           "source": spec.get("source", "")}
+    _, found = validate_table(pd.DataFrame([row], dtype=object), DISRUPTIONS,
+                              Where(str(path), "top_country_loss", 1))
+    if found:
+        problems += found
+        return empty_table(DISRUPTIONS)
+    return top_country_rows(chain, float(row["capacity_loss"]), float(row["probability"]),
+                            str(row["source"]))
+
+
+def top_country_rows(chain: SupplyChain, loss: float, probability: float,
+                     source: str = "") -> pd.DataFrame:
+    """One disruption row per (mineral, stage): its largest single-country producer."""
+    supply = supply_at_year(chain.supply, default_year(chain))
+    supply = supply[supply["country"] != ROW_COUNTRY]
+    totals = supply.groupby(["mineral", "stage", "country"], as_index=False)["capacity_t"].sum()
+    totals = totals.sort_values(["mineral", "stage", "capacity_t", "country"],
+                                ascending=[True, True, False, True])
+    top = totals.groupby(["mineral", "stage"], as_index=False).first()
+    note = source or ("generated: largest producer of the stage in the data year; the "
+                      "probability is an ASSUMPTION")
+    rows = [{"scenario": f"top_country_loss:{r.stage}", "mineral": r.mineral,
+             "stage": r.stage, "country": r.country, "capacity_loss": loss,
+             "probability": probability, "date": "", "source": note}
+            for r in top.itertuples() if r.capacity_t > 0]
+    rows.sort(key=lambda r: (STAGES.index(r["stage"]), r["mineral"]))
+    return pd.DataFrame(rows, columns=list(DISRUPTIONS.names))

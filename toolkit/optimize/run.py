@@ -1,0 +1,46 @@
+"""Solve one policy case: both modes, the value of cooperation and the Pareto sweeps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from toolkit.chain import SupplyChain
+from toolkit.optimize.cooperation import cooperation, realisable_independent, solve_mode
+from toolkit.optimize.pareto import china_grid, shortfall_grid, sweep
+from toolkit.optimize.plan import MineralPlan
+from toolkit.policy import CaseSettings
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class CaseRun:
+    """Everything solved for one case: the plans in the case's mode and the comparisons."""
+
+    case: CaseSettings
+    chain: SupplyChain                      # the chain at the case's year
+    plans: dict[str, list[MineralPlan]]     # plans in the case's mode, by mineral
+    cooperation: dict
+    pareto: list[dict]
+
+
+def solve_case(chain: SupplyChain, case: CaseSettings, pareto_points: int = 11,
+               progress: Progress | None = None) -> CaseRun:
+    """Solve ``case`` in both modes, compare them, and sweep its own mode's models.
+
+    The independent plans reported are the realisable ones
+    (:mod:`toolkit.optimize.cooperation`).  ``pareto_points`` <= 0 skips the sweeps.
+    """
+    at_year = chain.at_year(case.year)
+    standalone = solve_mode(at_year, case, "independent", progress)
+    joint = solve_mode(at_year, case, "joint", progress)
+    independent, standalone_cost, over = realisable_independent(standalone)
+    coop = cooperation(independent, joint, standalone_cost, over)
+    plans = joint if case.mode == "joint" else independent
+    pareto: list[dict] = []
+    if pareto_points > 0:
+        pareto += sweep(case.name, plans, "china_share", china_grid(pareto_points), progress)
+        pareto += sweep(case.name, plans, "expected_shortfall",
+                        shortfall_grid(plans, pareto_points), progress)
+    return CaseRun(case, at_year, plans, coop, pareto)

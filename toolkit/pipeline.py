@@ -1,0 +1,128 @@
+"""``toolkit run``: load the input, solve every policy case, write the JSON and reports.
+
+Exit status: 0 when every case and mineral is optimal, 3 when some policy cannot
+be met (the JSON is still written, with the other minerals' results and a
+diagnosis in plain words).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from toolkit import __version__
+from toolkit.chain import SupplyChain
+from toolkit.errors import InfeasiblePolicyError
+from toolkit.io.inputs import load_default, load_input
+from toolkit.optimize.run import CaseRun, solve_case
+from toolkit.policy import resolve_cases
+from toolkit.reports import write_reports
+from toolkit.results import run_result, write_json
+from toolkit.risk import chokepoint_table, concentration_table
+
+Progress = Callable[[str], None]
+DEFAULT_NAME = "uk_japan_default"
+
+
+def make_progress(quiet: bool, stream=None) -> Progress:
+    """A one-line progress display on a terminal; silent when not a TTY or ``quiet``."""
+    stream = stream or sys.stderr
+    if quiet or not stream.isatty():
+        return lambda message: None
+
+    def show(message: str) -> None:
+        stream.write("\r\033[K" + message[:120])
+        stream.flush()
+
+    return show
+
+
+def _clear(progress: Progress) -> None:
+    progress("")
+
+
+def run_model(chain: SupplyChain, pareto_points: int = 11,
+              progress: Progress | None = None) -> list[CaseRun]:
+    """Solve every policy case of ``chain`` (see :func:`toolkit.optimize.run.solve_case`)."""
+    cases = resolve_cases(chain)
+    runs = []
+    for i, case in enumerate(cases):
+        if progress:
+            progress(f"case {i + 1}/{len(cases)}: {case.name}")
+        runs.append(solve_case(chain, case, pareto_points, progress))
+    return runs
+
+
+def model_name(chain: SupplyChain, input_path: str | Path | None) -> str:
+    """``<name>`` of the outputs: the input file's stem, or the model's name."""
+    if input_path is not None:
+        return Path(input_path).stem
+    return str(chain.meta.get("model_name") or DEFAULT_NAME)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run ``toolkit run`` with parsed arguments; return the exit status (0 or 3)."""
+    start = time.perf_counter()
+    quiet = bool(getattr(args, "quiet", False))
+    progress = make_progress(quiet)
+    input_path = getattr(args, "input", None)
+    chain = load_input(input_path) if input_path is not None else load_default()
+    name = model_name(chain, input_path)
+    runs = run_model(chain, int(getattr(args, "pareto_points", 11) or 0), progress)
+    result = run_result(runs, name, None if input_path is None else str(input_path))
+    out = Path(getattr(args, "out", None) or "reports")
+    path = write_json(out / f"{name}.json", result)
+    written = [path]
+    if not getattr(args, "no_reports", False):
+        bundle = _bundle(result, chain, input_path, time.perf_counter() - start)
+        written += _write_reports(bundle, out, name, bool(getattr(args, "pdf", False)),
+                                  progress)
+    _clear(progress)
+    return _finish(result, written, quiet, bool(getattr(args, "verbose", False)))
+
+
+def _bundle(result: dict, chain: SupplyChain, input_path: str | Path | None,
+            seconds: float) -> dict:
+    """Everything the reports read: results, inputs, metrics and provenance of the run."""
+    return {"result": result, "chain": chain, "metrics": concentration_table(chain),
+            "chokepoints": chokepoint_table(chain),
+            "input_path": None if input_path is None else str(input_path),
+            "input_sha256": None if input_path is None else _sha256(Path(input_path)),
+            "run_seconds": seconds,
+            "run_timestamp": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            "toolkit_version": __version__, "solver": result.get("solver")}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_reports(bundle: dict, out: Path, name: str, pdf: bool,
+                   progress: Progress) -> list[Path]:
+    """The single call site of the reports layer: Excel workbook and HTML brief."""
+    return list(write_reports(bundle, out, name, pdf=pdf, progress=progress))
+
+
+def _finish(result: dict, written: list[Path], quiet: bool, verbose: bool) -> int:
+    if not quiet:
+        for path in written:
+            print(f"wrote {path}")
+    if verbose:
+        for case in result["cases"]:
+            print(f"{case['case']} ({case['mode']}): {case['status']}, "
+                  f"{case['objective_usd']:,.0f} USD/yr")
+    if result["run_status"] == "optimal":
+        return 0
+    for case in result["cases"]:
+        for message in case["diagnosis"]["messages"]:
+            print(f"infeasible: case {case['case']}: {message}", file=sys.stderr)
+    return InfeasiblePolicyError.exit_status

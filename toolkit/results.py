@@ -1,0 +1,182 @@
+"""Tidy result tables and the JSON document of a run.
+
+Every table is a list of flat rows (one dict per row) with units in the column
+names; :func:`tables` turns them into pandas DataFrames.  Floats are rounded to
+six significant digits and rows are sorted, so the same inputs give the same
+JSON byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from toolkit import __version__
+from toolkit.io.atomic import write_text
+from toolkit.optimize.cooperation import DEFINITION
+from toolkit.optimize.plan import (
+    MineralPlan,
+    portfolio_rows,
+    scenario_rows,
+    stockpile_rows,
+)
+from toolkit.optimize.run import CaseRun
+from toolkit.optimize.solve import solver_info
+from toolkit.schema import CHINA, STAGES
+
+SIGNIFICANT = 6
+TABLES = ("portfolio", "stockpile", "scenarios", "shadow_prices", "china_share", "pareto",
+          "minerals", "summary")
+
+
+def _plans(run: CaseRun) -> list[MineralPlan]:
+    return [p for m in sorted(run.plans) for p in run.plans[m]]
+
+
+def case_result(run: CaseRun) -> dict:
+    """The JSON object of one case (keys of the issue plus the reports' extras)."""
+    plans = _plans(run)
+    ok = all(p.status == "optimal" for p in plans)
+    diagnosis = [r for p in plans for r in p.diagnosis]
+    stage_order = {s: i for i, s in enumerate(STAGES)}
+    portfolio = sorted((r for p in plans for r in portfolio_rows(p)), key=lambda r: (
+        r["buyer"], r["mineral"], stage_order[r["stage"]], r["country"]))
+    return {
+        "case": run.case.name, "mode": run.case.mode,
+        "status": "optimal" if ok else "infeasible",
+        "objective_usd": sum(p.objective_usd for p in plans if p.status == "optimal"),
+        "portfolio": portfolio,
+        "stockpile": sorted((r for p in plans for r in stockpile_rows(p)),
+                            key=lambda r: (r["buyer"], r["mineral"])),
+        "scenarios": sorted((r for p in plans for r in scenario_rows(p)),
+                            key=lambda r: (r["scenario"], r["buyer"], r["mineral"])),
+        "shadow_prices": sorted(({**r, "buyer": r["buyer"]} for p in plans for r in p.shadow),
+                                key=lambda r: (r["setting"], r["mineral"],
+                                               stage_order.get(r["stage"], -1), r["buyer"])),
+        "diagnosis": {"messages": [r["message"] for r in diagnosis], "rows": diagnosis},
+        "minerals": [_mineral_row(run, m) for m in sorted(run.plans)],
+        "summary": _summary(run, plans),
+        "china_share": _china_share(run, plans),
+        "cooperation": run.cooperation,
+        "pareto": run.pareto,
+        "settings": settings_rows(run),
+    }
+
+
+def _mineral_row(run: CaseRun, mineral: str) -> dict:
+    group = run.plans[mineral]
+    ok = all(p.status == "optimal" for p in group)
+    return {"mineral": mineral, "status": "optimal" if ok else "infeasible",
+            "objective_usd": sum(p.objective_usd for p in group) if ok else None,
+            "buyers": "+".join(b for p in group for b in p.data.buyers)}
+
+
+def _stage_china_share(plan: MineralPlan) -> np.ndarray:
+    """(K,) China's share of each stage's capacity (the pro-rata baseline)."""
+    d = plan.data
+    cap = plan.base_capacity if plan.base_capacity is not None else d.capacity_t
+    out = np.zeros(len(d.stages))
+    for k in range(len(d.stages)):
+        at = d.node_stage == k
+        out[k] = cap[at & d.china].sum() / cap[at].sum() if cap[at].sum() > 0 else 0.0
+    return out
+
+
+def _china_share(run: CaseRun, plans: list[MineralPlan]) -> list[dict]:
+    rows = []
+    for p in plans:
+        d, base = p.data, _stage_china_share(p)
+        for b, buyer in enumerate(d.buyers):
+            for k, stage in enumerate(d.stages):
+                at = (d.node_stage == k) & (d.node_country == CHINA)
+                share = p.node_flow[b, at].sum() / d.demand_t[b] if p.status == "optimal" \
+                    else None
+                rows.append({"case": run.case.name, "buyer": buyer, "mineral": d.mineral,
+                             "stage": stage, "baseline_share": float(base[k]),
+                             "portfolio_share": share})
+    return sorted(rows, key=lambda r: (r["buyer"], r["mineral"], STAGES.index(r["stage"])))
+
+
+def _summary(run: CaseRun, plans: list[MineralPlan]) -> list[dict]:
+    """Per mineral and buyer: status, demand, China-touch before/after, worst service."""
+    rows = []
+    for p in plans:
+        d = p.data
+        baseline_touch = 1.0 - float(np.prod(1.0 - _stage_china_share(p)))
+        for b, buyer in enumerate(d.buyers):
+            served = (1.0 - p.short[b] / d.demand_t[b]).min() if p.short.shape[1] else 1.0
+            ok = p.status == "optimal"
+            rows.append({"case": run.case.name, "mode": run.case.mode, "buyer": buyer,
+                         "mineral": d.mineral, "status": p.status,
+                         "demand_t": float(d.demand_t[b]),
+                         "contracted_cost_usd": float(p.node_flow[b] @ d.unit_cost) if ok
+                         else None,
+                         "china_touch_share": float(p.touch[b]) if ok else None,
+                         "baseline_china_touch_share": baseline_touch,
+                         "worst_served_share": float(served) if ok else None,
+                         "stockpile_t": float(p.stock[b])})
+    return sorted(rows, key=lambda r: (r["buyer"], r["mineral"]))
+
+
+def settings_rows(run: CaseRun) -> list[dict]:
+    """Resolved settings of the case, including the case-wide scalars and the data year."""
+    case = run.case
+    rows = [{"setting": name, "stage": "", "mineral": "", "buyer": "",
+             "value": case.get(name)} for name in ("mode", "risk_aversion", "cvar_alpha")]
+    rows.append({"setting": "year", "stage": "", "mineral": "", "buyer": "",
+                 "value": case.year if case.year is not None else "default"})
+    scalar = {"mode", "risk_aversion", "cvar_alpha", "year"}
+    return rows + [r for r in case.rows() if r["setting"] not in scalar]
+
+
+def run_result(runs: list[CaseRun], model_name: str, input_path: str | None) -> dict:
+    """The whole JSON document: the first case's keys, ``cases`` and run metadata."""
+    cases = [case_result(r) for r in runs]
+    first = dict(cases[0])
+    first.update({
+        "model": model_name, "input": input_path or "default model",
+        "toolkit_version": __version__, "solver": solver_info(),
+        "run_status": "optimal" if all(c["status"] == "optimal" for c in cases)
+        else "infeasible",
+        "pareto": [r for c in cases for r in c["pareto"]],
+        "china_share": [r for c in cases for r in c["china_share"]],
+        "cooperation_definition": DEFINITION,
+        "cases": cases,
+    })
+    return tidy(first)
+
+
+def tidy(value: object) -> object:
+    """Round floats to 6 significant digits, NaN to None, numpy scalars to Python."""
+    if isinstance(value, dict):
+        return {str(k): tidy(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [tidy(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return _round(value)
+    return value
+
+
+def _round(x: float) -> float | None:
+    if math.isnan(x) or math.isinf(x):
+        return None
+    if abs(x) < 1e-9:
+        return 0.0
+    return float(f"{x:.{SIGNIFICANT}g}") + 0.0
+
+
+def write_json(path: Path, result: dict) -> Path:
+    """Write the result atomically, keys in a stable order, UTF-8."""
+    text = json.dumps(result, indent=1, sort_keys=False, ensure_ascii=False)
+    return write_text(path, text + "\n")
+
+
+def tables(result: dict) -> dict[str, pd.DataFrame]:
+    """The tidy tables of a result (first case, or the whole run for pareto/china_share)."""
+    return {name: pd.DataFrame(result.get(name, [])) for name in TABLES}
