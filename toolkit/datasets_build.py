@@ -974,18 +974,41 @@ def _cost_for_stage(m: Mineral, stage: str, price: float,
                                    "mineral (no processing premium)")
 
 
+# ASSUMPTION: production outside China costs more at the manufacture stage.  Proxy:
+# IEA ETP-2024 (levelised cost of production, 2023): battery manufacturing in the EU is
+# about 50 % more expensive than in China.  No published figure was found for the mine and
+# refine stages, so no premium is applied there (analysts can edit per-country costs in the
+# template's Supply sheet).
+PREMIUM_OUTSIDE_CHINA = {"manufacture": 0.5}
+
+
+def _premium(stage: str) -> tuple[float, str]:
+    """Cost premium outside China for a stage and its note."""
+    if stage in PREMIUM_OUTSIDE_CHINA:
+        value = PREMIUM_OUTSIDE_CHINA[stage]
+        return value, (f"; ASSUMPTION: non-China nodes cost +{value:.0%} (proxy: IEA ETP-2024, "
+                       "EU vs China battery levelised cost of production 2023, iea_etp_2024)")
+    return 0.0, "; no published cost difference between countries: premium 0"
+
+
 def build_costs(minerals: pd.DataFrame, prod: pd.DataFrame,
                 full: pd.DataFrame) -> pd.DataFrame:
-    """Unit cost per mineral x stage present in production (price-based, rule labelled)."""
+    """Unit cost per mineral x stage present in production (price-based, rule labelled).
+
+    ``premium_outside_china`` (fraction) raises the cost of every non-Chinese node of the
+    stage: cost_c = unit_cost_usd_per_t x (1 + premium) for c != CHN.
+    """
     price = minerals.set_index("mineral")["unit_price_usd_per_t"]
     rows = []
     for (mineral, stage), _ in prod.groupby(["mineral", "stage"]):
         cost, basis, note = _cost_for_stage(MINERAL_BY_ID[mineral], stage,
                                             float(price[mineral]), full)
+        premium, premium_note = _premium(stage)
         rows.append({"mineral": mineral, "stage": stage,
-                     "unit_cost_usd_per_t": round(cost, 2), "basis": basis,
+                     "unit_cost_usd_per_t": round(cost, 2), "premium_outside_china": premium,
+                     "basis": basis,
                      "source_id": "usgs_mcs2026" if basis == "derived" else "assumption",
-                     "note": note})
+                     "note": note + premium_note})
     return pd.DataFrame(rows).sort_values(["mineral", "stage"]).reset_index(drop=True)
 
 
@@ -1070,6 +1093,13 @@ SOURCES = (
      "https://www.iea.org/reports/global-ev-outlook-2024/trends-in-electric-vehicle-batteries",
      "capacity shares ('today', i.e. early 2024) used as production-share proxies; only "
      "China named, remainder assigned to ROW"),
+    ("iea_etp_2024", "Energy Technology Perspectives 2024 - levelised cost of production of "
+     "clean energy technologies, EU relative to China (2023)", "International Energy Agency",
+     "ETP-2024 (chart of 30 Oct 2024)", 2024, "CC BY 4.0 (IEA); figure read from the Statista "
+     "reproduction", "https://statista.com/statistics/1536299/eu-v-china-cleantech-"
+     "manufacturing-cost-comparisons", "EU battery manufacturing ~50 % (solar PV ~40 %) more "
+     "expensive than in China in 2023; used only as a proxy premium for non-China "
+     "manufacture-stage costs (an assumption)"),
     ("iea_commentary_2025", "With new export controls on critical minerals, supply "
      "concentration risks become reality (commentary, 23 Oct 2025)",
      "International Energy Agency", "commentary", 2025, "IEA terms (commentary)",

@@ -14,7 +14,7 @@ import pandas as pd
 
 from toolkit.chain import SupplyChain, empty_table
 from toolkit.errors import InputError, Problem
-from toolkit.schema import BUYERS, DISRUPTIONS, POLICY, ROUTES, STAGES, Column, Sheet
+from toolkit.schema import BUYERS, CHINA, DISRUPTIONS, POLICY, ROUTES, STAGES, Column, Sheet
 from toolkit.validate import Where, validate_table
 
 BASES = ("reported", "derived", "hand_entered", "assumption")
@@ -53,7 +53,9 @@ FILES: tuple[Sheet, ...] = (
         _c("basis", "id", allowed=BASES)), key=("mineral", "stage", "country", "year")),
     Sheet("costs.csv", "Unit cost by mineral and stage.", (
         _c("mineral", "id", ref="minerals.csv.mineral"), _c("stage", "id", allowed=STAGES),
-        _c("unit_cost_usd_per_t", "number", low=0.0), _c("basis", "id", allowed=BASES),
+        _c("unit_cost_usd_per_t", "number", low=0.0),
+        _opt("premium_outside_china", "number", default=0.0, low=0.0, high=10.0),
+        _c("basis", "id", allowed=BASES),
         _c("source_id", "id", ref="sources.csv.source_id", separator=";"), _opt("note")),
         key=("mineral", "stage")),
     Sheet("demand.csv", "UK and Japan demand.", (
@@ -110,11 +112,17 @@ def load_tables(folder: Path | None = None) -> dict[str, pd.DataFrame]:
 
 
 def supply_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Supply rows (schema columns) from production joined with unit costs."""
+    """Supply rows (schema columns) from production joined with unit costs.
+
+    A node outside China costs ``unit_cost_usd_per_t x (1 + premium_outside_china)``.
+    """
     prod = tables["production.csv"]
-    costs = tables["costs.csv"][["mineral", "stage", "unit_cost_usd_per_t"]]
+    costs = tables["costs.csv"][["mineral", "stage", "unit_cost_usd_per_t",
+                                 "premium_outside_china"]]
     supply = prod.merge(costs, on=["mineral", "stage"], how="left")
-    supply["unit_cost_usd_per_t"] = supply["unit_cost_usd_per_t"].fillna(0.0)
+    premium = supply["premium_outside_china"].fillna(0.0).where(supply["country"] != CHINA, 0.0)
+    supply["unit_cost_usd_per_t"] = (supply["unit_cost_usd_per_t"].fillna(0.0)
+                                     * (1.0 + premium)).round(2)
     supply = supply.rename(columns={"tonnes": "capacity_t"})
     cols = ["mineral", "stage", "country", "capacity_t", "unit_cost_usd_per_t", "year",
             "estimate", "source_id", "basis"]

@@ -1,0 +1,38 @@
+"""The embedded dataset as a SupplyChain: costs, years and coverage as the files state."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from toolkit.io.datasets import datasets_dir, load_embedded
+
+
+@pytest.fixture(scope="module")
+def chain():
+    return load_embedded()
+
+
+def test_non_china_manufacture_costs_carry_the_premium(chain):
+    costs = pd.read_csv(datasets_dir() / "costs.csv").set_index(["mineral", "stage"])
+    base = costs.loc[("graphite", "manufacture"), "unit_cost_usd_per_t"]
+    premium = costs.loc[("graphite", "manufacture"), "premium_outside_china"]
+    assert premium == 0.5
+    rows = chain.supply[(chain.supply["mineral"] == "graphite")
+                        & (chain.supply["stage"] == "manufacture")].set_index("country")
+    assert rows.loc["CHN", "unit_cost_usd_per_t"] == pytest.approx(base)
+    assert rows.loc["ROW", "unit_cost_usd_per_t"] == pytest.approx(round(base * 1.5, 2))
+
+
+def test_default_year_is_latest_final_year(chain):
+    at = chain.at_year()
+    assert set(at.supply["year"]) == {2024.0}
+    # germanium has 2021 (USGS) and 2024 rows: 2024 is kept
+    ge = at.supply[at.supply["mineral"] == "germanium"]
+    assert ge["capacity_t"].sum() == pytest.approx(140.0)
+
+
+def test_every_mineral_has_demand_for_both_buyers(chain):
+    counts = chain.demand.groupby("mineral")["buyer"].nunique()
+    assert (counts == 2).all()
+    assert set(counts.index) == set(chain.mineral_ids)
