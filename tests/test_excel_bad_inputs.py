@@ -152,7 +152,7 @@ CASES = [
     Case("very_hidden_sheet", _change(_state("Policy", "veryHidden")),
          ("sheet Policy: sheet is very hidden",)),
     Case("merged_cells", _change(_merge("Supply", "A3:B4")),
-         ("sheet Supply, row 3: cells A3:B4 are merged: unmerge them",)),
+         ("sheet Supply, row 3, column A: cells A3:B4 are merged: unmerge them",)),
     # ---------------------------------------------------------------- columns
     Case("missing_required_column", _change(_delete_column("Supply", 4)),
          ("sheet Supply, row 1, column capacity_t: required column 'capacity_t' is missing",)),
@@ -263,6 +263,10 @@ CASES = [
         b'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
         b'Target="xl/workbook.bin"/></Relationships>'), "xl/workbook.bin": b"\0" * 64}),
          ("binary.xlsx: binary workbooks (.xlsb) are not read",)),
+    Case("strict_open_xml", _with_part("xl/workbook.xml", lambda d: d.replace(
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        b"http://purl.oclc.org/ooxml/spreadsheetml/main")),
+         ("saved as a Strict Open XML Spreadsheet",)),
     Case("xml_entity_bomb", _with_part("Supply", _prolog_swap(BOMB)),
          ("declares an XML DTD or entities (an XML entity bomb",)),
     Case("external_entity", _with_part("xl/workbook.xml", _prolog_swap(XXE)),

@@ -95,7 +95,7 @@ def test_numeric_text_blanks_and_words_take_their_meaning(tmp_path):
     assert (first["capacity_t"], first["unit_cost_usd_per_t"], first["year"],
             first["estimate"]) == (1200.5, 0.0, 2023.0, True)
     country = loaded.countries.iloc[0]
-    assert country["partner"] is False or not country["partner"]
+    assert not country["partner"]
     assert pd.isna(country["wgi"])
     assert loaded.demand.iloc[0]["sector"] == "all"
     assert loaded.minerals.iloc[0]["unit"] == "t"
@@ -152,7 +152,9 @@ def test_dates_typed_in_text_columns_become_iso_dates(tmp_path):
 @pytest.mark.real
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not found")
 def test_a_workbook_saved_by_libreoffice_loads_the_same(tmp_path):
-    path = base_file(tmp_path / "in" if (tmp_path / "in").mkdir() is None else tmp_path)
+    source = tmp_path / "in"
+    source.mkdir()
+    path = base_file(source)
     out = tmp_path / "out"
     result = subprocess.run(
         ["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",

@@ -129,6 +129,21 @@ def supply_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return supply[cols].reset_index(drop=True)
 
 
+def import_shares(imports: pd.DataFrame) -> pd.DataFrame:
+    """Import shares by buyer, mineral, origin, stage and year, summed over HS6 codes.
+
+    Shares are fractions of a buyer x mineral's import value, so the shares of several
+    codes of one mineral (e.g. platinum and palladium for ``pgm``) add up.
+    """
+    key = ["buyer", "mineral", "origin", "stage", "year"]
+    summed = imports.groupby(key, sort=False, dropna=False, as_index=False)["share"].sum()
+    summed["share"] = summed["share"].clip(upper=1.0)
+    for col in ("buyer", "mineral", "origin", "stage"):
+        summed[col] = summed[col].astype(object)
+    return summed[["buyer", "mineral", "origin", "share", "stage", "year"]].reset_index(
+        drop=True)
+
+
 def load_embedded(folder: Path | None = None) -> SupplyChain:
     """The embedded dataset as a :class:`SupplyChain` (no disruptions, no policy)."""
     folder = folder or datasets_dir()
@@ -136,7 +151,7 @@ def load_embedded(folder: Path | None = None) -> SupplyChain:
     minerals = t["minerals.csv"][["mineral", "name", "unit", "content_basis"]]
     countries = t["countries.csv"][["country", "name", "wgi", "partner"]]
     demand = t["demand.csv"][["buyer", "mineral", "demand_t", "sector"]]
-    imports = t["imports.csv"][["buyer", "mineral", "origin", "share", "stage", "year"]]
+    imports = import_shares(t["imports.csv"])
     return SupplyChain(
         minerals=minerals.reset_index(drop=True), countries=countries.reset_index(drop=True),
         supply=supply_table(t), demand=demand.reset_index(drop=True),

@@ -28,6 +28,7 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -37,7 +38,7 @@ from toolkit.chain import SupplyChain, empty_table
 from toolkit.errors import InputError, Problem
 from toolkit.io import xlsx_safety
 from toolkit.io.atomic import atomic_path
-from toolkit.io.xlsx_safety import Package, read_package, row_limit_rule
+from toolkit.io.xlsx_safety import Package, SheetPart, read_package, row_limit_rule
 from toolkit.schema import (
     POLICY,
     ROUTES,
@@ -68,6 +69,8 @@ MAX_PROBLEMS_PER_SHEET = 1000
 """Problems listed per sheet; beyond, one line gives the count of the others."""
 STRAY_COLUMNS = 30
 """Columns right of the last header that are still checked for stray values."""
+MAX_COLUMNS = 200
+"""Columns read at most (headers and values further right are not read)."""
 EXTRA_ROWS = 500
 """Rows below the data that keep the template's dropdowns, for rows analysts add."""
 _LIST_LIMIT = 255  # Excel's limit on a literal list in a data validation
@@ -133,7 +136,7 @@ def load_workbook(path: Path) -> SupplyChain:
     package = read_package(path)
     problems = sheet_problems(package, file)
     raws = read_sheets(package, file)
-    tables, found = validate_sheets(raws, package, file)
+    tables, found = validate_sheets(raws, file)
     problems += found
     if problems:
         raise InputError(problems)
@@ -185,16 +188,20 @@ def _sheet_state(state: str, name: str, file: str) -> list[Problem]:
 
 def _merged(ranges: tuple[str, ...], count: int, name: str, file: str) -> list[Problem]:
     problems = [Problem(file, f"cells {ref} are merged: unmerge them (Home > Merge & Center) "
-                              "and give each cell its own value", name, _first_row(ref), None,
-                        None) for ref in ranges]
+                              "and give each cell its own value", name, *_top_left(ref))
+                for ref in ranges]
     if count > len(ranges):
         problems.append(Problem(file, f"{count - len(ranges)} more merged ranges", name))
     return problems
 
 
-def _first_row(ref: str) -> int | None:
-    digits = "".join(ch if ch.isdigit() else " " for ch in ref).split()
-    return int(digits[0]) if digits else None
+def _top_left(ref: str) -> tuple[int | None, str | None]:
+    """Excel row and column letter of the first cell of a range such as ``B3:C4``."""
+    try:
+        min_col, min_row, _, _ = range_boundaries(ref)
+    except (ValueError, TypeError):
+        return None, None
+    return min_row, None if min_col is None else get_column_letter(min_col)
 
 
 def read_sheets(package: Package, file: str) -> dict[str, RawSheet]:
@@ -209,19 +216,26 @@ def _read_sheets(package: Package, file: str) -> dict[str, RawSheet]:
     values = _open(package, file, data_only=True)
     formulas = _open(package, file, data_only=False) if any(
         p.has_formulas for p in parts) else None
-    raws = {}
-    for part in parts:
-        try:
-            cells = _formula_cells(formulas[part.name]) if (
-                formulas is not None and part.has_formulas) else {}
-            raws[part.name] = read_sheet(values[part.name], part.name, file, cells)
-        except InputError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - openpyxl's parse errors on damaged XML
-            raise InputError(Problem(file, f"cannot be read ({type(exc).__name__}: {exc}); "
-                                           "open it in Excel and save it again", part.name)
-                             ) from None
-    return raws
+    try:
+        return {part.name: _read_part(part, values, formulas, file) for part in parts}
+    finally:
+        for book in (values, formulas):
+            if book is not None:
+                book.close()
+
+
+def _read_part(part: SheetPart, values: openpyxl.Workbook,
+               formulas: openpyxl.Workbook | None, file: str) -> RawSheet:
+    try:
+        with_formulas = formulas[part.name] if (
+            formulas is not None and part.has_formulas) else None
+        return read_sheet(values[part.name], part.name, file, with_formulas)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl's parse errors on damaged XML
+        raise InputError(Problem(file, f"cannot be read ({type(exc).__name__}: {exc}); "
+                                       "open it in Excel and save it again", part.name)
+                         ) from None
 
 
 def _open(package: Package, file: str, data_only: bool) -> openpyxl.Workbook:
@@ -233,11 +247,11 @@ def _open(package: Package, file: str, data_only: bool) -> openpyxl.Workbook:
                                        f"{exc}); open it in Excel and save it again")) from None
 
 
-def _formula_cells(ws: Worksheet) -> dict[tuple[int, int], str]:
+def _formula_cells(ws: Worksheet, max_col: int) -> dict[tuple[int, int], str]:
     """``{(row, column): formula}`` of every formula cell (a data_only=False pass)."""
     ws.reset_dimensions()
     out = {}
-    for number, row in enumerate(ws.iter_rows(), start=1):
+    for number, row in enumerate(ws.iter_rows(max_col=max_col), start=1):
         if number - 1 > xlsx_safety.MAX_DATA_ROWS:
             break
         for col, cell in enumerate(row, start=1):
@@ -247,21 +261,22 @@ def _formula_cells(ws: Worksheet) -> dict[tuple[int, int], str]:
 
 
 def read_sheet(ws: Worksheet, name: str, file: str,
-               formulas: Mapping[tuple[int, int], str] | None = None) -> RawSheet:
+               formulas_ws: Worksheet | None = None) -> RawSheet:
     """Read one sheet: header row 1, then data rows (blank rows skipped).
 
-    The dimension recorded in the file is ignored (it may be wrong); rows are
-    streamed and the reading stops with a problem past
-    :data:`~toolkit.io.xlsx_safety.MAX_DATA_ROWS`.
+    ``formulas_ws`` is the same sheet opened with formulas (not values), given when
+    the sheet holds formulas, to report those without a saved value.  The dimension
+    recorded in the file is ignored (it may be wrong); rows are streamed and the
+    reading stops with a problem past :data:`~toolkit.io.xlsx_safety.MAX_DATA_ROWS`.
     """
     ws.reset_dimensions()
-    header_cells = next(iter(ws.iter_rows(min_row=1, max_row=1)), ())
+    header_cells = next(iter(ws.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS)), ())
     headers = _headers(header_cells)
     raw = RawSheet(headers)
-    formulas = formulas or {}
+    max_col = min(len(headers) + STRAY_COLUMNS, MAX_COLUMNS)
+    formulas = _formula_cells(formulas_ws, max_col) if formulas_ws is not None else {}
     stray: set[int] = set()
-    for number, row in enumerate(ws.iter_rows(min_row=2, max_col=len(headers) + STRAY_COLUMNS),
-                                 start=2):
+    for number, row in enumerate(ws.iter_rows(min_row=2, max_col=max_col), start=2):
         if number - 1 > xlsx_safety.MAX_DATA_ROWS:
             raw.problems.append(Problem(file, row_limit_rule(number), name))
             break
@@ -345,7 +360,7 @@ def _cell_problem(file: str, sheet: str, row: int, column: str, value: object,
                          "type the values", sheet, row, column, formula)
 
 
-def validate_sheets(raws: Mapping[str, RawSheet], package: Package,
+def validate_sheets(raws: Mapping[str, RawSheet],
                     file: str) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Validate the sheets in schema order; ids of Minerals/Countries feed later refs."""
     tables: dict[str, pd.DataFrame] = {}
@@ -378,7 +393,8 @@ def validate_sheet(raw: RawSheet, sheet: Sheet, file: str,
     if all(k in raw.headers for k in sheet.key if sheet.column(k).required):
         primary += check_keys(table, sheet, where)
     primary += check_refs(table, sheet, where, known)
-    secondary = _sheet_rules(table, sheet, where)
+    complete = all(c.name in raw.headers for c in sheet.columns if c.required)
+    secondary = _sheet_rules(table, sheet, where) if complete else []
     reported = {(p.row, p.column) for p in primary}
     problems = primary + [p for p in secondary if (p.row, p.column) not in reported]
     return table.reindex(columns=list(sheet.names)), problems
@@ -510,7 +526,7 @@ def build_template(chain: SupplyChain) -> openpyxl.Workbook:
         write_table(ws, sheet, table if table is not None else empty_table(sheet))
     define_id_lists(workbook, chain, lists)
     for sheet in WORKBOOK:
-        add_checks(workbook[sheet.name], sheet, _rows_of(chain, sheet), lists, workbook)
+        add_checks(workbook[sheet.name], sheet, _rows_of(chain, sheet), lists)
     workbook.active = 0
     return workbook
 
@@ -644,6 +660,8 @@ _HOW_TO = (
     "has not calculated. Other sheets (like this one) are ignored when the file is read.",
     "Optional sheets (Routes, Imports, Disruptions, Policy) may be left with their headers "
     "only, or deleted. With no Routes, every link between consecutive stages is allowed.",
+    "A mineral with no manufacture rows in Supply is delivered to buyers straight from "
+    "refine; one with no refine rows, straight from mine.",
 )
 
 
@@ -759,8 +777,8 @@ def _too_long(values: tuple[str, ...]) -> bool:
                                                          for v in values)
 
 
-def add_checks(ws: Worksheet, sheet: Sheet, rows: int, lists: Mapping[tuple[str, ...], str],
-               workbook: openpyxl.Workbook) -> None:
+def add_checks(ws: Worksheet, sheet: Sheet, rows: int,
+               lists: Mapping[tuple[str, ...], str]) -> None:
     """Dropdowns for enumerated/id columns and range checks for bounded numbers."""
     last = rows + 1 + EXTRA_ROWS
     for i, col in enumerate(sheet.columns, start=1):

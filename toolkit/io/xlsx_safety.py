@@ -49,6 +49,9 @@ and a full sheet still loads in about ten seconds."""
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_STRICT = "{http://purl.oclc.org/ooxml/"
+_BINARY_PARTS = (".png", ".jpeg", ".jpg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf",
+                 ".bin")
 _CHUNK = 1 << 20
 _OVERLAP = 512
 _MAX_MERGES_SHOWN = 20
@@ -263,7 +266,7 @@ def check_xml_parts(archive: zipfile.ZipFile, file: str) -> None:
     a ``<!DOCTYPE``/``<!ENTITY`` declaration; Excel never writes one.
     """
     for info in archive.infolist():
-        if info.is_dir():
+        if info.is_dir() or info.filename.lower().endswith(_BINARY_PARTS):
             continue
         with _open_member(archive, info.filename, file) as part:
             head = part.read(4)
@@ -371,8 +374,12 @@ def list_sheets(archive: zipfile.ZipFile, file: str) -> list[SheetPart]:
     """The sheets declared by the workbook part, with their XML part and state."""
     main = workbook_part(archive, file)
     rels = _relationships(archive, main, file)
+    root = _read_xml(archive, main, file)
+    if root.tag.startswith(_STRICT):
+        raise _fail(file, "saved as a Strict Open XML Spreadsheet, which is not read: save it "
+                          "as an Excel Workbook (.xlsx)")
     sheets = []
-    for element in _read_xml(archive, main, file).iter():
+    for element in root.iter():
         if _local(element.tag) != "sheet":
             continue
         rel_type, target = rels.get(_attr(element, "id") or "", ("", ""))

@@ -9,6 +9,18 @@ the others ("other minerals still solve and report"), and each built model is
 re-solved many times (Pareto sweeps, rationing) through mutable parameters on a
 persistent HiGHS instance.  The CVaR term is therefore a per-mineral risk measure.
 
+Speed
+-----
+Only the data a re-solve changes are mutable parameters, and they enter only
+right-hand sides: ``china_eps`` (Pareto sweep), ``es_eps`` (expected-shortfall
+sweep), ``capacity_t`` (rationing) and ``served_rhs``.  Every coefficient
+(loss shares, spot shares, probabilities, other shares) is a plain float, so the
+persistent solver keeps no per-coefficient update helpers.  Row bodies are built
+as :class:`~pyomo.core.expr.numeric_expr.LinearExpression` objects straight from
+lists of variable data (no operator overloading per term); the terms are in the
+order the operator-built expressions had, so the LP handed to HiGHS (row and
+column order, every coefficient) is unchanged.
+
 Formulation (for buyers :math:`b`, paths :math:`p \\in P_b`, nodes :math:`n`,
 stages :math:`k`, scenarios :math:`s`)
 --------------------------------------------------------------------------
@@ -50,11 +62,12 @@ from collections.abc import Callable
 
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from toolkit.optimize.data import MineralData
 
 CAPACITY_SLACK_WEIGHT = 10.0
-UNSET = 1.0  # value of a mutable share param whose setting is not given (never binds)
+UNSET = 1.0  # value of a share setting that is not given (never binds)
 
 
 def build_model(data: MineralData, elastic: bool = False) -> pyo.ConcreteModel:
@@ -79,11 +92,20 @@ def _index(d: MineralData) -> dict:
     """Path lists used by the constraint families (plain Python ints)."""
     through = [np.flatnonzero(d.path_nodes[:, d.node_stage[n]] == n).tolist()
                if d.n_paths else [] for n in range(len(d.capacity_t))]
-    by_buyer = [np.flatnonzero(d.path_buyer == b) for b in range(len(d.buyers))]
+    by_buyer = [np.flatnonzero(d.path_buyer == b).tolist() for b in range(len(d.buyers))]
     loss = d.path_loss() if len(d.scenarios) else np.zeros((0, d.n_paths))
-    hit = {s: np.flatnonzero(loss[s] > 0).tolist() for s in range(len(d.scenarios))}
-    return {"through": through, "by_buyer": [p.tolist() for p in by_buyer],
-            "loss": loss, "hit": hit}
+    return {"through": through, "by_buyer": by_buyer, "loss": loss}
+
+
+def _flow(m: pyo.ConcreteModel, paths: list[int], extra: tuple = ()) -> LinearExpression:
+    """:math:`\\sum_{p} x_p` (+ ``extra`` terms) as one linear expression."""
+    xs = m._xs
+    return LinearExpression([xs[p] for p in paths] + list(extra))
+
+
+def _term(coef: float, var) -> MonomialTermExpression:
+    """The monomial ``coef * var``."""
+    return MonomialTermExpression((coef, var))
 
 
 def _slack(m: pyo.ConcreteModel, name: str, index: list, weight: float = 1.0):
@@ -96,20 +118,22 @@ def _slack(m: pyo.ConcreteModel, name: str, index: list, weight: float = 1.0):
     return var
 
 
+def _minus(e, key) -> tuple:
+    """The slack term ``-e[key]`` moved into a ``<=`` row body (none when not elastic)."""
+    return (_term(-1, e[key]),) if e is not None else ()
+
+
 def define_sets(m: pyo.ConcreteModel, d: MineralData) -> None:
-    """Index sets, the contracted path flows and the mutable data parameters."""
+    """Index sets, the contracted path flows and the mutable capacities."""
     m.B = pyo.RangeSet(0, len(d.buyers) - 1)
     m.K = pyo.RangeSet(0, len(d.stages) - 1)
     m.N = pyo.RangeSet(0, len(d.capacity_t) - 1)
     m.P = pyo.RangeSet(0, d.n_paths - 1)
     m.S = pyo.RangeSet(0, len(d.scenarios) - 1)
     m.x = pyo.Var(m.P, domain=pyo.NonNegativeReals)
-    m.demand_t = pyo.Param(m.B, initialize=dict(enumerate(d.demand_t.tolist())),
-                           mutable=True)
+    m._xs = list(m.x.values())
     m.capacity_t = pyo.Param(m.N, initialize=dict(enumerate(d.capacity_t.tolist())),
                              mutable=True)
-    m.probability = pyo.Param(m.S, initialize=dict(enumerate(d.probability.tolist())),
-                              mutable=True)
 
 
 def _paths_at(d: MineralData, b: int, k: int, mask: np.ndarray) -> list[int]:
@@ -118,21 +142,17 @@ def _paths_at(d: MineralData, b: int, k: int, mask: np.ndarray) -> list[int]:
     return np.flatnonzero(ok).tolist()
 
 
-def _share_param(m: pyo.ConcreteModel, name: str, values: np.ndarray, index) -> pyo.Param:
-    """A mutable share parameter; NaN (setting not given) becomes a never-binding 1."""
-    flat = np.nan_to_num(values, nan=UNSET)
-    init = {i: float(flat[i]) for i in index} if flat.ndim == 1 else {
-        i: float(flat[i]) for i in index}
-    param = pyo.Param(index, initialize=init, mutable=True)
-    m.add_component(name, param)
-    return param
+def _share(values: np.ndarray, key) -> float:
+    """A share setting as a float; NaN (not given) becomes a never-binding 1."""
+    value = float(values[key])
+    return UNSET if np.isnan(value) else value
 
 
 def define_demand(m: pyo.ConcreteModel, d: MineralData) -> None:
     """Contracted supply equals demand: :math:`\\sum_{p \\in P_b} x_p = d_b`."""
     paths = m._index["by_buyer"]
-    m.demand = pyo.Constraint(m.B, rule=lambda m, b: sum(m.x[p] for p in paths[b])
-                              == m.demand_t[b])
+    demand = d.demand_t.tolist()
+    m.demand = pyo.Constraint(m.B, rule=lambda m, b: _flow(m, paths[b]) == demand[b])
 
 
 def define_capacity(m: pyo.ConcreteModel, d: MineralData) -> None:
@@ -143,7 +163,7 @@ def define_capacity(m: pyo.ConcreteModel, d: MineralData) -> None:
     def rule(m, n):
         if not through[n]:
             return pyo.Constraint.Skip
-        return sum(m.x[p] for p in through[n]) <= m.capacity_t[n] + (e[n] if e else 0)
+        return _flow(m, through[n], _minus(e, n)) <= m.capacity_t[n]
 
     m.capacity = pyo.Constraint(m.N, rule=rule)
 
@@ -152,18 +172,19 @@ def define_china_share(m: pyo.ConcreteModel, d: MineralData) -> None:
     """Share through Chinese nodes at each stage; one row per (buyer, stage) always.
 
     Rows whose setting is unset carry :math:`\\varepsilon = 1` (never binding) so the
-    Pareto sweep can tighten every stage through the mutable parameter.
+    Pareto sweep can tighten every stage through the mutable parameter ``china_eps``.
     """
     index = [(b, k) for b in m.B for k in m.K]
-    eps = _share_param(m, "china_eps", d.china_cap, index)
+    m.china_eps = pyo.Param(index, initialize={i: _share(d.china_cap, i) for i in index},
+                            mutable=True)
     lists = {(b, k): _paths_at(d, b, k, d.china) for b, k in index}
     e = _slack(m, "max_china_share", index)
+    demand = d.demand_t.tolist()
 
     def rule(m, b, k):
         if not lists[b, k]:
             return pyo.Constraint.Skip
-        return (sum(m.x[p] for p in lists[b, k])
-                <= eps[b, k] * m.demand_t[b] + (e[b, k] if e else 0))
+        return _flow(m, lists[b, k], _minus(e, (b, k))) <= m.china_eps[b, k] * demand[b]
 
     m.china_share = pyo.Constraint(index, rule=rule)
 
@@ -171,14 +192,14 @@ def define_china_share(m: pyo.ConcreteModel, d: MineralData) -> None:
 def define_china_touch(m: pyo.ConcreteModel, d: MineralData) -> None:
     """Share whose path touches China at any stage (rows only where the setting is set)."""
     index = [b for b in m.B if not np.isnan(d.touch_cap[b])]
-    eps = _share_param(m, "touch_eps", d.touch_cap, index)
     lists = {b: np.flatnonzero(d.path_touch & (d.path_buyer == b)).tolist() for b in index}
     e = _slack(m, "max_china_touch_share", index)
 
     def rule(m, b):
         if not lists[b]:
             return pyo.Constraint.Skip
-        return sum(m.x[p] for p in lists[b]) <= eps[b] * m.demand_t[b] + (e[b] if e else 0)
+        return _flow(m, lists[b], _minus(e, b)) <= float(d.touch_cap[b]) * float(
+            d.demand_t[b])
 
     m.china_touch = pyo.Constraint(index, rule=rule)
 
@@ -187,8 +208,6 @@ def define_country_share(m: pyo.ConcreteModel, d: MineralData) -> None:
     """At most :math:`\\kappa` of a buyer's supply from one country (ROW excluded)."""
     index = [(b, k, n) for b in m.B for k in m.K if not np.isnan(d.country_cap[b, k])
              for n in m.N if d.node_stage[n] == k and d.single[n]]
-    eps = _share_param(m, "country_eps", d.country_cap,
-                       sorted({(b, k) for b, k, _ in index}))
     through = m._index["through"]
     owner = d.path_buyer
     e = _slack(m, "max_country_share", index)
@@ -197,8 +216,8 @@ def define_country_share(m: pyo.ConcreteModel, d: MineralData) -> None:
         paths = [p for p in through[n] if owner[p] == b]
         if not paths:
             return pyo.Constraint.Skip
-        return sum(m.x[p] for p in paths) <= eps[b, k] * m.demand_t[b] + (
-            e[b, k, n] if e else 0)
+        return _flow(m, paths, _minus(e, (b, k, n))) <= float(d.country_cap[b, k]) * float(
+            d.demand_t[b])
 
     m.country_share = pyo.Constraint(index, rule=rule)
 
@@ -206,18 +225,17 @@ def define_country_share(m: pyo.ConcreteModel, d: MineralData) -> None:
 def define_partner_share(m: pyo.ConcreteModel, d: MineralData) -> None:
     """At least :math:`\\pi` of a buyer's supply from partner countries at a stage."""
     index = [(b, k) for b in m.B for k in m.K if not np.isnan(d.partner_min[b, k])]
-    eps = pyo.Param(index, initialize={i: float(d.partner_min[i]) for i in index},
-                    mutable=True)
-    m.partner_eps = eps
     lists = {(b, k): _paths_at(d, b, k, d.partner) for b, k in index}
     e = _slack(m, "min_partner_share", index)
 
     def rule(m, b, k):
-        flow = sum(m.x[p] for p in lists[b, k]) + (e[b, k] if e else 0)
-        if isinstance(flow, int | float):
+        floor = float(d.partner_min[b, k]) * float(d.demand_t[b])
+        if not lists[b, k] and e is None:
             return pyo.Constraint.Infeasible if d.partner_min[b, k] > 0 else (
                 pyo.Constraint.Skip)
-        return flow >= eps[b, k] * m.demand_t[b]
+        if not lists[b, k]:
+            return e[b, k] >= floor
+        return _flow(m, lists[b, k], (e[b, k],) if e is not None else ()) >= floor
 
     m.partner_share = pyo.Constraint(index, rule=rule)
 
@@ -225,17 +243,14 @@ def define_partner_share(m: pyo.ConcreteModel, d: MineralData) -> None:
 def define_offtake(m: pyo.ConcreteModel, d: MineralData) -> None:
     """The planned buyers together take at most :math:`\\theta_k` of a node's capacity."""
     index = [n for n in m.N if not np.isnan(d.offtake[d.node_stage[n]])]
-    theta = pyo.Param(m.K, initialize={k: float(np.nan_to_num(d.offtake[k], nan=UNSET))
-                                       for k in m.K}, mutable=True)
-    m.offtake_share = theta
     through = m._index["through"]
     e = _slack(m, "max_offtake_share", index)
 
     def rule(m, n):
         if not through[n]:
             return pyo.Constraint.Skip
-        return sum(m.x[p] for p in through[n]) <= (
-            theta[int(d.node_stage[n])] * m.capacity_t[n] + (e[n] if e else 0))
+        theta = float(d.offtake[d.node_stage[n]])
+        return _flow(m, through[n], _minus(e, n)) <= theta * m.capacity_t[n]
 
     m.offtake = pyo.Constraint(index, rule=rule)
 
@@ -243,39 +258,45 @@ def define_offtake(m: pyo.ConcreteModel, d: MineralData) -> None:
 def define_scenarios(m: pyo.ConcreteModel, d: MineralData) -> None:
     """Served supply in each scenario, the resilience floor and the expected shortfall cap.
 
-    :math:`\\sum_p \\lambda_{sp} x_p \\le z_{bs} + w_{bs} + u_{bs}`; the loss
-    coefficients :math:`\\lambda_{sp}` are mutable parameters on the paths a scenario
-    hits.  Resilience: :math:`u_{bs} \\le` ``served_rhs`` :math:`= (1-\\sigma_b) d_b`
-    when :math:`p_s > 0` and the setting is given, else :math:`d_b`.
+    :math:`\\sum_p \\lambda_{sp} x_p \\le z_{bs} + w_{bs} + u_{bs}` with the loss
+    coefficients :math:`\\lambda_{sp}` as floats on the paths a scenario hits.
+    Resilience: :math:`u_{bs} \\le` ``served_rhs`` :math:`= (1-\\sigma_b) d_b` when
+    :math:`p_s > 0` and the setting is given, else :math:`d_b` (a mutable parameter).
     """
     BS = [(b, s) for b in m.B for s in m.S]
     m.BS = pyo.Set(initialize=BS, dimen=2)
     m.short = pyo.Var(m.BS, domain=pyo.NonNegativeReals)
-    hits = [(s, p) for s in m.S for p in m._index["hit"][s]]
-    loss = m._index["loss"]
-    m.loss = pyo.Param(hits, initialize={(s, p): float(loss[s, p]) for s, p in hits},
-                       mutable=True)
     m.served_rhs = pyo.Param(m.BS, initialize=served_rhs(d), mutable=True)
     define_spot(m, d)
     m.draw = pyo.Var(m.BS, domain=pyo.NonNegativeReals) if d.stockpile_enabled else None
-    owner = d.path_buyer
-    hit = m._index["hit"]
-
-    def cover(m, b, s):
-        lost = sum(m.loss[s, p] * m.x[p] for p in hit[s] if owner[p] == b)
-        extra = (m.spot[b, s] if d.spot_enabled else 0) + (
-            m.draw[b, s] if m.draw is not None else 0)
-        return lost - extra - m.short[b, s] <= 0
-
-    m.cover = pyo.Constraint(m.BS, rule=cover)
+    m.cover = pyo.Constraint(m.BS, rule=_cover_rule(m, d))
     e = _slack(m, "min_served_share", BS)
-    m.served = pyo.Constraint(m.BS, rule=lambda m, b, s: m.short[b, s] <= m.served_rhs[b, s]
-                              + (e[b, s] if e else 0))
+    m.served = pyo.Constraint(m.BS, rule=lambda m, b, s: LinearExpression(
+        [m.short[b, s], *_minus(e, (b, s))]) <= m.served_rhs[b, s])
     m.es_eps = pyo.Param(initialize=max(1.0, float(d.probability.sum())), mutable=True)
     if BS:
-        m.expected_shortfall = pyo.Constraint(
-            expr=sum(m.probability[s] * m.short[b, s] for b, s in BS)
+        prob = d.probability.tolist()
+        m.expected_shortfall = pyo.Constraint(expr=LinearExpression(
+            [_term(prob[s], m.short[b, s]) for b, s in BS if prob[s]])
             <= m.es_eps * float(d.demand_t.sum()))
+
+
+def _cover_rule(m: pyo.ConcreteModel, d: MineralData) -> Callable:
+    """Rule of the cover rows: lost contracted flow <= spot + drawdown + shortfall."""
+    loss = m._index["loss"]
+    owned = [np.flatnonzero(d.path_buyer == b) for b in range(len(d.buyers))]
+    xs = m._xs
+
+    def cover(m, b, s):
+        paths = owned[b][loss[s, owned[b]] > 0]
+        lost = [_term(c, xs[p]) for p, c in zip(paths.tolist(), loss[s, paths].tolist(),
+                                                strict=True)]
+        extra = [v for v in ((m.spot[b, s] if d.spot_enabled else None),
+                             (m.draw[b, s] if m.draw is not None else None)) if v is not None]
+        return LinearExpression(lost + [_term(-1, v) for v in extra]
+                                + [_term(-1, m.short[b, s])]) <= 0
+
+    return cover
 
 
 def served_rhs(d: MineralData) -> dict[tuple[int, int], float]:
@@ -293,24 +314,24 @@ def define_spot(m: pyo.ConcreteModel, d: MineralData) -> None:
     """Spot tonnes pass every stage; each node sells at most its spot share.
 
     :math:`\\sum_b z_{bsn} + \\phi_k a_{sn} \\sum_{p \\ni n} x_p \\le \\phi_k a_{sn} C_n`
-    with :math:`a_{sn} = 1 - \\ell_{ns}` a mutable parameter.
+    with :math:`a_{sn} = 1 - \\ell_{ns}` (a float: scenarios never change in a sweep).
     """
     if not d.spot_enabled:
         return
     m.spot = pyo.Var(m.BS, domain=pyo.NonNegativeReals)
     m.spot_node = pyo.Var(m.B, m.S, m.N, domain=pyo.NonNegativeReals)
-    m.survive = pyo.Param(m.S, m.N, initialize={
-        (s, n): float(1.0 - d.node_loss[s, n]) for s in m.S for n in m.N}, mutable=True)
     stages = {k: [n for n in m.N if d.node_stage[n] == k] for k in m.K}
-    m.spot_stage = pyo.Constraint(m.B, m.S, m.K, rule=lambda m, b, s, k: sum(
-        m.spot_node[b, s, n] for n in stages[k]) == m.spot[b, s])
+    m.spot_stage = pyo.Constraint(m.B, m.S, m.K, rule=lambda m, b, s, k: LinearExpression(
+        [m.spot_node[b, s, n] for n in stages[k]] + [_term(-1, m.spot[b, s])]) == 0)
     through = m._index["through"]
-    phi = d.spot_share
+    xs = m._xs
+    share = d.spot_share[d.node_stage][None, :] * (1.0 - d.node_loss)  # (S, N)
 
     def cap(m, s, n):
-        share = float(phi[d.node_stage[n]]) * m.survive[s, n]
-        return (sum(m.spot_node[b, s, n] for b in m.B) + share * sum(
-            m.x[p] for p in through[n]) <= share * m.capacity_t[n])
+        a = float(share[s, n])
+        flow = [_term(a, xs[p]) for p in through[n]] if a else []
+        return LinearExpression([m.spot_node[b, s, n] for b in m.B] + flow) <= (
+            a * m.capacity_t[n])
 
     m.spot_capacity = pyo.Constraint(m.S, m.N, rule=cap)
 
@@ -323,50 +344,62 @@ def define_stockpile(m: pyo.ConcreteModel, d: MineralData) -> None:
     holders = [b for b in m.B if not np.isnan(d.stock_cost[b])]
     m.stock = pyo.Var(holders, domain=pyo.NonNegativeReals)
     if d.joint:
-        m.stock_pool = pyo.Constraint(m.S, rule=lambda m, s: sum(
-            m.draw[b, s] for b in m.B) <= sum(m.stock[b] for b in holders))
+        m.stock_pool = pyo.Constraint(m.S, rule=lambda m, s: LinearExpression(
+            [m.draw[b, s] for b in m.B] + [_term(-1, m.stock[b]) for b in holders]) <= 0)
         return
-    m.stock_draw = pyo.Constraint(m.BS, rule=lambda m, b, s: m.draw[b, s] <= (
-        m.stock[b] if b in holders else 0))
+    m.stock_draw = pyo.Constraint(m.BS, rule=lambda m, b, s: LinearExpression(
+        [m.draw[b, s]] + ([_term(-1, m.stock[b])] if b in holders else [])) <= 0)
 
 
-def scenario_cost(m: pyo.ConcreteModel, d: MineralData, s: int):
-    """:math:`L_s`: spot cost at the premium plus shortfall cost, all buyers of the model."""
+def scenario_cost(m: pyo.ConcreteModel, d: MineralData, s: int) -> list:
+    """:math:`L_s` as monomials: spot cost at the premium plus shortfall cost."""
     short_cost = np.nan_to_num(d.short_cost, nan=0.0)
-    total = sum(float(short_cost[b]) * m.short[b, s] for b in m.B)
+    terms = [_term(float(short_cost[b]), m.short[b, s]) for b in m.B if short_cost[b]]
     if d.spot_enabled:
-        price = d.spot_premium * d.unit_cost
-        total = total + sum(float(price[n]) * m.spot_node[b, s, n]
-                            for b in m.B for n in m.N if price[n])
-    return total
+        price = (d.spot_premium * d.unit_cost).tolist()
+        terms += [_term(price[n], m.spot_node[b, s, n]) for b in m.B for n in m.N
+                  if price[n]]
+    return terms
 
 
 def define_cvar(m: pyo.ConcreteModel, d: MineralData) -> None:
-    """Linear CVaR of the scenario cost (only when ``risk_aversion`` > 0)."""
-    if d.risk_aversion <= 0 or not len(d.scenarios):
-        m.cvar = None
+    """Linear CVaR of the scenario cost (only when ``risk_aversion`` > 0).
+
+    Rows :math:`L_s - \\eta - v_s \\le 0`, i.e. :math:`v_s \\ge L_s - \\eta`.
+    """
+    m._cvar = d.risk_aversion > 0 and bool(len(d.scenarios))
+    if not m._cvar:
         return
     m.eta = pyo.Var(domain=pyo.NonNegativeReals)
     m.excess = pyo.Var(m.S, domain=pyo.NonNegativeReals)
-    m.cvar_excess = pyo.Constraint(m.S, rule=lambda m, s: m.excess[s] >= scenario_cost(
-        m, d, s) - m.eta)
-    m.cvar = pyo.Expression(expr=m.eta + sum(m.probability[s] * m.excess[s] for s in m.S)
-                            / (1.0 - d.cvar_alpha))
+    m.cvar_excess = pyo.Constraint(m.S, rule=lambda m, s: LinearExpression(
+        scenario_cost(m, d, s) + [_term(-1, m.eta), _term(-1, m.excess[s])]) <= 0)
 
 
 def define_objective(m: pyo.ConcreteModel, d: MineralData) -> None:
-    """Expected annual cost (+ CVaR term); total weighted slack in elastic mode."""
+    """Expected annual cost (+ CVaR term); total weighted slack in elastic mode.
+
+    Coefficients are the products the operator-built objective had:
+    :math:`p_s q_b` on :math:`u_{bs}`, :math:`p_s \\cdot` price on :math:`z_{bsn}`,
+    :math:`\\rho` on :math:`\\eta` and :math:`\\rho \\, p_s \\cdot (1/(1-\\alpha))` on :math:`v_s`.
+    """
     if m._elastic:
-        m.objective = pyo.Objective(expr=sum(
-            w * sum(var.values()) for var, w in m._slacks.values()))
+        m.objective = pyo.Objective(expr=LinearExpression(
+            [_term(w, v) for var, w in m._slacks.values() for v in var.values()]))
         return
-    cost = d.path_cost
-    contracted = sum(float(cost[p]) * m.x[p] for p in m.P if cost[p])
-    holding = sum(float(d.stock_cost[b]) * m.stock[b] for b in m.stock) if (
-        m.stock is not None) else 0
-    expected = sum(m.probability[s] * scenario_cost(m, d, s) for s in m.S)
-    risk = d.risk_aversion * m.cvar if m.cvar is not None else 0
-    m.objective = pyo.Objective(expr=contracted + holding + expected + risk)
+    cost = d.path_cost.tolist()
+    terms = [_term(c, x) for c, x in zip(cost, m._xs, strict=True) if c]
+    if m.stock is not None:
+        terms += [_term(float(d.stock_cost[b]), m.stock[b]) for b in m.stock]
+    prob = d.probability.tolist()
+    for s in m.S:
+        if prob[s]:
+            terms += [_term(prob[s] * t.arg(0), t.arg(1)) for t in scenario_cost(m, d, s)]
+    if m._cvar:
+        rho, tail = float(d.risk_aversion), 1.0 - d.cvar_alpha
+        terms += [_term(rho, m.eta)] + [_term(rho * (prob[s] * (1.0 / tail)), m.excess[s])
+                                        for s in m.S if prob[s]]
+    m.objective = pyo.Objective(expr=LinearExpression(terms))
 
 
 FAMILIES: tuple[Callable[[pyo.ConcreteModel, MineralData], None], ...] = (

@@ -1,23 +1,63 @@
-"""Persistent HiGHS solves of a built model (``pyomo.contrib.solver`` HiGHS interface).
+"""Persistent HiGHS solves of a built Pyomo model, through a lean linear bridge.
 
-The first :meth:`Solver.solve` hands the whole model to HiGHS; later solves only
-push changed mutable parameters (right-hand sides, coefficients, probabilities)
-and warm-start from the previous basis.  Solutions are never loaded into the
-Pyomo variables: values are read straight from the solver for the variables a
-caller asks for.
+The Pyomo model (:mod:`toolkit.optimize.model`) is the single statement of the
+LP.  :class:`Solver` hands it to one persistent ``highspy.Highs`` instance the way
+Pyomo's persistent HiGHS interface (``pyomo.contrib.solver.solvers.highs``) does
+— the same rows in the same order, columns in order of first appearance in the
+rows and then the objective, the same coefficients and bounds — but reads each
+row body directly from its ``LinearExpression`` arguments and keeps no
+per-solve bookkeeping.  Row bounds that involve mutable parameters are
+remembered; a re-solve re-evaluates only those, pushes the changed ones with one
+``changeRowsBounds`` call and warm-starts from the previous basis.  Bodies of
+another shape go through Pyomo's :func:`~pyomo.repn.standard_repn.generate_standard_repn`;
+mutable coefficients, if a model has any, are re-evaluated and pushed with
+``changeCoeff``.  ``tests/test_optimize_bridge.py`` checks that the LP handed to
+HiGHS equals the one Pyomo's own interface builds.
+
+Why not Pyomo's interface: on the default model its per-constraint expression
+walks and per-solve configuration, output capture and full-solution copies cost
+10-40 times the HiGHS solve itself (``bench/bench_optimize.py``).  Solutions are
+never loaded into the Pyomo variables: values and duals are read from the solver
+for the components a caller asks for, once per solve.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.contrib.solver.common.results import TerminationCondition
-from pyomo.contrib.solver.solvers.highs import Highs
+from pyomo.common.tee import capture_output
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.repn.standard_repn import generate_standard_repn
 
-INFEASIBLE = {TerminationCondition.provenInfeasible,
-              TerminationCondition.infeasibleOrUnbounded}
+INF = highspy.kHighsInf
+STATUS = {highspy.HighsModelStatus.kOptimal: "optimal",
+          highspy.HighsModelStatus.kInfeasible: "infeasible",
+          highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible",
+          highspy.HighsModelStatus.kUnbounded: "unbounded",
+          highspy.HighsModelStatus.kTimeLimit: "maxTimeLimit",
+          highspy.HighsModelStatus.kIterationLimit: "iterationLimit"}
+OPTIONS = {"output_flag": False, "threads": 1}
+_quiet = {"banner_done": False}
+
+
+def new_highs() -> highspy.Highs:
+    """A silent single-threaded HiGHS instance.
+
+    HiGHS prints its banner on the first instance of a process, to the C-level
+    stdout; that one construction runs with the output captured.
+    """
+    if _quiet["banner_done"]:
+        h = highspy.Highs()
+    else:
+        with capture_output(capture_fd=True):
+            h = highspy.Highs()
+        _quiet["banner_done"] = True
+    for key, option in OPTIONS.items():
+        h.setOptionValue(key, option)
+    return h
 
 
 @dataclass
@@ -30,15 +70,42 @@ class Outcome:
 
 def solver_info() -> dict:
     """Name and version of the solver, for provenance."""
-    return {"name": "HiGHS (pyomo.contrib.solver persistent interface)",
-            "version": ".".join(str(v) for v in Highs().version()),
-            "pyomo": pyo.__version__ if hasattr(pyo, "__version__") else _pyomo_version()}
-
-
-def _pyomo_version() -> str:
     import pyomo.version
 
-    return str(pyomo.version.version)
+    h = new_highs()
+    version = (h.versionMajor(), h.versionMinor(), h.versionPatch())
+    return {"name": "HiGHS (persistent highspy instance fed from the Pyomo model)",
+            "version": ".".join(str(v) for v in version),
+            "pyomo": str(pyomo.version.version)}
+
+
+def linear_terms(body) -> tuple[list, list, object]:
+    """(coefficients, variables, constant) of a linear body, in order of appearance.
+
+    A ``LinearExpression`` is read from its arguments (coefficients may be
+    parameter expressions); anything else goes through Pyomo's standard repn.
+
+    Raises
+    ------
+    ValueError : the body is not linear.
+    """
+    if body.__class__ is LinearExpression:
+        coefs, variables, constant = [], [], 0
+        for arg in body.args:
+            if arg.__class__ is MonomialTermExpression:
+                coef, var = arg.args
+                coefs.append(coef)
+                variables.append(var)
+            elif arg.is_potentially_variable():
+                coefs.append(1)
+                variables.append(arg)
+            else:
+                constant = constant + arg
+        return coefs, variables, constant
+    repn = generate_standard_repn(body, quadratic=False, compute_values=False)
+    if repn.nonlinear_expr is not None:
+        raise ValueError(f"the HiGHS bridge takes linear rows only: {body}")
+    return list(repn.linear_coefs), list(repn.linear_vars), repn.constant
 
 
 class Solver:
@@ -46,50 +113,146 @@ class Solver:
 
     def __init__(self, model: pyo.ConcreteModel) -> None:
         self.model = model
-        self.opt = Highs()
-        self.opt.config.load_solutions = False
-        self.opt.config.raise_exception_on_nonoptimal_result = False
-        self.opt.config.solver_options = {"output_flag": False, "threads": 1}
-        self.results = None
-        self._first = True
+        self.h: highspy.Highs | None = None
+        self._col: dict[int, int] = {}
+        self._vars: list = []
+        self._row: dict = {}
+        self._mutable_rows: list = []      # (row, lower expr, upper expr)
+        self._mutable_coefs: list = []     # (row, column, coefficient expr)
+        self._bounds = (np.zeros(0), np.zeros(0))
+        self._sol = None
+        self._offset = 0.0
 
     def solve(self) -> Outcome:
-        """Solve (first call) or re-solve after parameter changes."""
-        self.results = self.opt.solve(self.model)
-        if self._first:
-            self._persistent_updates_only()
-            self._first = False
+        """Solve (first call: load the model) or re-solve after parameter changes."""
+        if self.h is None:
+            self._load()
+        else:
+            self._update()
+        self._sol = None
+        self.h.run()
         return self.outcome()
 
-    def _persistent_updates_only(self) -> None:
-        """After the first solve only mutable parameters change: skip structure scans."""
-        auto = self.opt.config.auto_updates
-        auto.check_for_new_or_removed_constraints = False
-        auto.check_for_new_or_removed_vars = False
-        auto.check_for_new_or_removed_params = False
-        auto.check_for_new_objective = False
-        auto.update_constraints = False
-        auto.update_vars = False
-        auto.update_named_expressions = False
-        auto.update_objective = False
-        auto.update_parameters = True
+    def _column(self, var) -> int:
+        """Column of ``var``, added on first appearance."""
+        key = id(var)
+        col = self._col.get(key)
+        if col is None:
+            col = self._col[key] = len(self._vars)
+            self._vars.append(var)
+        return col
+
+    def _load(self) -> None:
+        """Hand rows, columns and objective to a fresh HiGHS instance."""
+        lower, upper, starts, index, value = [], [], [], [], []
+        cons = self.model.component_data_objects(pyo.Constraint, active=True,
+                                                 descend_into=True)
+        for row, con in enumerate(cons):
+            self._row[con] = row
+            starts.append(len(index))
+            coefs, variables, constant = linear_terms(con.body)
+            merged = self._merge(row, coefs, variables)
+            index += merged.keys()
+            value += merged.values()
+            lo, up = self._row_bounds(row, con, constant)
+            lower.append(lo)
+            upper.append(up)
+        cost = self._objective()
+        self.h = new_highs()
+        self._add_columns(cost)
+        self.h.changeObjectiveOffset(self._offset)
+        self._bounds = (np.array(lower, dtype=float), np.array(upper, dtype=float))
+        self.h.addRows(len(lower), self._bounds[0], self._bounds[1], len(value),
+                       np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32),
+                       np.array(value, dtype=float))
+
+    def _merge(self, row: int, coefs: list, variables: list) -> dict[int, float]:
+        """Column -> coefficient of one row (repeated variables summed, as Pyomo does)."""
+        merged: dict[int, float] = {}
+        for coef, var in zip(coefs, variables, strict=True):
+            col = self._column(var)
+            if coef.__class__ is not int and coef.__class__ is not float:
+                if not pyo.is_constant(coef):
+                    self._mutable_coefs.append((row, col, coef))
+                    if pyo.value(coef) == 0:
+                        continue
+                coef = pyo.value(coef)
+            merged[col] = merged.get(col, 0) + coef
+        return merged
+
+    def _row_bounds(self, row: int, con, constant) -> tuple[float, float]:
+        """Evaluated (lower, upper) of a row; rows with parameter bounds are remembered."""
+        lo = con.lower - constant if con.has_lb() else -INF
+        up = con.upper - constant if con.has_ub() else INF
+        if not (pyo.is_constant(lo) and pyo.is_constant(up)):
+            self._mutable_rows.append((row, lo, up))
+        return pyo.value(lo), pyo.value(up)
+
+    def _objective(self) -> dict[int, float]:
+        """Column -> cost of the (single, minimised) active objective."""
+        objectives = list(self.model.component_data_objects(pyo.Objective, active=True))
+        if len(objectives) != 1 or objectives[0].sense != pyo.minimize:
+            raise ValueError("the HiGHS bridge needs exactly one minimised objective")
+        coefs, variables, constant = linear_terms(objectives[0].expr)
+        self._offset = pyo.value(constant)
+        cost: dict[int, float] = {}
+        for coef, var in zip(coefs, variables, strict=True):
+            col = self._column(var)
+            cost[col] = cost.get(col, 0) + pyo.value(coef)
+        return cost
+
+    def _add_columns(self, cost: dict[int, float]) -> None:
+        """Columns with their bounds (a fixed variable sits at its value) and costs."""
+        n = len(self._vars)
+        lower, upper = np.empty(n), np.empty(n)
+        for i, var in enumerate(self._vars):
+            if var.fixed:
+                lower[i] = upper[i] = var.value
+            else:
+                lb, ub = var.bounds
+                lower[i] = -INF if lb is None else lb
+                upper[i] = INF if ub is None else ub
+        self.h.addVars(n, lower, upper)
+        if cost:
+            self.h.changeColsCost(len(cost), np.fromiter(cost.keys(), np.int32, len(cost)),
+                                  np.fromiter(cost.values(), float, len(cost)))
+
+    def _update(self) -> None:
+        """Push changed parameter-dependent row bounds and coefficients."""
+        if self._mutable_rows:
+            rows = np.array([r for r, _, _ in self._mutable_rows], dtype=np.int32)
+            lo = np.array([pyo.value(e) for _, e, _ in self._mutable_rows], dtype=float)
+            up = np.array([pyo.value(e) for _, _, e in self._mutable_rows], dtype=float)
+            changed = (lo != self._bounds[0][rows]) | (up != self._bounds[1][rows])
+            if changed.any():
+                idx = rows[changed]
+                self._bounds[0][idx], self._bounds[1][idx] = lo[changed], up[changed]
+                self.h.changeRowsBounds(len(idx), idx, lo[changed], up[changed])
+        for row, col, coef in self._mutable_coefs:
+            self.h.changeCoeff(row, col, pyo.value(coef))
 
     def outcome(self) -> Outcome:
         """Status word and objective of the last solve."""
-        tc = self.results.termination_condition
-        if tc == TerminationCondition.convergenceCriteriaSatisfied:
-            return Outcome("optimal", float(self.results.incumbent_objective or 0.0))
-        if tc in INFEASIBLE:
-            return Outcome("infeasible", None)
-        return Outcome(tc.name, None)
+        status = self.h.getModelStatus()
+        word = STATUS.get(status, self.h.modelStatusToString(status))
+        if word == "optimal":
+            return Outcome(word, float(self.h.getInfo().objective_function_value))
+        return Outcome(word, None)
+
+    def _solution(self):
+        """The last solution, copied from HiGHS once per solve (on first read)."""
+        if self._sol is None:
+            sol = self.h.getSolution()
+            self._sol = (np.asarray(sol.col_value), np.asarray(sol.row_dual))
+        return self._sol
 
     def values(self, var: pyo.Var | None) -> dict:
         """Primal values ``{index: value}`` of an indexed variable (empty if absent)."""
         if var is None or len(var) == 0:
             return {}
-        data = list(var.values())
-        primals = self.results.solution_loader.get_vars(data)
-        return {v.index(): float(primals[v]) for v in data}
+        col_value = self._solution()[0]
+        return {index: float(col_value[self._col[id(v)]]) for index, v in var.items()
+                if id(v) in self._col}
 
     def array(self, var: pyo.Var | None, size: int) -> np.ndarray:
         """Primal values of a variable indexed 0..size-1 as an array."""
@@ -102,6 +265,5 @@ class Solver:
         """Row duals ``{index: dual}`` of an indexed constraint (HiGHS sign: d obj / d rhs)."""
         if con is None or len(con) == 0:
             return {}
-        data = list(con.values())
-        duals = self.results.solution_loader.get_duals(data)
-        return {c.index(): float(duals[c]) for c in data}
+        row_dual = self._solution()[1]
+        return {index: float(row_dual[self._row[c]]) for index, c in con.items()}
