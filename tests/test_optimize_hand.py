@@ -133,3 +133,21 @@ def test_solver_resolves_without_rebuilding():
     assert solver.solve().objective_usd == pytest.approx(130.0)
     m.china_eps[0, 1] = 0.5
     assert solver.solve().objective_usd == pytest.approx(first)
+
+
+def test_equal_cost_tie_is_broken_towards_better_governance():
+    # AUS and CHN both 10 USD/t: the cost optimum is any split.  The governance
+    # tie-break (1e-7 x cost x scaled WGI / 10) picks AUS (WGI 1.5 -> 0.2) over CHN
+    # (WGI -0.5 -> 0.6); the objective moves by 10 t x 10 USD x 1e-7 x 0.2 only.
+    from tests.chains import frame
+
+    countries = frame("country name wgi partner", [
+        ("AUS", "Australia", 1.5, True), ("CHN", "China", -0.5, False),
+        ("JPN", "Japan", 1.2, True)])
+    chain = one_stage_chain([("CHN", 100, 10), ("AUS", 100, 10)], {"JPN": 10},
+                            countries=countries)
+    d = data_of(chain)
+    plan = solve_plan(d)
+    flows = dict(zip(d.node_country, plan.node_flow[0], strict=True))
+    assert flows == pytest.approx({"AUS": 10.0, "CHN": 0.0})
+    assert plan.objective_usd == pytest.approx(100.0, rel=1e-9, abs=1e-5)

@@ -105,8 +105,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     from toolkit.io.inputs import load_default
 
     if args.output.exists() and not args.force:
-        raise InputError(f"{args.output} exists; use --force to overwrite it",
-                         str(args.output))
+        raise InputError("already exists; use --force to overwrite it", str(args.output))
     write_template(args.output, load_default(), force=args.force)
     _say(args, f"wrote {args.output}")
     return 0

@@ -25,7 +25,7 @@ import pandas as pd
 from toolkit.chain import SupplyChain
 from toolkit.errors import InputError, Problem
 from toolkit.schema import BUYERS, SETTING_NAMES, STAGES, Setting, setting
-from toolkit.validate import Where, to_number
+from toolkit.validate import Where, did_you_mean, to_number
 
 DEFAULT_CASE = "base"
 SCOPE = ("stage", "mineral", "buyer")
@@ -107,8 +107,9 @@ def check_policy(table: pd.DataFrame, where: Where) -> list[Problem]:
 def _check_row(row: dict, where: Where, line: int) -> list[Problem]:
     name = str(row.get("setting", "")).strip()
     if name not in SETTING_NAMES:
-        return [where.problem(f"unknown setting; known settings: {', '.join(SETTING_NAMES)}",
-                              line, "setting", name)]
+        hint = did_you_mean(name, SETTING_NAMES)
+        return [where.problem(f"unknown setting{hint}; known settings: "
+                              f"{', '.join(SETTING_NAMES)}", line, "setting", name)]
     spec = setting(name)
     problems = [where.problem(f"{name} cannot be scoped by {dim} (it applies to "
                               f"{', '.join(spec.scoped_by) or 'the whole case'})",

@@ -147,14 +147,21 @@ def cooperation(independent: dict[str, list[MineralPlan]],
         "definition": DEFINITION,
         "minerals_compared": len(both),
         "standalone_cost_usd": sum(r["standalone_cost_usd"] or 0.0 for r in both),
-        "independent_cost_usd": ind, "joint_cost_usd": jnt, "saving_usd": ind - jnt,
-        "saving_share": (ind - jnt) / ind if ind > 0 else 0.0,
+        "independent_cost_usd": ind, "joint_cost_usd": jnt, "saving_usd": _saving(ind, jnt),
+        "saving_share": _saving(ind, jnt) / ind if ind > 0 else 0.0,
         "independent_worst_served_share": _min(r["independent_worst_served_share"]
                                                for r in both),
         "joint_worst_served_share": _min(r["joint_worst_served_share"] for r in both),
         "overclaimed": [r for m in sorted(over) for r in over[m]],
         "minerals": rows,
     }
+
+
+def _saving(independent: float, joint: float) -> float:
+    """``independent - joint``; differences within the solver's relative optimality
+    tolerance (1e-7 of the cost) are rounding noise and count as 0."""
+    diff = independent - joint
+    return 0.0 if abs(diff) <= 1e-7 * max(abs(independent), abs(joint), 1.0) else diff
 
 
 def _min(values) -> float | None:
@@ -174,7 +181,7 @@ def _mineral_row(mineral: str, ind: list[MineralPlan], jnt: list[MineralPlan],
         "joint_status": jnt[0].status if jnt else "not solved",
         "standalone_cost_usd": standalone, "independent_cost_usd": ind_cost,
         "joint_cost_usd": jnt_cost,
-        "saving_usd": ind_cost - jnt_cost if ind_ok and jnt_ok else None,
+        "saving_usd": _saving(ind_cost, jnt_cost) if ind_ok and jnt_ok else None,
         "independent_worst_served_share": _min(p.worst_served_share for p in ind)
         if ind_ok else None,
         "joint_worst_served_share": jnt[0].worst_served_share if jnt_ok else None,

@@ -248,6 +248,34 @@ def _per_stage(case: CaseSettings, name: str, mineral: str, stages: list[str]) -
     return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
+# Among equally cheap plans, prefer better-governed suppliers: each node's cost gets
+# TIE_BREAK x unit cost x (scaled WGI / 10) added in the objective.  1e-7 of the cost
+# never trades real money (results are reported to 6 significant digits) but makes the
+# recommended portfolio the least governance-risky of the equal-cost optima instead of
+# an arbitrary vertex.  Unknown WGI (ROW aggregate) counts as the midpoint 0.5.
+TIE_BREAK = 1e-7
+
+
+def governance_tie_break(chain: SupplyChain, nodes: pd.DataFrame) -> np.ndarray:
+    r"""Per-node tie-break cost, USD/t: ``TIE_BREAK x unit cost x WGI*/10``.
+
+    .. math:: \epsilon \, c_n \, \frac{2 (2.5 - WGI_n)}{10}, \quad \epsilon = 10^{-7}
+
+    with WGI* the EU-JRC 0-10 rescaling (Blengini et al. 2017).
+    """
+    wgi = dict(zip(chain.countries["country"], chain.countries["wgi"], strict=True))
+    risk = [0.5 if pd.isna(wgi.get(c, np.nan)) else min(1.0, max(0.0, (2.5 - wgi[c]) / 5.0))
+            for c in nodes["country"]]
+    return TIE_BREAK * nodes["unit_cost_usd_per_t"].to_numpy(dtype=float) * np.array(
+        risk, dtype=float)
+
+
+def _path_cost(cost: np.ndarray, paths: np.ndarray, owner: np.ndarray,
+               route: np.ndarray) -> np.ndarray:
+    """USD/t of each path: node costs along it plus route costs."""
+    return (cost[paths].sum(axis=1) if paths.size else np.zeros(len(owner))) + route
+
+
 def chain_cost(nodes: pd.DataFrame) -> float:
     """Full-chain unit cost: sum over stages of the capacity-weighted mean unit cost."""
     total = 0.0
@@ -297,7 +325,7 @@ def prepare(chain: SupplyChain, case: CaseSettings, mineral: str,
         partner=np.array([c in partners for c in country], dtype=bool),
         single=country != ROW_COUNTRY,
         path_buyer=owner, path_nodes=paths,
-        path_cost=(cost[paths].sum(axis=1) if paths.size else np.zeros(len(owner))) + route,
+        path_cost=_path_cost(cost + governance_tie_break(chain, nodes), paths, owner, route),
         path_touch=china[paths].any(axis=1) if paths.size else np.zeros(len(owner), bool),
         scenarios=names, probability=probs, node_loss=loss,
         china_cap=_per_buyer_stage(case, "max_china_share", mineral, buyers, stages),

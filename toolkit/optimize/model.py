@@ -85,7 +85,24 @@ def build_model(data: MineralData, elastic: bool = False) -> pyo.ConcreteModel:
     m._index = _index(data)
     for family in FAMILIES:
         family(m, data)
+    m._refactor = _scenario_coefficient(m)
     return m
+
+
+def _scenario_coefficient(m: pyo.ConcreteModel) -> tuple | None:
+    """(row, variable) of the first path-flow coefficient of a scenario row, or None.
+
+    The solver re-states this coefficient on every re-solve, which makes HiGHS
+    refactorise the warm basis (see :class:`toolkit.optimize.solve.Solver`).
+    """
+    xs = {id(x) for x in m._xs}
+    for name in ("spot_capacity", "cover"):
+        component = m.component(name)
+        for con in component.values() if component is not None else ():
+            for arg in con.body.args:
+                if arg.__class__ is MonomialTermExpression and id(arg.arg(1)) in xs:
+                    return con, arg.arg(1)
+    return None
 
 
 def _index(d: MineralData) -> dict:

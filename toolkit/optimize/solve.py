@@ -14,22 +14,29 @@ mutable coefficients, if a model has any, are re-evaluated and pushed with
 ``changeCoeff``.  ``tests/test_optimize_bridge.py`` checks that the LP handed to
 HiGHS equals the one Pyomo's own interface builds.
 
-Why not Pyomo's interface: on the default model its per-constraint expression
-walks and per-solve configuration, output capture and full-solution copies cost
-10-40 times the HiGHS solve itself (``bench/bench_optimize.py``).  Solutions are
+Why not Pyomo's interface: its per-constraint expression walks and per-solve
+configuration copies, output capture and full-solution copies dominated the
+default model (with it: build + first solve 13x, re-solve 40x the direct highspy
+build; see ``bench/bench_optimize.py`` for the current ratios).  Solutions are
 never loaded into the Pyomo variables: values and duals are read from the solver
 for the components a caller asks for, once per solve.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.tee import capture_output
-from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.core.base.param import ParamData
+from pyomo.core.expr.numeric_expr import (
+    LinearExpression,
+    MonomialTermExpression,
+    NPV_ProductExpression,
+)
 from pyomo.repn.standard_repn import generate_standard_repn
 
 INF = highspy.kHighsInf
@@ -108,6 +115,22 @@ def linear_terms(body) -> tuple[list, list, object]:
     return list(repn.linear_coefs), list(repn.linear_vars), repn.constant
 
 
+def evaluator(expr) -> Callable[[], float]:
+    """A fast evaluator of a row bound: ``param``, ``param * c`` and ``c * param``
+    are read directly (same product order, so the same float); others via ``value``."""
+    if expr.__class__ in (int, float):
+        return lambda: expr
+    if isinstance(expr, ParamData):
+        return lambda: expr.value
+    if expr.__class__ is NPV_ProductExpression:
+        a, b = expr.args
+        if isinstance(a, ParamData) and b.__class__ in (int, float):
+            return lambda: a.value * b
+        if isinstance(b, ParamData) and a.__class__ in (int, float):
+            return lambda: a * b.value
+    return lambda: pyo.value(expr)
+
+
 class Solver:
     """One persistent HiGHS instance bound to one built model."""
 
@@ -122,6 +145,7 @@ class Solver:
         self._bounds = (np.zeros(0), np.zeros(0))
         self._sol = None
         self._offset = 0.0
+        self._restated: tuple[int, int, float] | None = None
 
     def solve(self) -> Outcome:
         """Solve (first call: load the model) or re-solve after parameter changes."""
@@ -154,6 +178,7 @@ class Solver:
             merged = self._merge(row, coefs, variables)
             index += merged.keys()
             value += merged.values()
+            self._remember_restated(con, row, merged)
             lo, up = self._row_bounds(row, con, constant)
             lower.append(lo)
             upper.append(up)
@@ -165,6 +190,13 @@ class Solver:
         self.h.addRows(len(lower), self._bounds[0], self._bounds[1], len(value),
                        np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32),
                        np.array(value, dtype=float))
+
+    def _remember_restated(self, con, row: int, merged: dict[int, float]) -> None:
+        """Keep (row, column, value) of the model's scenario coefficient."""
+        target = getattr(self.model, "_refactor", None)
+        if target is not None and target[0] is con:
+            col = self._col[id(target[1])]
+            self._restated = (row, col, float(merged[col]))
 
     def _merge(self, row: int, coefs: list, variables: list) -> dict[int, float]:
         """Column -> coefficient of one row (repeated variables summed, as Pyomo does)."""
@@ -185,7 +217,7 @@ class Solver:
         lo = con.lower - constant if con.has_lb() else -INF
         up = con.upper - constant if con.has_ub() else INF
         if not (pyo.is_constant(lo) and pyo.is_constant(up)):
-            self._mutable_rows.append((row, lo, up))
+            self._mutable_rows.append((row, evaluator(lo), evaluator(up)))
         return pyo.value(lo), pyo.value(up)
 
     def _objective(self) -> dict[int, float]:
@@ -221,8 +253,8 @@ class Solver:
         """Push changed parameter-dependent row bounds and coefficients."""
         if self._mutable_rows:
             rows = np.array([r for r, _, _ in self._mutable_rows], dtype=np.int32)
-            lo = np.array([pyo.value(e) for _, e, _ in self._mutable_rows], dtype=float)
-            up = np.array([pyo.value(e) for _, _, e in self._mutable_rows], dtype=float)
+            lo = np.array([f() for _, f, _ in self._mutable_rows], dtype=float)
+            up = np.array([f() for _, _, f in self._mutable_rows], dtype=float)
             changed = (lo != self._bounds[0][rows]) | (up != self._bounds[1][rows])
             if changed.any():
                 idx = rows[changed]
@@ -230,6 +262,18 @@ class Solver:
                 self.h.changeRowsBounds(len(idx), idx, lo[changed], up[changed])
         for row, col, coef in self._mutable_coefs:
             self.h.changeCoeff(row, col, pyo.value(coef))
+        self._restate()
+
+    def _restate(self) -> None:
+        """Re-state the model's scenario coefficient (``model._refactor``), if any.
+
+        HiGHS then treats the matrix as changed and refactorises the previous basis
+        before the warm-started re-solve.  The path-flow coefficients of scenario
+        rows used to be mutable parameters pushed on every re-solve; re-stating one
+        keeps that re-solve path, hence the same choice among equal-cost optima.
+        """
+        if self._restated is not None:
+            self.h.changeCoeff(*self._restated)
 
     def outcome(self) -> Outcome:
         """Status word and objective of the last solve."""
