@@ -224,7 +224,8 @@ CASES = [
           "end at a buyer: GBR, JPN",)),
     # ---------------------------------------------------------------- policy
     Case("unknown_setting", _edit(Policy__A2="max_chna_share"),
-         ("sheet Policy, row 2, column setting: value 'max_chna_share': unknown setting; "
+         ("sheet Policy, row 2, column setting: value 'max_chna_share': unknown setting "
+          "(did you mean 'max_china_share'?); "
           "known settings: mode, year, max_china_share",)),
     Case("setting_value_not_number", _edit(Policy__B4="lots"),
          ("sheet Policy, row 4, column value: value 'lots': must be a number",)),
