@@ -151,3 +151,25 @@ def test_equal_cost_tie_is_broken_towards_better_governance():
     flows = dict(zip(d.node_country, plan.node_flow[0], strict=True))
     assert flows == pytest.approx({"AUS": 10.0, "CHN": 0.0})
     assert plan.objective_usd == pytest.approx(100.0, rel=1e-9, abs=1e-5)
+
+
+def test_spot_overclaim_is_checked_scenario_by_scenario():
+    # AUS 1 USD/t, KAZ 2 USD/t, 100 t each; each buyer contracts 40 t of AUS.  When AUS
+    # loses half its capacity each buyer alone buys 15 t spot at KAZ... and 5 t at AUS;
+    # together the two stand-alone plans claim 80 t of spot at AUS where 50 t survive in
+    # that scenario.  The over-claim must be found (it was missed when the largest use
+    # and the largest availability came from different scenarios) and rationed, so the
+    # realisable independent cost equals the joint cost: saving 0, never negative.
+    from toolkit.optimize.run import solve_case
+
+    chain = one_stage_chain(
+        [("AUS", 100, 1.0), ("KAZ", 100, 2.0)], {"GBR": 40, "JPN": 40},
+        policy=policy(("spot_share", 1.0), ("spot_premium", 1.5),
+                      ("shortfall_cost_usd_per_t", 1000)),
+        disruptions=disruptions(("s1", "x", "mine", "AUS", 0.5, 0.1),
+                                ("s2", "x", "mine", "KAZ", 0.5, 0.1)))
+    run = solve_case(chain, resolve_cases(chain)[0], pareto_points=0)
+    coop = run.cooperation
+    assert [(r["country"], r["kind"]) for r in coop["overclaimed"]] == [("AUS", "spot")]
+    assert coop["saving_usd"] >= 0.0
+    assert coop["independent_cost_usd"] == pytest.approx(coop["joint_cost_usd"])

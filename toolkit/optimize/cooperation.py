@@ -86,8 +86,11 @@ def overclaims(plans: list[MineralPlan]) -> list[dict]:
     if d.spot_enabled and len(d.scenarios):
         share = d.spot_share[d.node_stage][None, :] * (1.0 - d.node_loss)
         spot = sum(p.spot_node[0] for p in plans)
-        used = (spot + share * flow[None, :]).max(axis=0)
-        rows += _rows(d, used, (share * cap).max(axis=0), "spot")
+        used = spot + share * flow[None, :]
+        available = share * cap[None, :]
+        worst = np.argmax(used - available, axis=0)  # per node, its tightest scenario
+        nodes = np.arange(len(cap))
+        rows += _rows(d, used[worst, nodes], available[worst, nodes], "spot")
     return rows
 
 
