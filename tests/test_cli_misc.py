@@ -29,3 +29,11 @@ def test_missing_input_file_is_exit_2_without_traceback(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "nope.xlsx: file does not exist" in err
     assert "Traceback" not in err
+
+
+def test_out_that_is_a_file_fails_before_any_work(tmp_path, capsys):
+    blocker = tmp_path / "reports"
+    blocker.write_text("not a folder")
+    assert main(["run", "--out", str(blocker)]) == 2
+    assert "--out must be a folder" in capsys.readouterr().err
+    assert blocker.read_text() == "not a folder"

@@ -124,3 +124,11 @@ def test_import_origin_without_a_node_goes_to_rest_of_world():
             ("GBR", "x", "AUS", 0.7, "refine", 2024.0)]))
     touch = china_touch(build_network(chain, "x"))
     assert touch[("buyer", "GBR")] == pytest.approx(0.3)
+
+
+def test_china_touch_any_is_the_whole_path_value_on_every_stage_row():
+    from toolkit.risk import concentration_table
+
+    table = concentration_table(two_path_chain(routes=False))
+    assert list(table["jpn_china_touch"]) == pytest.approx([0.5, 0.875])
+    assert list(table["jpn_china_touch_any"]) == pytest.approx([0.875, 0.875])

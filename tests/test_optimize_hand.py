@@ -173,3 +173,31 @@ def test_spot_overclaim_is_checked_scenario_by_scenario():
     assert [(r["country"], r["kind"]) for r in coop["overclaimed"]] == [("AUS", "spot")]
     assert coop["saving_usd"] >= 0.0
     assert coop["independent_cost_usd"] == pytest.approx(coop["joint_cost_usd"])
+
+
+def test_offtake_shadow_price_is_per_point_of_buyer_demand():
+    # CHN 8 USD/t, AUS 10 USD/t, 100 t each; JPN needs 10 t; offtake cap 5 % -> 5 t CHN
+    # + 5 t AUS = 90.  One point of JPN's demand (0.1 t) more at CHN saves 0.1 x 2 = 0.2;
+    # re-solving with the cap at 5.1 % (5.1 t) gives 89.8.
+    chain = one_stage_chain([("AUS", 100, 10), ("CHN", 100, 8)], {"JPN": 10},
+                            policy=policy(("max_offtake_share", 0.05, "mine")))
+    plan = solve_plan(data_of(chain))
+    assert plan.objective_usd == pytest.approx(90.0, abs=1e-4)
+    row = [r for r in plan.shadow if r["setting"] == "max_offtake_share"]
+    assert row[0]["usd_per_pp"] == pytest.approx(0.2, abs=1e-6)
+    wider = chain.with_tables(policy=policy(("max_offtake_share", 0.051, "mine")))
+    assert solve_plan(data_of(wider)).objective_usd == pytest.approx(89.8, abs=1e-4)
+
+
+def test_reported_shortfall_is_what_the_plan_implies_when_unpriced():
+    # AUS (only supplier) loses half its capacity with probability 0 and no shortfall
+    # cost: the LP is indifferent to the shortfall between 5 t and 10 t; the report
+    # must say 5 t short (10 t contracted x 0.5 lost, no spot, no stockpile).
+    from toolkit.optimize.plan import scenario_rows
+
+    chain = one_stage_chain([("AUS", 100, 10)], {"JPN": 10},
+                            disruptions=disruptions(("half", "x", "mine", "AUS", 0.5, 0.0)))
+    row = scenario_rows(solve_plan(data_of(chain)))[0]
+    assert row["lost_t"] == pytest.approx(5.0)
+    assert row["shortfall_t"] == pytest.approx(5.0)
+    assert row["served_t"] == pytest.approx(5.0)

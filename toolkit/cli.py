@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from toolkit import __version__
-from toolkit.errors import InputError, ToolkitError
+from toolkit.errors import InputError, Problem, ToolkitError
 
 
 def _add_metrics(sub: argparse._SubParsersAction) -> None:
@@ -90,11 +90,27 @@ def _add_verbosity(command: argparse.ArgumentParser) -> None:
                        help="more detail")
 
 
+def check_out_dir(out: Path | None) -> None:
+    """Fail early, before any work, when the output folder cannot be used."""
+    if out is None:
+        return
+    if out.exists() and not out.is_dir():
+        raise InputError(Problem(str(out), "--out must be a folder, but a file has this name"))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(Problem(str(out), f"--out folder cannot be created: "
+                                 f"{exc.strerror or exc}")) from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise InputError(Problem(str(out), "--out folder is not writable"))
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
     """``toolkit metrics``: print (and optionally write) the concentration table."""
     from toolkit.io.inputs import load_input
     from toolkit.metrics_view import metrics_command
 
+    check_out_dir(args.out)
     chain = load_input(args.input)
     return metrics_command(chain, args, sys.stdout)
 
@@ -126,6 +142,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """``toolkit run``: solve every policy case and write the results."""
     from toolkit.pipeline import run_command
 
+    check_out_dir(args.out)
     return run_command(args)
 
 
@@ -201,6 +218,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except Exception as exc:  # noqa: BLE001 - last resort: no traceback for users
         if os.environ.get("TOOLKIT_DEBUG"):
             raise

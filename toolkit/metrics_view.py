@@ -73,15 +73,19 @@ def metrics_command(chain: SupplyChain, args: argparse.Namespace, stdout: TextIO
     table = select(concentration_table(chain), args.mineral, args.stage, args.year)
     stdout.write(to_csv(table) if args.csv else readable(table))
     if args.out:
-        write_outputs(chain, table, Path(args.out))
+        write_outputs(chain, table, Path(args.out), args.year)
     return 0
 
 
-def write_outputs(chain: SupplyChain, table: pd.DataFrame, out: Path) -> list[Path]:
-    """Write ``metrics.csv``, ``chokepoints.csv`` and ``mass_balance.csv`` (atomically)."""
+def write_outputs(chain: SupplyChain, table: pd.DataFrame, out: Path,
+                  year: float | None = None) -> list[Path]:
+    """Write ``metrics.csv``, ``chokepoints.csv`` and ``mass_balance.csv`` (atomically).
+
+    Chokepoints and mass balance are for ``year`` (default: the latest final year).
+    """
     def csv(frame: pd.DataFrame) -> str:
         return frame.to_csv(index=False, lineterminator="\n", float_format="%.10g")
 
     return [write_text(out / "metrics.csv", to_csv(table)),
-            write_text(out / "chokepoints.csv", csv(chokepoint_table(chain))),
-            write_text(out / "mass_balance.csv", csv(mass_balance_table(chain)))]
+            write_text(out / "chokepoints.csv", csv(chokepoint_table(chain, year))),
+            write_text(out / "mass_balance.csv", csv(mass_balance_table(chain, year)))]

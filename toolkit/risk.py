@@ -133,8 +133,10 @@ def _wgi_map(chain: SupplyChain) -> dict[str, float]:
 def concentration_table(chain: SupplyChain, exposure: bool = True) -> pd.DataFrame:
     """One row per mineral, stage and year the supply data holds, with every measure.
 
-    With ``exposure``, adds per buyer ``<buyer>_demand_t``, ``<buyer>_import_reliance``
-    and ``<buyer>_china_touch`` (lower-case buyer code).
+    With ``exposure``, adds per buyer ``<buyer>_demand_t``, ``<buyer>_import_reliance``,
+    ``<buyer>_china_touch`` (share of the buyer's supply that has touched China at or
+    before this stage) and ``<buyer>_china_touch_any`` (at any stage of the whole path:
+    the buyer's China-touch exposure for the mineral), lower-case buyer code.
     """
     wgi = _wgi_map(chain)
     supply = chain.supply.copy()
@@ -209,7 +211,7 @@ def exposure_columns(chain: SupplyChain, table: pd.DataFrame) -> pd.DataFrame:
                         **_buyer_values(at, exposure, mineral, stage)})
     cols = ["mineral", "stage", "year"] + [f"{b.lower()}_{k}" for b in BUYERS
                                            for k in ("demand_t", "import_reliance",
-                                                     "china_touch")]
+                                                     "china_touch", "china_touch_any")]
     return pd.DataFrame(out, columns=cols)
 
 
@@ -231,6 +233,9 @@ def _buyer_values(chain: SupplyChain, exposure: pd.DataFrame, mineral: str,
                                             if demand > 0 else math.nan)
         values[f"{key}_china_touch"] = float(hit["china_touch"].iloc[0]) if len(hit) \
             else math.nan
+        whole = exposure[exposure["buyer"] == buyer]
+        values[f"{key}_china_touch_any"] = float(whole["china_touch"].iloc[-1]) \
+            if len(whole) else math.nan
     return values
 
 

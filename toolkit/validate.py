@@ -69,7 +69,10 @@ def to_number(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError("must be a number, not TRUE/FALSE")
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise ValueError("must be a finite number (this one is too large)") from None
     else:
         text = str(value).strip().replace("\u00a0", "")
         if "," in text:
@@ -79,7 +82,7 @@ def to_number(value: object) -> float:
             text = text.replace(",", "")
         try:
             number = float(text)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValueError("must be a number") from None
     if math.isnan(number) or math.isinf(number):
         raise ValueError("must be a finite number (NaN and infinity are not allowed)")
@@ -101,10 +104,19 @@ def to_bool(value: object) -> bool:
 
 
 def to_id(value: object) -> str:
-    """Coerce an identifier cell to stripped text (2024.0 -> "2024")."""
+    """Coerce an identifier cell to stripped text (2024.0 -> "2024").
+
+    Raises
+    ------
+    ValueError
+        When the id contains a line break, tab or other control character.
+    """
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise ValueError("an id must not contain line breaks, tabs or control characters")
+    return text
 
 
 def coerce(value: object, col: Column) -> object:

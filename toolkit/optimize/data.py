@@ -276,6 +276,11 @@ def _path_cost(cost: np.ndarray, paths: np.ndarray, owner: np.ndarray,
     return (cost[paths].sum(axis=1) if paths.size else np.zeros(len(owner))) + route
 
 
+def _alpha(value: float | None) -> float:
+    """CVaR level: the setting when given (0 is a valid level), else 0.95."""
+    return 0.95 if value is None or pd.isna(value) else float(value)
+
+
 def chain_cost(nodes: pd.DataFrame) -> float:
     """Full-chain unit cost: sum over stages of the capacity-weighted mean unit cost."""
     total = 0.0
@@ -341,7 +346,7 @@ def prepare(chain: SupplyChain, case: CaseSettings, mineral: str,
         spot_share=np.nan_to_num(_per_stage(case, "spot_share", mineral, stages)),
         spot_premium=float(case.number("spot_premium", "", mineral) or 0.0),
         risk_aversion=float(case.number("risk_aversion") or 0.0),
-        cvar_alpha=float(case.number("cvar_alpha") or 0.95),
+        cvar_alpha=_alpha(case.number("cvar_alpha")),
     )
 
 

@@ -10,8 +10,11 @@ point moves its right-hand side by :math:`d/100`, so the total cost saved is
 right-hand side by :math:`-d/100`: saving :math:`+y d/100`).  A setting that
 generates several rows for one scope (``max_country_share``: one row per
 country; ``min_served_share``: one per scenario) is relaxed as a whole: the
-savings of its rows add up.  ``max_offtake_share`` is a share of each node's
-capacity, so one point relaxes each row by :math:`C_n/100`.  The dual is a
+savings of its rows add up.  ``max_offtake_share`` caps the buyers' contracts
+at a share of each node's capacity; its price is likewise per point of the
+buyers' demand (the right-hand side of every binding node row raised by
+:math:`D/100`, with :math:`D` the demand of the buyer(s) the model plans for),
+so every ``usd_per_pp`` is in one unit.  The dual is a
 marginal value: it equals the saving of the 1-point step when the optimal basis
 does not change over that step (the tests check this by re-solving at ε + 1 pp).
 """
@@ -43,8 +46,9 @@ def shadow_prices(m: pyo.ConcreteModel, solver: Solver, d: MineralData) -> list[
         if not np.isnan(d.min_served[b]):
             sums["min_served_share", "", d.buyers[b]] += -y * d.demand_t[b] / 100
     who = "+".join(d.buyers) if d.joint else (d.buyers[0] if d.buyers else "")
+    total_t = float(np.sum(d.demand_t))
     for n, y in solver.duals(m.offtake).items():
-        sums["max_offtake_share", d.stages[d.node_stage[n]], who] += -y * d.capacity_t[n] / 100
+        sums["max_offtake_share", d.stages[d.node_stage[n]], who] += -y * total_t / 100
     return [{"setting": s, "stage": k, "mineral": d.mineral, "buyer": b, "usd_per_pp": v}
             for (s, k, b), v in sorted(sums.items())]
 

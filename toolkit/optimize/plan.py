@@ -87,8 +87,26 @@ def read_plan(d: MineralData, m: pyo.ConcreteModel, solver: Solver,
     if m.stock is not None:
         for b, v in solver.values(m.stock).items():
             empty.stock[b] = v
+    settle_shortfall(empty)
     empty.shadow = shadow_prices(m, solver, d)
     return empty
+
+
+def settle_shortfall(plan: MineralPlan) -> None:
+    r"""Report the shortfall the plan implies, not a degenerate LP value.
+
+    When unserved tonnes cost nothing (no shortfall cost, or a zero-probability
+    scenario) and drawdown is free, the LP is indifferent to ``short`` above its
+    lower bound and to ``draw`` above what is needed.  The reported values are
+    the implied ones:
+
+    .. math:: w^{rep} = \min(w, \max(0, L - z)), \quad u^{rep} = \max(0, L - z - w^{rep})
+
+    with :math:`L` the lost contracted tonnes, :math:`z` spot and :math:`w` drawdown.
+    """
+    need = np.maximum(0.0, plan.lost - plan.spot)
+    plan.draw = np.minimum(plan.draw, need)
+    plan.short = np.maximum(0.0, need - plan.draw)
 
 
 def _grid(values: dict, shape: tuple[int, ...]) -> np.ndarray:

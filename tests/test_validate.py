@@ -1,0 +1,28 @@
+"""Cell coercion rules shared by the workbook and the dataset files."""
+
+from __future__ import annotations
+
+import pytest
+
+from toolkit.validate import to_id, to_number
+
+
+@pytest.mark.parametrize(("cell", "rule"), [
+    (10 ** 400, "too large"), ("1e999", "finite"), ("nan", "finite"), ("abc", "a number"),
+    ("1,5", "thousands separators"), (True, "not TRUE/FALSE")])
+def test_bad_numbers_are_value_errors_with_the_rule(cell, rule):
+    with pytest.raises(ValueError, match=rule):
+        to_number(cell)
+
+
+@pytest.mark.parametrize(("cell", "number"), [
+    ("1,200.5", 1200.5), (" 3 ", 3.0), (7, 7.0), ("1e3", 1000.0)])
+def test_numeric_text_is_accepted(cell, number):
+    assert to_number(cell) == number
+
+
+def test_ids_are_stripped_and_reject_control_characters():
+    assert to_id(" lithium ") == "lithium"
+    assert to_id(2024.0) == "2024"
+    with pytest.raises(ValueError, match="line breaks"):
+        to_id("lith\nium")
