@@ -150,3 +150,11 @@ def test_default_model_loads_real_events_and_generated_scenarios():
     assert [c.name for c in resolve_cases(chain)] == [
         "baseline", "CRMA 65 % cap", "China cap 50 % + joint stockpile"]
     assert {c.mode for c in resolve_cases(chain)} == {"independent", "joint"}
+
+
+def test_solver_failures_are_not_reported_as_infeasible_policies():
+    from toolkit.results import combined_status
+
+    assert combined_status(["optimal", "optimal"]) == "optimal"
+    assert combined_status(["optimal", "infeasible"]) == "infeasible"
+    assert combined_status(["infeasible", "time_limit", "optimal"]) == "time_limit"

@@ -26,3 +26,22 @@ def test_ids_are_stripped_and_reject_control_characters():
     assert to_id(2024.0) == "2024"
     with pytest.raises(ValueError, match="line breaks"):
         to_id("lith\nium")
+
+
+def test_scenario_probabilities_one_per_scenario_and_at_most_one_per_mineral():
+    import pandas as pd
+
+    from toolkit.validate import Where, check_disruptions
+
+    table = pd.DataFrame({
+        "scenario": ["a", "a", "b", "c"], "mineral": ["x", "x", "x", "*"],
+        "probability": [0.5, 0.4, 0.3, 0.3]})
+    problems = [str(p) for p in check_disruptions(table, Where("in.xlsx", "Disruptions"))]
+    assert problems[0] == ("in.xlsx, sheet Disruptions, row 3, column probability: value 0.4: "
+                           "scenario 'a' has probability 0.5 on an earlier row; a scenario "
+                           "has one probability")
+    # x is hit by a (0.5), b (0.3) and the all-minerals scenario c (0.3): 1.1 > 1
+    assert "the scenarios hitting x have probabilities summing to 1.1 > 1" in problems[1]
+    assert "row 5" in problems[1]
+    ok = table.assign(probability=[0.5, 0.5, 0.2, 0.3])
+    assert check_disruptions(ok, Where("in.xlsx", "Disruptions")) == []

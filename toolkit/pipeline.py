@@ -76,12 +76,13 @@ def run_command(args: argparse.Namespace) -> int:
     runs = run_model(chain, int(getattr(args, "pareto_points", 11) or 0), progress)
     result = run_result(runs, name, None if input_path is None else str(input_path))
     out = Path(getattr(args, "out", None) or "reports")
-    path = write_json(out / f"{name}.json", result)
-    written = [path]
+    written: list[Path] = []
     if not getattr(args, "no_reports", False):
         bundle = _bundle(result, chain, input_path, time.perf_counter() - start)
         written += _write_reports(bundle, out, name, bool(getattr(args, "pdf", False)),
                                   progress)
+    # the JSON last: a run whose reports fail leaves every earlier output as it was
+    written.insert(0, write_json(out / f"{name}.json", result))
     _clear(progress)
     return _finish(result, written, quiet, bool(getattr(args, "verbose", False)))
 
@@ -125,4 +126,8 @@ def _finish(result: dict, written: list[Path], quiet: bool, verbose: bool) -> in
     for case in result["cases"]:
         for message in case["diagnosis"]["messages"]:
             print(f"infeasible: case {case['case']}: {message}", file=sys.stderr)
+    if result["run_status"] != "infeasible":
+        print(f"error: the solver stopped with status {result['run_status']!r} "
+              "(not a policy finding); results are incomplete", file=sys.stderr)
+        return 1
     return InfeasiblePolicyError.exit_status

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -37,17 +38,27 @@ def _plans(run: CaseRun) -> list[MineralPlan]:
     return [p for m in sorted(run.plans) for p in run.plans[m]]
 
 
+def combined_status(statuses: Iterable[str]) -> str:
+    """``optimal`` when all are; else a solver failure (anything but ``infeasible``)
+    if there is one, since it says more than "the policy cannot be met"; else
+    ``infeasible``."""
+    found = sorted(set(statuses))
+    others = [s for s in found if s not in ("optimal", "infeasible")]
+    if others:
+        return others[0]
+    return "infeasible" if "infeasible" in found else "optimal"
+
+
 def case_result(run: CaseRun) -> dict:
     """The JSON object of one case (keys of the issue plus the reports' extras)."""
     plans = _plans(run)
-    ok = all(p.status == "optimal" for p in plans)
     diagnosis = [r for p in plans for r in p.diagnosis]
     stage_order = {s: i for i, s in enumerate(STAGES)}
     portfolio = sorted((r for p in plans for r in portfolio_rows(p)), key=lambda r: (
         r["buyer"], r["mineral"], stage_order[r["stage"]], r["country"]))
     return {
         "case": run.case.name, "mode": run.case.mode,
-        "status": "optimal" if ok else "infeasible",
+        "status": combined_status(p.status for p in plans),
         "objective_usd": sum(p.objective_usd for p in plans if p.status == "optimal"),
         "portfolio": portfolio,
         "stockpile": sorted((r for p in plans for r in stockpile_rows(p)),
@@ -70,7 +81,7 @@ def case_result(run: CaseRun) -> dict:
 def _mineral_row(run: CaseRun, mineral: str) -> dict:
     group = run.plans[mineral]
     ok = all(p.status == "optimal" for p in group)
-    return {"mineral": mineral, "status": "optimal" if ok else "infeasible",
+    return {"mineral": mineral, "status": combined_status(p.status for p in group),
             "objective_usd": sum(p.objective_usd for p in group) if ok else None,
             "buyers": "+".join(b for p in group for b in p.data.buyers)}
 
@@ -140,8 +151,7 @@ def run_result(runs: list[CaseRun], model_name: str, input_path: str | None) -> 
     first.update({
         "model": model_name, "input": input_path or "default model",
         "toolkit_version": __version__, "solver": solver_info(),
-        "run_status": "optimal" if all(c["status"] == "optimal" for c in cases)
-        else "infeasible",
+        "run_status": combined_status(c["status"] for c in cases),
         "pareto": [r for c in cases for r in c["pareto"]],
         "china_share": [r for c in cases for r in c["china_share"]],
         "cooperation_definition": DEFINITION,

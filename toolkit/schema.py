@@ -123,7 +123,8 @@ SETTINGS: tuple[Setting, ...] = (
             "market in a disruption.", default=0.0, scoped_by=("stage", "mineral")),
     Setting("spot_premium", "Spot price as a multiple of unit cost.", unit="x", default=1.5,
             low=0.0, high=None, scoped_by=("mineral",)),
-    Setting("min_served_share", "Min share of demand served in every scenario.",
+    Setting("min_served_share", "Min share of demand served in every scenario that has a "
+            "probability above 0 (a probability-0 scenario changes nothing).",
             scoped_by=("mineral", "buyer")),
     Setting("stockpile_cost_usd_per_t", "Annualised cost of holding a tonne; stockpiles are "
             "considered only when given.", unit="USD/t", low=0.0, high=None,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from toolkit.errors import Problem
-from toolkit.schema import BUYERS, STAGES, Column, Sheet
+from toolkit.schema import BUYERS, STAGES, WILDCARD, Column, Sheet
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _TRUE = {"true", "yes", "y", "1", "t"}
@@ -216,6 +216,47 @@ def check_routes(table: pd.DataFrame, where: Where) -> list[Problem]:
             problems.append(where.problem(
                 f"a link to stage 'buyer' must end at a buyer: {', '.join(BUYERS)}",
                 where.row(i), "to_country", country))
+    return problems
+
+
+def check_disruptions(table: pd.DataFrame, where: Where) -> list[Problem]:
+    """Scenario-level rules of the Disruptions table.
+
+    * every row of one scenario carries the same probability (a scenario is one event);
+    * probabilities are used as given, not normalised, and the rest of the year is the
+      undisrupted outcome, so the scenarios that hit one mineral (``*`` hits all) must
+      have probabilities that sum to at most 1.
+    """
+    if table.empty:
+        return []
+    problems, first, row_of = [], {}, {}
+    for i, rec in enumerate(table.to_dict("records")):
+        name, p = rec["scenario"], float(rec["probability"])
+        if name in first and abs(first[name] - p) > 1e-12:
+            problems.append(where.problem(
+                f"scenario {name!r} has probability {first[name]:g} on an earlier row; "
+                "a scenario has one probability", where.row(i), "probability", p))
+        first.setdefault(name, p)
+        row_of.setdefault(name, i)
+    return problems + _probability_sums(table, first, row_of, where)
+
+
+def _probability_sums(table: pd.DataFrame, prob: dict, row_of: dict,
+                      where: Where) -> list[Problem]:
+    hits: dict[str, set] = {}
+    for name, mineral in zip(table["scenario"], table["mineral"], strict=True):
+        hits.setdefault(mineral, set()).add(name)
+    everywhere = hits.pop(WILDCARD, set())
+    problems = []
+    for mineral in sorted(hits) or ([WILDCARD] if everywhere else []):
+        names = sorted(hits.get(mineral, set()) | everywhere, key=lambda n: row_of[n])
+        total = sum(prob[n] for n in names)
+        if total > 1 + 1e-9:
+            problems.append(where.problem(
+                f"the scenarios hitting {mineral} have probabilities summing to {total:g} "
+                "> 1 (probabilities are not normalised; the rest of the year is the "
+                "undisrupted outcome)", where.row(row_of[names[-1]]), "probability",
+                prob[names[-1]]))
     return problems
 
 

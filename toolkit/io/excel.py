@@ -40,6 +40,7 @@ from toolkit.io import xlsx_safety
 from toolkit.io.atomic import atomic_path
 from toolkit.io.xlsx_safety import Package, SheetPart, read_package, row_limit_rule
 from toolkit.schema import (
+    DISRUPTIONS,
     POLICY,
     ROUTES,
     SETTING_NAMES,
@@ -53,6 +54,7 @@ from toolkit.schema import (
 from toolkit.validate import (
     Where,
     check_columns,
+    check_disruptions,
     check_keys,
     check_refs,
     check_routes,
@@ -428,7 +430,8 @@ def _frame(raw: RawSheet) -> pd.DataFrame:
 
 
 def _sheet_rules(table: pd.DataFrame, sheet: Sheet, where: Where) -> list[Problem]:
-    """Rules beyond single cells: Policy settings, values and scopes; Routes order."""
+    """Rules beyond single cells: Policy settings and scopes; Routes order; scenario
+    probabilities."""
     if sheet is POLICY and not table.empty:
         from toolkit.policy import check_policy
 
@@ -437,6 +440,8 @@ def _sheet_rules(table: pd.DataFrame, sheet: Sheet, where: Where) -> list[Proble
                                                           where.row(i)))]
     if sheet is ROUTES and not table.empty:
         return check_routes(table, where)
+    if sheet is DISRUPTIONS and not table.empty:
+        return check_disruptions(table, where)
     return []
 
 

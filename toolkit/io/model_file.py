@@ -33,7 +33,7 @@ from toolkit.chain import SupplyChain, default_year, empty_table, supply_at_year
 from toolkit.errors import InputError, Problem
 from toolkit.policy import check_policy
 from toolkit.schema import DISRUPTIONS, POLICY, STAGES, Sheet
-from toolkit.validate import Where, validate_table
+from toolkit.validate import Where, check_disruptions, validate_table
 
 TOP_LEVEL = {"name", "description", "data", "top_country_loss", "disruptions", "policy"}
 GENERATED_KEYS = {"capacity_loss", "probability", "source", "date"}
@@ -57,7 +57,7 @@ def load_model(path: str | Path) -> SupplyChain:
     known = {"Minerals.mineral": chain.mineral_ids,
              "Countries.country": chain.countries["country"].tolist()}
     dis, found = _table(path, doc.get("disruptions", []), DISRUPTIONS, "disruptions", known)
-    problems += found + _probabilities(path, dis)
+    problems += found + check_disruptions(dis, Where(str(path), "disruptions", 1))
     pol, found = _table(path, doc.get("policy", []), POLICY, "policy", known)
     problems += found
     if not found:
@@ -112,22 +112,6 @@ def _table(path: Path, rows: object, sheet: Sheet, table: str,
                        columns=list(sheet.names), dtype=object)
     typed, found = validate_table(raw, sheet, where, known)
     return typed[list(sheet.names)], problems + found
-
-
-def _probabilities(path: Path, dis: pd.DataFrame) -> list[Problem]:
-    """Every row of one scenario must carry the same probability."""
-    if dis.empty:
-        return []
-    where = Where(str(path), "disruptions", 1)
-    out = []
-    first: dict[str, float] = {}
-    for i, (name, p) in enumerate(zip(dis["scenario"], dis["probability"], strict=True)):
-        if name in first and abs(first[name] - p) > 1e-12:
-            out.append(where.problem(f"scenario {name!r} has probability {first[name]:g} on an "
-                                     "earlier row; a scenario has one probability",
-                                     i + 1, "probability", p))
-        first.setdefault(name, p)
-    return out
 
 
 def _top_country_loss(path: Path, spec: object, chain: SupplyChain,

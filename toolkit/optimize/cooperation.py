@@ -36,7 +36,6 @@ from toolkit.optimize.diagnose import diagnose
 from toolkit.optimize.plan import MineralPlan, read_plan, solve_plan
 from toolkit.policy import CaseSettings
 
-MAX_RATIONING_ROUNDS = 6
 TOLERANCE = 1e-6
 
 DEFINITION = (
@@ -105,18 +104,22 @@ def _rows(d: MineralData, claimed: np.ndarray, available: np.ndarray, kind: str)
 def ration(plans: list[MineralPlan]) -> tuple[list[MineralPlan], list[dict]]:
     """Re-plan each buyer with demand-proportional shares of over-claimed nodes.
 
-    Returns the realisable plans and every over-claim found on the way.
+    Returns the realisable plans and every over-claim found on the way.  Each round
+    rations at least one more node, so there are at most as many rounds as nodes; an
+    over-claim left on an already-rationed node is returned marked ``(unresolved)``.
     """
     found: list[dict] = []
     rationed: set[int] = set()
-    for _ in range(MAX_RATIONING_ROUNDS):
+    while True:
         over = overclaims(plans)
+        new = {r["node"] for r in over} - rationed
         if not over:
-            break
+            return plans, found
+        if not new:  # over-claimed although already rationed: say so, stop
+            return plans, found + [{**r, "kind": f"{r['kind']} (unresolved)"} for r in over]
         found += over
-        rationed |= {r["node"] for r in over}
+        rationed |= new
         plans = [_replan(p, sorted(rationed), plans) for p in plans]
-    return plans, found
 
 
 def _replan(plan: MineralPlan, nodes: list[int], plans: list[MineralPlan]) -> MineralPlan:
