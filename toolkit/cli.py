@@ -47,9 +47,21 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     p.add_argument("input", nargs="?", help="workbook or model; default: the default model")
     p.add_argument("--out", type=Path, default=Path("reports"), help="output folder")
     p.add_argument("--pdf", action="store_true", help="also write a PDF of the brief")
-    p.add_argument("--pareto-points", type=int, default=11, help="points per Pareto sweep")
+    p.add_argument("--pareto-points", type=_count, default=11,
+                   help="points per Pareto sweep (0 = no sweep)")
     p.add_argument("--no-reports", action="store_true", help="write the JSON only")
     p.set_defaults(func=cmd_run)
+
+
+def _count(text: str) -> int:
+    """A whole number >= 0 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; give 0 or more")
+    return value
 
 
 def _add_schema(sub: argparse._SubParsersAction) -> None:
@@ -209,14 +221,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        status = func(args)
+        sys.stdout.flush()
+        return status
     except ToolkitError as exc:
         _report(exc)
         return exc.exit_status
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # output piped into `head`: not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return 0
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""

@@ -49,6 +49,16 @@ def _check_choice(flag: str, chosen: list[str] | None, known: list[str]) -> None
                              "command line")
 
 
+def coverage(table: pd.DataFrame, minerals: list[str] | None) -> str:
+    """Which stages and years the chosen minerals have data for, in words."""
+    rows = table[table["mineral"].isin(minerals)] if minerals else table
+    parts = []
+    for mineral, group in rows.groupby("mineral", sort=False):
+        held = [f"{s} {y:.0f}" for s, y in zip(group["stage"], group["year"], strict=True)]
+        parts.append(f"{mineral}: {', '.join(held)}")
+    return "Data held: " + "; ".join(parts) + "."
+
+
 def to_csv(table: pd.DataFrame) -> str:
     """CSV text with years as integers and full-precision shares (fractions 0-1)."""
     out = table.copy()
@@ -70,8 +80,12 @@ def readable(table: pd.DataFrame) -> str:
 
 def metrics_command(chain: SupplyChain, args: argparse.Namespace, stdout: TextIO) -> int:
     """Run ``toolkit metrics``: print the selected table; write CSVs to ``--out``."""
-    table = select(concentration_table(chain), args.mineral, args.stage, args.year)
-    stdout.write(to_csv(table) if args.csv else readable(table))
+    full = concentration_table(chain)
+    table = select(full, args.mineral, args.stage, args.year)
+    if table.empty and not args.csv:
+        stdout.write(f"No data for that selection. {coverage(full, args.mineral)}\n")
+    else:
+        stdout.write(to_csv(table) if args.csv else readable(table))
     if args.out:
         write_outputs(chain, table, Path(args.out), args.year)
     return 0

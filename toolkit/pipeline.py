@@ -120,7 +120,9 @@ def _finish(result: dict, written: list[Path], quiet: bool, verbose: bool) -> in
     if verbose:
         for case in result["cases"]:
             print(f"{case['case']} ({case['mode']}): {case['status']}, "
-                  f"{case['objective_usd']:,.0f} USD/yr")
+                  + (f"{case['objective_usd']:,.0f} USD/yr" if case["objective_usd"] is not None
+                     else f"minerals that can be met cost "
+                          f"{case['feasible_minerals_cost_usd']:,.0f} USD/yr"))
     if result["run_status"] == "optimal":
         return 0
     for case in result["cases"]:

@@ -29,13 +29,18 @@ from toolkit.optimize.run import CaseRun
 from toolkit.optimize.solve import solver_info
 from toolkit.schema import CHINA, STAGES
 
-SIGNIFICANT = 6
+SIGNIFICANT = 7
 TABLES = ("portfolio", "stockpile", "scenarios", "shadow_prices", "china_share", "pareto",
           "minerals", "summary")
 
 
 def _plans(run: CaseRun) -> list[MineralPlan]:
     return [p for m in sorted(run.plans) for p in run.plans[m]]
+
+
+def _total(plans: list[MineralPlan]) -> float:
+    """Cost of the optimal plans, USD per year."""
+    return sum(p.objective_usd for p in plans if p.status == "optimal")
 
 
 def combined_status(statuses: Iterable[str]) -> str:
@@ -59,7 +64,9 @@ def case_result(run: CaseRun) -> dict:
     return {
         "case": run.case.name, "mode": run.case.mode,
         "status": combined_status(p.status for p in plans),
-        "objective_usd": sum(p.objective_usd for p in plans if p.status == "optimal"),
+        # a case that cannot be met has no cost; the feasible minerals' total is separate
+        "objective_usd": _total(plans) if all(p.status == "optimal" for p in plans) else None,
+        "feasible_minerals_cost_usd": _total(plans),
         "portfolio": portfolio,
         "stockpile": sorted((r for p in plans for r in stockpile_rows(p)),
                             key=lambda r: (r["buyer"], r["mineral"])),
@@ -161,7 +168,7 @@ def run_result(runs: list[CaseRun], model_name: str, input_path: str | None) -> 
 
 
 def tidy(value: object) -> object:
-    """Round floats to 6 significant digits, NaN to None, numpy scalars to Python."""
+    """Round floats to SIGNIFICANT (7) significant digits, NaN to None, numpy scalars to Python."""
     if isinstance(value, dict):
         return {str(k): tidy(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

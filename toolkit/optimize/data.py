@@ -250,7 +250,7 @@ def _per_stage(case: CaseSettings, name: str, mineral: str, stages: list[str]) -
 
 # Among equally cheap plans, prefer better-governed suppliers: each node's cost gets
 # TIE_BREAK x unit cost x (scaled WGI / 10) added in the objective.  1e-7 of the cost
-# never trades real money (results are reported to 6 significant digits) but makes the
+# never trades real money (results are reported to 7 significant digits) but makes the
 # recommended portfolio the least governance-risky of the equal-cost optima instead of
 # an arbitrary vertex.  Unknown WGI (ROW aggregate) counts as the midpoint 0.5.
 TIE_BREAK = 1e-7

@@ -56,8 +56,10 @@ def sweep(case: str, plans: dict[str, list[MineralPlan]], kind: str, grid: list[
                  for mineral, group in sorted(plans.items())]
         rows += point
         ok = [r for r in point if r["status"] == "optimal"]
+        feasible_usd = sum(r["objective_usd"] for r in ok)
         rows.append({"case": case, "sweep": kind, "epsilon": eps, "mineral": "all",
-                     "objective_usd": sum(r["objective_usd"] for r in ok),
+                     "objective_usd": feasible_usd if len(ok) == len(point) else None,
+                     "feasible_minerals_cost_usd": feasible_usd,
                      "status": "optimal" if len(ok) == len(point) else "infeasible",
                      "infeasible_minerals": len(point) - len(ok)})
     for group in plans.values():
