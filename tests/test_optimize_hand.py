@@ -201,3 +201,20 @@ def test_reported_shortfall_is_what_the_plan_implies_when_unpriced():
     assert row["lost_t"] == pytest.approx(5.0)
     assert row["shortfall_t"] == pytest.approx(5.0)
     assert row["served_t"] == pytest.approx(5.0)
+
+
+def test_pooled_worst_served_share_uses_combined_demand():
+    # GBR 10 t short 2 t in scenario a; JPN 30 t short 6 t in scenario b.
+    # Combined 40 t: a serves 38/40, b serves 34/40 -> worst 0.85 (per buyer it would be 0.8).
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from toolkit.optimize.cooperation import pooled_worst_served_share
+
+    def plan(demand, short):
+        data = SimpleNamespace(demand_t=np.array([demand]), scenarios=("a", "b"))
+        return SimpleNamespace(data=data, short=np.array([short], dtype=float))
+
+    plans = [plan(10.0, [2.0, 0.0]), plan(30.0, [0.0, 6.0])]
+    assert pooled_worst_served_share(plans) == pytest.approx(0.85)

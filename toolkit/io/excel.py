@@ -378,7 +378,21 @@ def validate_sheets(raws: Mapping[str, RawSheet],
         tables[sheet.table] = table
         if sheet.key and sheet.key[0] in raw.headers:
             known[f"{sheet.name}.{sheet.key[0]}"] = [v for v in table[sheet.key[0]] if v]
-    return tables, problems
+    return tables, problems + _demand_without_supply(tables, raws, file)
+
+
+def _demand_without_supply(tables: dict[str, pd.DataFrame], raws: Mapping[str, RawSheet],
+                           file: str) -> list[Problem]:
+    """Demand for a mineral that has no Supply rows at all cannot be planned for."""
+    demand, supply = tables.get("demand"), tables.get("supply")
+    if demand is None or supply is None or "Demand" not in raws or demand.empty:
+        return []
+    supplied = set(supply["mineral"]) if "mineral" in supply else set()
+    where = Where(file, "Demand", 2, tuple(raws["Demand"].numbers))
+    return [where.problem("has demand but no Supply rows, so nothing can be delivered: add "
+                          "Supply rows for it or remove this demand row", where.row(i),
+                          "mineral", m)
+            for i, m in enumerate(demand["mineral"]) if m and m not in supplied]
 
 
 def validate_sheet(raw: RawSheet, sheet: Sheet, file: str,

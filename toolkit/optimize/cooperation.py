@@ -44,7 +44,8 @@ DEFINITION = (
     "stockpile). Independent plans that together over-claim a node's capacity, offtake "
     "limit or spot market are made realisable by rationing each over-claimed node between "
     "the buyers in proportion to their demand, each buyer re-planning alone, until no node "
-    "is over-claimed. Totals cover minerals where both plans are optimal.")
+    "is over-claimed. Totals cover minerals where both plans are optimal. Resilience is "
+    "compared on the buyers' combined demand: the worst scenario's served share of it.")
 
 Progress = Callable[[str], None]
 
@@ -170,6 +171,25 @@ def _saving(independent: float, joint: float) -> float:
     return 0.0 if abs(diff) <= 1e-7 * max(abs(independent), abs(joint), 1.0) else diff
 
 
+def pooled_worst_served_share(plans: list[MineralPlan]) -> float:
+    r"""Worst scenario's share of the buyers' combined demand that is served.
+
+    .. math:: \min_s \frac{\sum_b (d_b - u_{bs})}{\sum_b d_b}
+
+    Pooled, because how a joint plan's tonnes are split between the two buyers is
+    not unique (the LP is indifferent), so per-buyer shares of a joint plan are a
+    convention; the pooled share compares independent and joint plans fairly.
+    """
+    demand = sum(float(p.data.demand_t.sum()) for p in plans)
+    short: dict[str, float] = {}
+    for plan in plans:
+        for s, name in enumerate(plan.data.scenarios):
+            short[name] = short.get(name, 0.0) + float(plan.short[:, s].sum())
+    if not short or demand <= 0:
+        return 1.0
+    return 1.0 - max(short.values()) / demand
+
+
 def _min(values) -> float | None:
     values = [v for v in values if v is not None]
     return min(values) if values else None
@@ -188,9 +208,8 @@ def _mineral_row(mineral: str, ind: list[MineralPlan], jnt: list[MineralPlan],
         "standalone_cost_usd": standalone, "independent_cost_usd": ind_cost,
         "joint_cost_usd": jnt_cost,
         "saving_usd": _saving(ind_cost, jnt_cost) if ind_ok and jnt_ok else None,
-        "independent_worst_served_share": _min(p.worst_served_share for p in ind)
-        if ind_ok else None,
-        "joint_worst_served_share": jnt[0].worst_served_share if jnt_ok else None,
+        "independent_worst_served_share": pooled_worst_served_share(ind) if ind_ok else None,
+        "joint_worst_served_share": pooled_worst_served_share(jnt) if jnt_ok else None,
     }
 
 
