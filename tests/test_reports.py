@@ -7,6 +7,7 @@ a stockpile and the value of cooperation.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 import os
@@ -14,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 import toolkit.reports as reports
@@ -125,10 +127,8 @@ def test_other_sheets_equal_json(book):
     res = fx.baseline_case()
     pareto = table(book["Pareto"])
     assert [(r["sweep"].value, r["epsilon"].value, r["objective_usd"].value) for r in pareto] \
-        == sorted([(p["sweep"], p["epsilon"], p["objective_usd"]) for p in res["pareto"]],
-                  key=lambda x: (x[0], x[1]))
-    prices = table(book["Prices"])
-    assert sorted(r["usd_per_pp"].value for r in prices) == [0.0, 500.0, 2000.0]
+        == sorted([(p["sweep"], p["epsilon"], p["objective_usd"] or "cannot be met")
+                   for p in res["pareto"]], key=lambda x: (x[0], x[1]))
     scen = {(r["buyer"].value, r["mineral"].value): r for r in table(book["Disruptions"])}
     assert scen[("JPN", "cobalt")]["served_t"].value == 1250.0
     assert scen[("JPN", "cobalt")]["shortfall_t"].value == 2750.0
@@ -146,6 +146,7 @@ def test_pareto_sheet_blanks_infeasible_points(book):
     rows = table(book["Pareto"])
     tight = next(r for r in rows if r["epsilon"].value == 0.2)
     assert tight["status"].value == "infeasible" and tight["feasible_cost_usd"].value is None
+    assert tight["objective_usd"].value == "cannot be met"
     loose = next(r for r in rows if r["epsilon"].value == 1.0)
     assert loose["feasible_cost_usd"].value == 300_000_000.0
 
@@ -268,9 +269,10 @@ def test_findings_are_computed():
                                "mine, 77% → 30% at refine") for line in lines)
     assert any("31% of its cobalt demand is still served (shortfall 2,750 t)" in line
                for line in lines)
-    assert "Recommended stockpiles: JPN cobalt 250 t." in lines
-    assert any("saves USD 15.7 m a year (4.5% of the independent cost); the worst served "
-               "share goes from 31% to 45%" in line for line in lines)
+    assert "In “baseline” the plan holds 250 t of cobalt as stockpile." in lines
+    assert any("saves USD 15.7 m a year (4.5% of the independent cost); in the worst "
+               "scenario the share of the two buyers' combined demand that is served goes "
+               "from 31% to 45%." in line for line in lines)
     assert "In “baseline”, capping China's share of each stage at 40% instead of 100% " \
            "changes the annual cost by +USD 110.0 m (+36.7%); below 40% no feasible plan " \
            "exists." in lines
@@ -359,7 +361,9 @@ def test_no_stockpile_says_none(tmp_path):
     write_reports(bundle, tmp_path, "r")
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "none recommended" in page and "no Pareto sweep" in page
-    assert "No stockpile is part of the recommended plan." in findings(tables_of(bundle))
+    lines = findings(tables_of(bundle))
+    assert "The plan of “baseline” holds no stockpile." in lines
+    assert not any("stockpile" in line and "baseline" not in line for line in lines)
 
 
 def test_single_case_result_without_cases_key(tmp_path):
@@ -368,3 +372,202 @@ def test_single_case_result_without_cases_key(tmp_path):
     tables = tables_of(bundle)
     assert [c.name for c in tables.cases] == ["baseline"]
     assert math.isclose(tables.headline["cost_usd"].sum(), 67_850_000 + 232_300_000)
+
+
+# ------------------------------------------------------------------ QA pass on `toolkit run`
+
+
+JOINT_NOTE = "split of a joint plan between the two buyers is a convention"
+
+
+def _with_joint_pool() -> dict:
+    """The fixture plus an optimal joint case "pool" that holds stockpiles; baseline none."""
+    bundle = fx.bundle()
+    cases = bundle["result"]["cases"]
+    cases[0]["stockpile"] = [{"buyer": "GBR", "mineral": "cobalt", "tonnes": 0.0}]
+    pool = {**fx.baseline_case(), "case": "pool", "mode": "joint", "pareto": [],
+            "stockpile": [{"buyer": "GBR", "mineral": "cobalt", "tonnes": 2000.0},
+                          {"buyer": "JPN", "mineral": "cobalt", "tonnes": 309.75},
+                          {"buyer": "GBR", "mineral": "graphite", "tonnes": 1370.29},
+                          {"buyer": "JPN", "mineral": "lithium", "tonnes": 0.0}]}
+    cases.append(pool)
+    return bundle
+
+
+def test_stockpile_findings_are_per_case(tmp_path):
+    lines = findings(tables_of(_with_joint_pool()))
+    # 2,000 + 309.75 = 2,309.75 t of cobalt; graphite 1,370.29 t
+    assert "In “pool” the plan holds 2,310 t of cobalt and 1,370 t of graphite as stockpile " \
+           "(pooled between the buyers); the plan of “baseline” holds none." in lines
+    assert not any("No stockpile" in line or "No policy case" in line for line in lines)
+    write_reports(_with_joint_pool(), tmp_path, "r")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert '<td class="">pool</td><td class="">GBR</td><td class="">graphite</td>' in page
+    assert "No stockpile in: baseline." in page and "</p></p>" not in page
+
+
+def test_no_case_holds_a_stockpile():
+    bundle = _with_joint_pool()
+    bundle["result"]["cases"][2]["stockpile"] = []
+    lines = findings(tables_of(bundle))
+    assert "No policy case's plan holds a stockpile (“baseline” and “pool”)." in lines
+
+
+def _same_cost_bundle(prices: list[tuple]) -> dict:
+    """Cobalt and lithium mines cost the same in every country; every refine stage differs."""
+    bundle = fx.bundle()
+    chain = bundle["chain"]
+    supply = chain.supply.copy()
+    supply.loc[(supply["mineral"] == "cobalt") & (supply["stage"] == "mine"),
+               "unit_cost_usd_per_t"] = 20000.0
+    supply.loc[(supply["mineral"] == "lithium") & (supply["stage"] == "mine"),
+               "unit_cost_usd_per_t"] = 8000.0
+    bundle["chain"] = dataclasses.replace(chain, supply=supply)
+    bundle["result"]["cases"][0]["shadow_prices"] += [
+        dict(zip(("setting", "stage", "mineral", "buyer", "usd_per_pp"), p, strict=True))
+        for p in prices]
+    return bundle
+
+
+SAME_COST = ("At the mine stage of 2 of the 3 minerals that have one every supplier has "
+             "the same unit cost in the data (no published country cost differences), so "
+             "moving supply away from China there costs nothing unless capacity runs short")
+
+
+def test_same_cost_caveat_from_the_data(tmp_path):
+    zero = [("max_china_share", "mine", "lithium", "GBR", 0.0),
+            ("max_china_share", "mine", "cobalt", "JPN", 0.0)]
+    bundle = _same_cost_bundle(zero)
+    assert SAME_COST + "; the shadow prices of all 2 China-share caps there are 0." \
+        in tables_of(bundle).caveats
+    write_reports(bundle, tmp_path, "r")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    box = page[page.index('<div class="care">'):]
+    assert "Read with care" in box and html.escape(SAME_COST, quote=True) in box
+    summary = openpyxl.load_workbook(tmp_path / "r.xlsx")["Summary"]
+    care = find_row(summary, "Read with care")
+    assert summary.cell(care + 1, 1).value.startswith("• " + SAME_COST)
+    # a binding cap there is reported, not hidden; the fixture's distinct costs give no line
+    one = _same_cost_bundle([zero[0], ("max_china_share", "mine", "cobalt", "JPN", 75.0)])
+    assert SAME_COST + "; 1 of the 2 China-share caps there have a shadow price of 0, the " \
+        "other 1 bind (capacity or disruption risk makes moving away from China costly " \
+        "there)." in tables_of(one).caveats
+    assert not any("same unit cost" in c for c in tables_of(fx.bundle()).caveats)
+
+
+def test_costly_routes_break_the_same_cost_claim():
+    bundle = _same_cost_bundle([])
+    routes = fx.frame("mineral from_stage from_country to_stage to_country cost_usd_per_t",
+                      [("lithium", "mine", "AUS", "refine", "CHN", 50.0)])
+    bundle["chain"] = dataclasses.replace(bundle["chain"], routes=routes)
+    same = reports.data.same_cost_stages(bundle["chain"], tables_of(bundle).cases[0])
+    assert same.loc[same["same_cost"], ["mineral", "stage"]].values.tolist() == [
+        ["cobalt", "mine"]]
+
+
+def _partial_strict() -> dict:
+    """The strict case (cannot be met) with the partial plan of the minerals it can meet."""
+    bundle = fx.bundle()
+    strict = bundle["result"]["cases"][1]
+    strict["feasible_minerals_cost_usd"] = 25_000_000.0
+    strict["portfolio"] = [{"buyer": "GBR", "mineral": "lithium", "stage": s, "country": c,
+                            "tonnes": 2000.0} for s, c in (("mine", "AUS"), ("refine", "CHL"))]
+    return bundle
+
+
+def test_case_that_cannot_be_met_shows_no_cost(tmp_path):
+    write_reports(_partial_strict(), tmp_path, "r")
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["Summary"]
+    head = table(ws, find_row(ws, "case"))
+    strict = next(r for r in head if r["case"].value == "strict")
+    # the partial plan costs 2000 x 8000 + 2000 x 4500 = 25 m: never shown as its cost
+    assert strict["cost_usd"].value == "cannot be met"
+    cases = table(ws, find_row(ws, "case") + len(head) + 4)
+    by_case = {r["case"].value: r for r in cases}
+    assert by_case["strict"]["objective_usd"].value == "cannot be met"
+    assert by_case["strict"]["feasible_minerals_cost_usd"].value == 25_000_000.0
+    assert by_case["baseline"]["objective_usd"].value == 345_678_900.0
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "USD 25.0 m" not in page and ">nan<" not in page
+    assert '<span class="bad">infeasible</span></td><td class="num">cannot be met</td>' in page
+
+
+def test_pareto_points_that_cannot_be_met(written):
+    page = (written / "brief.html").read_text(encoding="utf-8")
+    assert "“baseline”, China share cap 20%: cannot be met." in html.unescape(page)
+    with zipfile.ZipFile(written / "brief.xlsx") as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    titles = [c for c in charts if "Annual cost vs cap on China" in c]
+    assert titles and "(gaps: cannot be met)" in titles[0]
+    shortfall = next(c for c in charts if "Annual cost vs cap on expected" in c)
+    assert "cannot be met" not in shortfall  # every shortfall point is feasible
+
+
+def test_pareto_chart_marks_caps_that_cannot_be_met():
+    from matplotlib.figure import Figure
+
+    from toolkit.reports import charts
+
+    front = tables_of(fx.bundle()).pareto
+    ax = Figure().add_subplot()
+    charts._pareto_panel(ax, front[front["sweep"] == "china_share"], "china_share")
+    marks = [line for line in ax.get_lines() if line.get_label() == "cannot be met"]
+    assert len(marks) == 1 and list(marks[0].get_xdata()) == [0.2]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["baseline", "cannot be met"]
+
+
+def test_inputs_policy_values_are_numbers(tmp_path):
+    bundle = fx.bundle()
+    policy = bundle["chain"].policy
+    extra = fx.frame("setting value stage mineral buyer case",
+                     [("note", fx.INJECTION, "", "", "", ""), ("x", "1_000", "", "", "", "")])
+    bundle["chain"] = dataclasses.replace(bundle["chain"],
+                                          policy=pd.concat([policy, extra], ignore_index=True))
+    write_reports(bundle, tmp_path, "r")
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["Inputs"]
+    left = [c.value for c in ws[1]].index("setting", 2) + 1  # the Policy table's columns
+    cells = {ws.cell(r, left).value: ws.cell(r, left + 1) for r in range(2, 8)}
+    assert cells["shortfall_cost_multiple"].value == 5 and \
+        cells["shortfall_cost_multiple"].data_type == "n"
+    assert cells["spot_share"].value == 0.1 and cells["spot_share"].data_type == "n"
+    assert cells["mode"].value == "joint" and cells["mode"].data_type == "s"
+    assert cells["note"].value == fx.INJECTION and cells["note"].quotePrefix
+    assert cells["x"].value == "1_000"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("5", 5.0), (" 0.1 ", 0.1), ("-2.5e3", -2500.0), (".5", 0.5), ("joint", "joint"),
+    ("nan", "nan"), ("inf", "inf"), ("1_000", "1_000"), ("0x10", "0x10"), (3, 3)])
+def test_as_number(text, expected):
+    from toolkit.reports.excel_report import as_number
+
+    assert as_number(text) == expected
+
+
+def test_prices_lead_with_binding_constraints(book):
+    ws = book["Prices"]
+    binding = table(ws)
+    assert [(r["mineral"].value, r["buyer"].value, r["usd_per_pp"].value) for r in binding] \
+        == [("graphite", "JPN", 2000.0), ("graphite", "GBR", 500.0)]
+    label = find_row(ws, "Not binding: shadow price 0 or none (1 constraints)")
+    rest = table(ws, label + 1)
+    assert [(r["setting"].value, r["usd_per_pp"].value) for r in rest] == [
+        ("min_served_share", 0.0)]
+
+
+def test_joint_wording_and_buyer_split_note(tmp_path):
+    write_reports(_with_joint_pool(), tmp_path, "r")
+    book_ = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    texts = {name: [c.value for row in book_[name].iter_rows() for c in row
+                    if isinstance(c.value, str)] for name in ("Summary", "Disruptions")}
+    assert any(JOINT_NOTE in t and "pool" in t for t in texts["Disruptions"])
+    assert any(t.startswith("Per-buyer rows of a joint case") for t in texts["Summary"])
+    assert any("share of the two buyers' combined demand that is served" in t
+               for t in texts["Summary"])
+    page = html.unescape((tmp_path / "r.html").read_text(encoding="utf-8"))
+    assert "Per-buyer rows of a joint case: The " + JOINT_NOTE in page
+    # an independent-only run has no such note
+    bundle = fx.bundle()
+    bundle["result"]["cases"] = bundle["result"]["cases"][:1]
+    write_reports(bundle, tmp_path / "ind", "r")
+    assert JOINT_NOTE not in (tmp_path / "ind" / "r.html").read_text(encoding="utf-8")

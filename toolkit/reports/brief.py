@@ -15,7 +15,17 @@ from collections.abc import Iterable
 import pandas as pd
 
 from toolkit.reports import charts, data, provenance
-from toolkit.reports.findings import Tables, findings, pct, tonnes, usd
+from toolkit.reports.findings import (
+    CANNOT,
+    JOINT_SPLIT_NOTE,
+    Tables,
+    cannot,
+    findings,
+    is_joint,
+    pct,
+    tonnes,
+    usd,
+)
 from toolkit.reports.safety import esc
 from toolkit.schema import STAGES
 
@@ -36,6 +46,10 @@ h3 { font-size: 10pt; margin: 4mm 0 1.5mm; break-after: avoid; }
   margin: 0; }
 .findings ol { margin: 0; padding-left: 6mm; }
 .findings li { margin: 1.2mm 0; }
+.care { background: #fdf3e7; border-left: 4px solid #c55a11; padding: 2mm 5mm 2mm 3mm;
+  margin: 3mm 0 0; }
+.care h3 { margin: 0 0 1mm; color: #a64b0c; }
+.care ul { margin: 0; padding-left: 6mm; }
 table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 1mm 0 2mm; }
 th { background: #1f4e79; color: #fff; text-align: left; font-weight: bold;
   padding: 1.2mm 1.5mm; }
@@ -115,7 +129,10 @@ def _header(t: Tables, bundle: dict, name: str) -> str:
 
 def _findings(t: Tables) -> str:
     items = "".join(f"<li>{esc(line)}</li>" for line in findings(t)) or "<li>none</li>"
-    return f'<h2>Key findings</h2><div class="findings"><ol>{items}</ol></div>'
+    care = "".join(f"<li>{esc(line)}</li>" for line in t.caveats)
+    box = (f'<div class="care"><h3>Read with care</h3><ul>{care}</ul></div>'
+           if care else "")
+    return f'<h2>Key findings</h2><div class="findings"><ol>{items}</ol></div>{box}'
 
 
 def _headline(t: Tables) -> str:
@@ -124,14 +141,21 @@ def _headline(t: Tables) -> str:
         if t.headline[f"china_{s}_before"].notna().any()] + [
         ("Worst served", "num")]
     stages = [s for s in STAGES if t.headline[f"china_{s}_before"].notna().any()]
-    rows = [[esc(r.case), esc(r.buyer or "all"), _status(r.status), esc(usd(r.cost_usd))]
+    rows = [[esc(r.case), esc(r.buyer or "all"), _status(r.status), esc(_cost(r))]
             + [f"{pct(getattr(r, f'china_{s}_before'))} → "
                f"{pct(getattr(r, f'china_{s}_after'))}" for s in stages]
             + [esc(pct(r.worst_served_share))] for r in t.headline.itertuples()]
     note = ("China shares: unweighted mean over the buyer's minerals, today's world mix "
             "(pro-rata to capacity) → recommended plan. Contract cost: tonnes × unit cost "
-            "of each node. Worst served: lowest share of demand served in any scenario.")
-    return "<h2>Headline numbers</h2>" + table_html(header, rows, note)
+            f"of each node, or “{CANNOT}” for a case whose plan is partial. Worst served: "
+            "lowest share of the buyer's demand served in any scenario.")
+    if any(is_joint(c) for c in t.cases):
+        note += " Per-buyer rows of a joint case: " + JOINT_SPLIT_NOTE
+    return "<h2>Headline numbers</h2>" + table_html(header, rows, esc(note))
+
+
+def _cost(row) -> str:
+    return usd(row.cost_usd) if row.status == "optimal" else cannot(row.status)
 
 
 def _status(status: str) -> str:
@@ -166,7 +190,20 @@ def _pareto(t: Tables) -> str:
     return head + _figure(png, "Pareto frontier",
                           "Extra annual cost of the cheapest plan (ε-constraint sweep) over the "
                           "loosest cap, per policy case; a line stops where some mineral can "
-                          "no longer meet the cap. Totals in the workbook (sheet Pareto).")
+                          f"no longer meet the cap (× on the axis: {CANNOT}). "
+                          + esc(_pareto_gaps(t)) + "Totals in the workbook (sheet Pareto).")
+
+
+def _pareto_gaps(t: Tables) -> str:
+    """One sentence per case and sweep listing the caps that cannot be met."""
+    bad = t.pareto[t.pareto["feasible_cost_usd"].isna()]
+    out = []
+    for (case, sweep), pts in bad.groupby(["case", "sweep"], sort=False):
+        fmt = (lambda e: pct(e)) if sweep == "china_share" else (lambda e: pct(e, 2))
+        caps = ", ".join(fmt(e) for e in sorted(pts["epsilon"], reverse=True))
+        what = "China share" if sweep == "china_share" else "expected shortfall"
+        out.append(f"“{case}”, {what} cap {caps}: {CANNOT}. ")
+    return "".join(out)
 
 
 def _disruptions(t: Tables) -> str:
@@ -190,7 +227,9 @@ def _disruptions(t: Tables) -> str:
     note = ("Scenario results with a shortfall, worst first"
             + (f"; {more} more in the workbook (sheet Disruptions)" if more > 0 else "")
             + (f". {full} other scenario results are fully served." if full else "."))
-    return head + table_html(header, rows, note)
+    if any(is_joint(c) for c in t.cases if c.name == first):
+        note += " " + JOINT_SPLIT_NOTE
+    return head + table_html(header, rows, esc(note))
 
 
 def _portfolio(t: Tables) -> str:
@@ -211,7 +250,7 @@ def _portfolio(t: Tables) -> str:
     return head + table_html(header, rows, (
         f"Largest {PORTFOLIO_TOP} countries per stage with their share of the buyer's "
         "contracted tonnes; full detail, cost and the pro-rata baseline in the workbook "
-        "(sheet Portfolio).") + _glossary(sel) + _stockpile(t, first))
+        "(sheet Portfolio).")) + _glossary(sel) + _stockpile(t, first)
 
 
 def _glossary(sel: pd.DataFrame) -> str:
@@ -232,13 +271,24 @@ def _mix(group: pd.DataFrame) -> str:
 
 
 def _stockpile(t: Tables, case: str) -> str:
-    sel = t.stockpile[(t.stockpile["case"] == case) & (t.stockpile["tonnes"] > 0)]
+    """Stockpiles of every case that can be met (not only the portfolio's case)."""
+    met = [c for c in t.cases if c.status == "optimal"]
+    sel = t.stockpile[t.stockpile["case"].isin([c.name for c in met])
+                      & (t.stockpile["tonnes"] > 0)]
+    head = "<h3>Stockpiles (every policy case that can be met)</h3>"
     if sel.empty:
-        return "<h3>Stockpiles</h3>" + _none("none recommended")
-    rows = [[esc(r.buyer), esc(r.mineral), esc(tonnes(r.tonnes))] for r in
-            sel.sort_values(["buyer", "mineral"]).itertuples()]
-    return "<h3>Stockpiles</h3>" + table_html(
-        [("Buyer", ""), ("Mineral", ""), ("Tonnes", "num")], rows)
+        return head + _none("none recommended in any case")
+    rank = {c.name: i for i, c in enumerate(met)}
+    sel = sel.assign(_r=sel["case"].map(rank)).sort_values(["_r", "buyer", "mineral"],
+                                                           kind="stable")
+    rows = [[esc(r.case), esc(r.buyer), esc(r.mineral), esc(tonnes(r.tonnes))]
+            for r in sel.itertuples()]
+    none = [c.name for c in met if c.name not in set(sel["case"])]
+    note = (f"No stockpile in: {', '.join(none)}. " if none else "") + (
+        "Joint cases hold a pooled stockpile; its split between the buyers is a convention."
+        if any(is_joint(c) for c in met if c.name in set(sel["case"])) else "")
+    return head + table_html([("Case", ""), ("Buyer", ""), ("Mineral", ""),
+                              ("Tonnes", "num")], rows, esc(note))
 
 
 def _prices(t: Tables, top: int = 12) -> str:

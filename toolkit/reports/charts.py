@@ -149,6 +149,7 @@ def _pareto_panel(ax, sweep: pd.DataFrame, name: str) -> None:
         top = max(top, float(extra.max()))
         ax.plot(ok["epsilon"], extra, marker="o", markersize=3.5,
                 color=CASE_COLOURS[i % len(CASE_COLOURS)], label=str(case))
+    _cannot_marks(ax, sweep)
     ax.set_ylim(-0.05 * top, 1.1 * top)
     share = name == "china_share"
     ax.set_xlabel("cap on China's share at each stage" if share else
@@ -159,6 +160,19 @@ def _pareto_panel(ax, sweep: pd.DataFrame, name: str) -> None:
     ax.set_title("Cost vs " + ("China share cap" if share else "expected shortfall cap"),
                  loc="left")
     ax.legend(fontsize=7)
+
+
+CANNOT_LABEL = "cannot be met"
+
+
+def _cannot_marks(ax, sweep: pd.DataFrame) -> None:
+    """Caps no plan meets: grey crosses on the x axis (never a cost), one legend entry."""
+    bad = sweep[sweep["feasible_cost_usd"].isna()]
+    if bad.empty:
+        return
+    xs = sorted(set(bad["epsilon"].dropna()))
+    ax.plot(xs, [0.04] * len(xs), transform=ax.get_xaxis_transform(), linestyle="none",
+            marker="x", markersize=5, color="#a61c1c", label=CANNOT_LABEL, clip_on=False)
 
 
 def _mineral_rise(minerals: pd.DataFrame, pareto: pd.DataFrame, top: int

@@ -137,13 +137,63 @@ def demand_table(chain) -> pd.DataFrame:
             .sum())
 
 
+def setting_value(case: Case, name: str) -> Any:
+    """A case-wide setting: from a settings dict, or the unscoped row of a settings list."""
+    settings = case.raw.get("settings")
+    if isinstance(settings, dict):
+        return settings.get(name)
+    for row in settings or []:
+        if isinstance(row, dict) and row.get("setting") == name \
+                and not any(row.get(k) for k in ("stage", "mineral", "buyer")):
+            return row.get("value")
+    return None
+
+
 def supply_used(chain, case: Case):
     """The supply table at the data year the case used (setting ``year``)."""
     if chain is None:
         return None
-    settings = case.raw.get("settings") if isinstance(case.raw.get("settings"), dict) else {}
-    year = number(settings.get("year"))
+    year = number(setting_value(case, "year"))
     return chain.at_year(None if math.isnan(year) else year).supply
+
+
+def same_cost_stages(chain, case: Case) -> pd.DataFrame:
+    """Per mineral and stage: do all suppliers have the same unit cost in the data?
+
+    A (mineral, stage) is ``same_cost`` when every country with capacity there has one
+    unit cost (to 1e-9 relative) and no route into or out of the stage has a positive
+    cost: moving tonnes between its countries (away from China, say) then changes the
+    plan's cost only through capacity limits, so caps on China's share there have a
+    shadow price of 0 unless capacity runs short.
+
+    Returns
+    -------
+    Columns ``mineral, stage, countries, same_cost`` (bool), sorted.
+    """
+    cols = ["mineral", "stage", "countries", "same_cost"]
+    supply = supply_used(chain, case)
+    if supply is None or supply.empty:
+        return pd.DataFrame(columns=cols)
+    nodes = supply[supply["capacity_t"] > 0].groupby(
+        ["mineral", "stage", "country"], as_index=False, sort=True)["unit_cost_usd_per_t"].mean()
+    if nodes.empty:
+        return pd.DataFrame(columns=cols)
+    out = nodes.groupby(["mineral", "stage"], as_index=False, sort=True).agg(
+        countries=("country", "size"), low=("unit_cost_usd_per_t", "min"),
+        high=("unit_cost_usd_per_t", "max"))
+    out["same_cost"] = (out["high"] - out["low"]) <= 1e-9 * out["high"].abs().clip(lower=1.0)
+    routed = _costly_route_stages(chain)
+    out["same_cost"] &= ~out[["mineral", "stage"]].apply(tuple, axis=1).isin(routed)
+    return out[cols].reset_index(drop=True)
+
+
+def _costly_route_stages(chain) -> set[tuple[str, str]]:
+    routes = getattr(chain, "routes", None)
+    if routes is None or routes.empty:
+        return set()
+    costly = routes[pd.to_numeric(routes["cost_usd_per_t"], errors="coerce").fillna(0) > 0]
+    return ({(m, s) for m, s in zip(costly["mineral"], costly["from_stage"], strict=True)}
+            | {(m, s) for m, s in zip(costly["mineral"], costly["to_stage"], strict=True)})
 
 
 def unit_costs(chain, case: Case) -> pd.DataFrame:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+import re
 import zipfile
 from pathlib import Path
 
@@ -25,7 +27,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from toolkit.reports import data, provenance
-from toolkit.reports.findings import Tables, findings
+from toolkit.reports.findings import (
+    CANNOT,
+    JOINT_SPLIT_NOTE,
+    Tables,
+    cost_or_cannot,
+    findings,
+    is_joint,
+)
 from toolkit.reports.safety import put_cell
 from toolkit.schema import STAGES
 
@@ -121,26 +130,50 @@ def summary_sheet(wb: Workbook, t: Tables, bundle: dict, name: str) -> None:
     for i, line in enumerate(lines or ["none"], start=5):
         put_cell(ws, i, 1, f"• {line}")
     row = 5 + max(1, len(lines)) + 1
+    if t.caveats:
+        title(ws, "Read with care", row)
+        for line in t.caveats:
+            row += 1
+            put_cell(ws, row, 1, f"• {line}").font = Font(bold=True, color="A61C1C")
+        row += 2
     title(ws, "Headline numbers per policy case and buyer (China shares: mean over "
           "minerals, today's world mix → recommended plan)", row)
     head_row = row + 1
-    row = write_table(ws, t.headline, head_row) + 2
+    if any(is_joint(c) for c in t.cases):
+        head_row += 1
+        put_cell(ws, row + 1, 1, "Per-buyer rows of a joint case: " + JOINT_SPLIT_NOTE
+                 ).font = Font(italic=True)
+    row = write_table(ws, _shown_costs(t.headline, "cost_usd", t), head_row) + 2
     row = _cases_block(ws, t, row)
     row = _cooperation_block(ws, t, row)
     row = _diagnosis_block(ws, t, row)
     ws.sheet_properties.tabColor = "1F4E79"
-    fit_widths(ws, skip_rows=set(range(1, 5 + len(lines) + 2)) | {head_row - 1})
+    fit_widths(ws, skip_rows=set(range(1, head_row)))
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 10, 14)
     ws.freeze_panes = "A3"
     _china_stage_chart(wb, t, f"A{row}")
 
 
+def _shown_costs(table: pd.DataFrame, column: str, t: Tables) -> pd.DataFrame:
+    """``table`` with ``column`` saying "cannot be met" on rows of such cases/points."""
+    status = table["status"] if "status" in table else table["case"].map(
+        {c.name: c.status for c in t.cases})
+    shown = [cost_or_cannot(v, str(s)) for v, s in zip(table[column], status, strict=True)]
+    return table.assign(**{column: pd.Series(shown, index=table.index, dtype=object)})
+
+
 def _cases_block(ws: Worksheet, t: Tables, row: int) -> int:
     title(ws, "Policy cases", row)
     table = pd.DataFrame([{"case": c.name, "mode": c.mode, "status": c.status,
-                           "objective_usd": c.objective_usd,
+                           "objective_usd": cost_or_cannot(c.objective_usd, c.status),
+                           "feasible_minerals_cost_usd":
+                               data.number(c.raw.get("feasible_minerals_cost_usd")),
                            "problems": len(data.diagnosis_lines(c))} for c in t.cases])
-    return write_table(ws, table, row + 1) + 2
+    put_cell(ws, row + 1, 1, f"objective_usd: the case's annual cost, or “{CANNOT}”; "
+             "feasible_minerals_cost_usd: cost of the minerals that can be met only — a "
+             "partial figure, not the cost of a case that cannot be met.").font = Font(
+        italic=True)
+    return write_table(ws, table, row + 2) + 2
 
 
 def _cooperation_block(ws: Worksheet, t: Tables, row: int) -> int:
@@ -158,6 +191,10 @@ def _cooperation_block(ws: Worksheet, t: Tables, row: int) -> int:
     for note in dict.fromkeys(notes):
         row += 1
         put_cell(ws, row, 1, f"Definition: {note}").font = Font(italic=True)
+    row += 1
+    put_cell(ws, row, 1, "independent_ / joint_worst_served_share: in the worst scenario, "
+             "the share of the two buyers' combined demand that is served.").font = Font(
+        italic=True)
     rows = [r for r in rows if len(r) > 1]
     row = write_table(ws, pd.DataFrame(rows) if rows else pd.DataFrame(columns=["case"]),
                       row + 1) + 2
@@ -293,24 +330,75 @@ def table_sheet(wb: Workbook, name: str, table: pd.DataFrame, freeze: str = "A2"
     return ws
 
 
+def joint_note(ws: Worksheet, t: Tables, table: pd.DataFrame, row: int, col: int) -> int:
+    """If ``table`` has rows of a joint case, the buyer-split note at (row, col).
+
+    Returns the next free row at ``col`` (``row`` when no note is written).
+    """
+    joint = {c.name for c in t.cases if is_joint(c)}
+    if table.empty or not table["case"].isin(joint).any():
+        return row
+    put_cell(ws, row, col, "Joint cases (" + ", ".join(sorted(joint)) + "): "
+             + JOINT_SPLIT_NOTE).font = Font(italic=True)
+    return row + 2
+
+
 def disruptions_sheet(wb: Workbook, t: Tables, chain) -> None:
     """Served and unserved tonnes per scenario, and the scenario definitions."""
     ws = wb.create_sheet("Disruptions")
     write_table(ws, t.scenarios)
+    left = len(t.scenarios.columns) + 2
+    top = joint_note(ws, t, t.scenarios, 1, left)
     if chain is not None and not chain.disruptions.empty:
-        left = len(t.scenarios.columns) + 2
-        write_table(ws, chain.disruptions.reset_index(drop=True), 1, left)
+        write_table(ws, chain.disruptions.reset_index(drop=True), top, left)
     ws.freeze_panes = "A2"
     fit_widths(ws)
 
 
+def noted_sheet(wb: Workbook, name: str, table: pd.DataFrame, t: Tables,
+                freeze: str = "A2") -> None:
+    """A one-table sheet with the joint buyer-split note to the right when it applies."""
+    ws = table_sheet(wb, name, table, freeze)
+    joint_note(ws, t, table, 1, len(table.columns) + 2)
+
+
+def prices_sheet(wb: Workbook, t: Tables) -> None:
+    """Binding constraints first, largest shadow price first; then the non-binding ones.
+
+    A constraint binds when its shadow price (USD per percentage point) is non-zero.
+    """
+    ws = wb.create_sheet("Prices")
+    price = t.prices["usd_per_pp"]
+    size = price.abs()
+    binding = t.prices[size > 0].assign(_a=size).sort_values(
+        ["_a", "case", "setting", "mineral", "stage", "buyer"],
+        ascending=[False, True, True, True, True, True], kind="stable").drop(columns="_a")
+    last = write_table(ws, binding.reset_index(drop=True))
+    rest = t.prices[~(size > 0)].reset_index(drop=True)
+    if not rest.empty:
+        title(ws, f"Not binding: shadow price 0 or none ({len(rest)} constraints)", last + 2)
+        write_table(ws, rest, last + 3)
+    ws.freeze_panes = "A2"
+    fit_widths(ws, skip_rows={last + 2})
+
+
 def pareto_sheet(wb: Workbook, t: Tables) -> None:
-    """The frontier points, a native line chart per sweep, the per-mineral points."""
-    ws = table_sheet(wb, "Pareto", t.pareto)
+    """The frontier points, a native line chart per sweep, the per-mineral points.
+
+    A point that cannot be met shows "cannot be met" as ``objective_usd`` and a gap
+    in the chart (``feasible_cost_usd`` blank); ``feasible_minerals_cost_usd`` is the
+    partial cost of the minerals that can be met there.
+    """
+    ws = table_sheet(wb, "Pareto", _shown_costs(t.pareto, "objective_usd", t))
     left = len(t.pareto.columns) + 2
     if not t.pareto_minerals.empty:
-        write_table(ws, t.pareto_minerals, 1, left)
+        write_table(ws, _shown_costs(t.pareto_minerals, "objective_usd", t), 1, left)
         fit_widths(ws)
+    if not t.pareto.empty:
+        put_cell(ws, len(t.pareto) + 3, 1, f"objective_usd “{CANNOT}”: no plan meets the cap "
+                 "for every mineral (a gap in the chart); feasible_minerals_cost_usd is the "
+                 "cost of the minerals that can be met only — partial, not a cost of the "
+                 "point.").font = Font(italic=True)
     anchor = get_column_letter(left + (len(t.pareto_minerals.columns) + 1
                                        if not t.pareto_minerals.empty else 0))
     sweeps = [s for s in ("china_share", "expected_shortfall") if (t.pareto["sweep"] == s).any()]
@@ -323,7 +411,9 @@ def _pareto_chart(ws: Worksheet, pareto: pd.DataFrame, sweep: str) -> ScatterCha
     chart = ScatterChart()
     chart.style = 13
     label = "cap on China's share" if sweep == "china_share" else "cap on expected shortfall"
-    chart.title = f"Annual cost vs {label}"
+    at = pareto[pareto["sweep"] == sweep]
+    gaps = at["feasible_cost_usd"].isna().any()
+    chart.title = f"Annual cost vs {label}" + (f" (gaps: {CANNOT})" if gaps else "")
     chart.x_axis.title, chart.y_axis.title = label, "USD per year"
     chart.x_axis.number_format = "0%" if sweep == "china_share" else "0.000"
     chart.y_axis.number_format = "#,##0"
@@ -345,11 +435,27 @@ def _pareto_chart(ws: Worksheet, pareto: pd.DataFrame, sweep: str) -> ScatterCha
 def inputs_sheet(wb: Workbook, t: Tables, chain) -> None:
     """The settings each case used, and the policy rows of the input."""
     ws = wb.create_sheet("Inputs")
-    write_table(ws, t.settings)
+    write_table(ws, t.settings.map(as_number))
     if chain is not None and not chain.policy.empty:
-        write_table(ws, chain.policy.reset_index(drop=True), 1, len(t.settings.columns) + 2)
+        write_table(ws, chain.policy.reset_index(drop=True).map(as_number), 1,
+                    len(t.settings.columns) + 2)
     ws.freeze_panes = "A2"
     fit_widths(ws)
+
+
+NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def as_number(value: object) -> object:
+    """A plain decimal number written as text (``'5'``, ``'0.1'``) as a float; else as is.
+
+    Words (``joint``), ``nan``/``inf`` and anything else stay as they are (and text is
+    still written through the formula-injection guard).
+    """
+    if isinstance(value, str) and NUMBER_TEXT.fullmatch(value.strip()):
+        number = float(value)
+        return number if math.isfinite(number) else value
+    return value
 
 
 def provenance_sheet(wb: Workbook, bundle: dict) -> None:
@@ -372,11 +478,11 @@ def build_workbook(t: Tables, bundle: dict, name: str) -> Workbook:
     wb = Workbook()
     summary_sheet(wb, t, bundle, name)
     concentration_sheet(wb, t)
-    table_sheet(wb, "Portfolio", t.portfolio, "B2")
-    table_sheet(wb, "Stockpile", t.stockpile)
+    noted_sheet(wb, "Portfolio", t.portfolio, t, "B2")
+    noted_sheet(wb, "Stockpile", t.stockpile, t)
     disruptions_sheet(wb, t, chain)
     pareto_sheet(wb, t)
-    table_sheet(wb, "Prices", t.prices)
+    prices_sheet(wb, t)
     inputs_sheet(wb, t, chain)
     provenance_sheet(wb, bundle)
     for ws in wb.worksheets:

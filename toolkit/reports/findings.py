@@ -7,7 +7,7 @@ sentence is left out when its numbers are missing.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -37,6 +37,7 @@ class Tables:
     latest: pd.DataFrame
     settings: pd.DataFrame
     headline: pd.DataFrame
+    caveats: list[str] = field(default_factory=list)
 
 
 def tables_of(bundle: dict) -> Tables:
@@ -56,7 +57,8 @@ def tables_of(bundle: dict) -> Tables:
     headline = headline_table(cases, **t)
     t["pareto"], t["pareto_minerals"] = data.pareto_tables(cases)
     return Tables(cases=cases, metrics=metrics, latest=data.latest_metrics(metrics),
-                  settings=data.settings_rows(cases), headline=headline, **t)
+                  settings=data.settings_rows(cases), headline=headline,
+                  caveats=caveats(cases, t["prices"], chain), **t)
 
 
 def headline_table(cases: list[data.Case], portfolio: pd.DataFrame, scenarios: pd.DataFrame,
@@ -66,7 +68,8 @@ def headline_table(cases: list[data.Case], portfolio: pd.DataFrame, scenarios: p
 
     China shares are unweighted means over the buyer's minerals (every mineral counts
     once, whatever its tonnage); ``cost_usd`` is the buyer's contracted node cost
-    (tonnes x unit cost); ``worst_served_share`` the lowest served / demand over every
+    (tonnes x unit cost), NaN for a case that cannot be met (its plan is partial);
+    ``worst_served_share`` the lowest served / demand over every
     scenario and mineral.
     """
     rows = []
@@ -85,8 +88,9 @@ def _buyers(case: data.Case, *tables: pd.DataFrame) -> list[str]:
 
 def _headline_row(case, buyer, portfolio, scenarios, china, touch) -> dict:
     mine = portfolio[(portfolio["case"] == case.name) & (portfolio["buyer"] == buyer)]
+    met = case.status == "optimal" and len(mine)  # a partial plan's cost is not shown
     row = {"case": case.name, "buyer": buyer, "mode": case.mode, "status": case.status,
-           "cost_usd": float(mine["cost_usd"].sum(min_count=1)) if len(mine) else math.nan}
+           "cost_usd": float(mine["cost_usd"].sum(min_count=1)) if met else math.nan}
     sel = china[(china["case"] == case.name) & (china["buyer"] == buyer)]
     for stage in STAGES:
         at = sel[sel["stage"] == stage]
@@ -119,6 +123,30 @@ def _worst(scenarios: pd.DataFrame, case: str, buyer: str) -> dict:
 # ----------------------------------------------------------------------------- words
 
 
+CANNOT = "cannot be met"
+
+
+def cannot(status: str) -> str:
+    """What a case or point that cannot be met shows instead of a cost."""
+    return CANNOT if status in ("infeasible", "") else f"{CANNOT} ({status})"
+
+
+def cost_or_cannot(value: float, status: str) -> float | str:
+    """A cost when ``status`` is optimal, else the words "cannot be met" (never a number)."""
+    return value if status == "optimal" else cannot(status)
+
+
+def is_joint(case: data.Case) -> bool:
+    """Whether the case plans the two buyers jointly (one pooled plan)."""
+    return case.mode.strip().lower() == "joint"
+
+
+JOINT_SPLIT_NOTE = ("The split of a joint plan between the two buyers is a convention: the "
+                    "optimisation is indifferent to which buyer receives which tonne, so "
+                    "per-buyer rows of a joint case (served shares, tonnes, stockpiles) can be "
+                    "lopsided; only the buyers' combined figures are determined.")
+
+
 def usd(value: float) -> str:
     """Money in words: ``USD 1.23 bn``, ``USD 45.6 m``, ``USD 12,345``."""
     if value is None or math.isnan(value):
@@ -149,8 +177,8 @@ def findings(t: Tables) -> list[str]:
     """Key findings, one plain sentence each, most important first."""
     lines = [_case_line(t, case) for case in t.cases]
     for case in [c for c in t.cases if c.status == "optimal"][:1]:
-        lines += _china_lines(t, case) + _worst_lines(t, case)
-        lines += _stockpile_lines(t, case) + _price_lines(t, case)
+        lines += _china_lines(t, case) + _worst_lines(t, case) + _price_lines(t, case)
+    lines += _stockpile_lines(t)
     lines += _cooperation_lines(t) + _pareto_lines(t) + _concentration_lines(t)
     return [line for line in lines if line]
 
@@ -199,17 +227,45 @@ def _worst_lines(t: Tables, case: data.Case) -> list[str]:
         short = float(sel["shortfall_t"].sum()) if len(sel) else math.nan
         lines.append(f"{row['buyer']}'s worst disruption is “{row['worst_scenario']}”: "
                      f"{pct(row['worst_served_share'])} of its {row['worst_mineral']} "
-                     f"demand is still served (shortfall {tonnes(short)}).")
+                     f"demand is still served (shortfall {tonnes(short)})"
+                     + (" — a joint plan's split between the buyers is a convention)."
+                        if is_joint(case) else "."))
     return lines
 
 
-def _stockpile_lines(t: Tables, case: data.Case) -> list[str]:
-    sel = t.stockpile[(t.stockpile["case"] == case.name) & (t.stockpile["tonnes"] > 0)]
-    if sel.empty:
-        return ["No stockpile is part of the recommended plan."]
-    sel = sel.sort_values(["buyer", "mineral"], kind="stable")
-    items = ", ".join(f"{r.buyer} {r.mineral} {tonnes(r.tonnes)}" for r in sel.itertuples())
-    return [f"Recommended stockpiles: {items}."]
+def _stockpile_lines(t: Tables) -> list[str]:
+    """Per case that can be met: the stockpile tonnes per mineral, or that it holds none."""
+    met = [c for c in t.cases if c.status == "optimal"]
+    held = t.stockpile[t.stockpile["tonnes"] > 0]
+    lines, without = [], []
+    for case in met:
+        sel = held[held["case"] == case.name]
+        if sel.empty:
+            without.append(case.name)
+        else:
+            lines.append(_stockpile_sentence(case, sel))
+    if not met:
+        return []
+    if not lines:
+        return [f"No policy case's plan holds a stockpile ({_names(without)})."
+                if len(met) > 1 else f"The plan of “{met[0].name}” holds no stockpile."]
+    if without:
+        lines[-1] = (lines[-1][:-1] + f"; the plan{'s' if len(without) > 1 else ''} of "
+                     f"{_names(without)} hold{'' if len(without) > 1 else 's'} none.")
+    return lines
+
+
+def _stockpile_sentence(case: data.Case, sel: pd.DataFrame) -> str:
+    per = sel.groupby("mineral", sort=True)["tonnes"].sum()
+    items = [f"{tonnes(v)} of {m}" for m, v in per.items()]
+    listed = ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else items[0]
+    pooled = " (pooled between the buyers)" if is_joint(case) else ""
+    return f"In “{case.name}” the plan holds {listed} as stockpile{pooled}."
+
+
+def _names(names: list[str]) -> str:
+    quoted = [f"“{n}”" for n in names]
+    return ", ".join(quoted[:-1]) + f" and {quoted[-1]}" if len(quoted) > 1 else quoted[0]
 
 
 def _price_lines(t: Tables, case: data.Case) -> list[str]:
@@ -238,13 +294,15 @@ def _cooperation_lines(t: Tables) -> list[str]:
             if alone > 0 else ""
         worst = (data.number(coop.get("independent_worst_served_share")),
                  data.number(coop.get("joint_worst_served_share")))
-        served = (f"; the worst served share goes from {pct(worst[0])} to {pct(worst[1])}"
+        served = (f"; in the worst scenario the share of the two buyers' combined demand "
+                  f"that is served goes from {pct(worst[0])} to {pct(worst[1])}"
                   if not any(math.isnan(w) for w in worst) else "")
         if abs(saving) < 0.5:
             what = "brings no cost saving"
         else:
             what = f"{'saves' if saving > 0 else 'costs'} {usd(abs(saving))} a year{share}"
-        lines.append(f"Planning jointly (UK and Japan) in “{case.name}” {what}{served}.")
+        lines.append(f"Planning jointly (UK and Japan) in “{case.name}” {what}{served}"
+                     f"{_partial_coop(case, coop)}.")
     return lines
 
 
@@ -290,3 +348,62 @@ def _concentration_lines(t: Tables, top: int = 3) -> list[str]:
         return []
     return ["China's highest shares of world supply (latest data year): "
             + ", ".join(items) + "."]
+
+
+def _partial_coop(case: data.Case, coop: dict) -> str:
+    """For a case that cannot be met: the totals cover only the minerals both plans meet."""
+    if case.status == "optimal":
+        return ""
+    n = data.number(coop.get("minerals_compared"))
+    count = f"the {n:.0f} " if not math.isnan(n) else "the "
+    return (f" (over {count}minerals both plans can meet only; the case as a whole "
+            f"{CANNOT})")
+
+
+# ----------------------------------------------------------------------------- caveats
+
+
+def caveats(cases: list[data.Case], prices: pd.DataFrame, chain) -> list[str]:
+    """'Read with care' lines: limits of the data that change how findings read."""
+    lines = [_same_cost_line(cases, prices, chain)]
+    if any(is_joint(c) for c in cases):
+        lines.append(JOINT_SPLIT_NOTE)
+    return [line for line in lines if line]
+
+
+def _same_cost_line(cases: list[data.Case], prices: pd.DataFrame, chain) -> str:
+    """Stages where every supplier has one unit cost: de-risking there is free.
+
+    Counted on the first case's data year; the shadow prices quoted are those of the
+    China-share caps (``max_china_share``) at those stages, over every case.
+    """
+    if chain is None or not cases:
+        return ""
+    same = data.same_cost_stages(chain, cases[0])
+    parts = []
+    for stage in STAGES:
+        at = same[same["stage"] == stage]
+        if at["same_cost"].any():
+            parts.append(f"the {stage} stage of {int(at['same_cost'].sum())} of the "
+                         f"{len(at)} minerals that have one")
+    if not parts:
+        return ""
+    where = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
+    return (f"At {where} every supplier has the same unit cost in the data (no published "
+            "country cost differences), so moving supply away from China there costs "
+            f"nothing unless capacity runs short{_same_cost_prices(prices, same)}.")
+
+
+def _same_cost_prices(prices: pd.DataFrame, same: pd.DataFrame) -> str:
+    keys = set(zip(same.loc[same["same_cost"], "mineral"],
+                   same.loc[same["same_cost"], "stage"], strict=True))
+    caps = prices[(prices["setting"] == "max_china_share")].dropna(subset=["usd_per_pp"])
+    caps = caps[[(m, s) in keys for m, s in zip(caps["mineral"], caps["stage"], strict=True)]]
+    if caps.empty:
+        return ""
+    bind = caps[caps["usd_per_pp"].abs() > 0]
+    if bind.empty:
+        return f"; the shadow prices of all {len(caps)} China-share caps there are 0"
+    return (f"; {len(caps) - len(bind)} of the {len(caps)} China-share caps there have a "
+            f"shadow price of 0, the other {len(bind)} bind (capacity or disruption risk "
+            "makes moving away from China costly there)")
