@@ -12,16 +12,12 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from toolkit.schema import STAGES, WORKBOOK, Sheet
+from toolkit.schema import STAGES, WORKBOOK, Sheet, column_dtype
 
 
 def empty_table(sheet: Sheet) -> pd.DataFrame:
     """An empty table with the declared columns of ``sheet``."""
-    return pd.DataFrame({c.name: pd.Series(dtype=_dtype(c.kind)) for c in sheet.columns})
-
-
-def _dtype(kind: str) -> str:
-    return {"number": "float64", "bool": "bool"}.get(kind, "object")
+    return pd.DataFrame({c.name: pd.Series(dtype=column_dtype(c)) for c in sheet.columns})
 
 
 @dataclass(frozen=True)

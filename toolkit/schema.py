@@ -293,6 +293,11 @@ POLICY = Sheet(
 WORKBOOK: tuple[Sheet, ...] = (MINERALS, COUNTRIES, SUPPLY, DEMAND, ROUTES, IMPORTS, DISRUPTIONS,
                                POLICY)
 
+def column_dtype(col: Column) -> str:
+    """The pandas dtype a column's typed values take."""
+    return {"number": "float64", "bool": "bool"}.get(col.kind, "object")
+
+
 def sheet(name: str) -> Sheet:
     """Return the declared sheet called ``name``."""
     for sh in WORKBOOK:

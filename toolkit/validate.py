@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from toolkit.errors import Problem
-from toolkit.schema import BUYERS, STAGES, WILDCARD, Column, Sheet
+from toolkit.schema import BUYERS, STAGES, WILDCARD, Column, Sheet, column_dtype
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _TRUE = {"true", "yes", "y", "1", "t"}
@@ -279,18 +279,14 @@ def coerce_table(raw: pd.DataFrame, sheet: Sheet, where: Where) -> tuple[pd.Data
     for col in sheet.columns:
         if col.name in raw.columns:
             values, found = _coerce_column(raw[col.name].tolist(), col, where)
-            out[col.name] = pd.Series(values, dtype=_dtype(col))
+            out[col.name] = pd.Series(values, dtype=column_dtype(col))
             problems += found
         elif not col.required:
-            out[col.name] = pd.Series([col.default] * len(raw), dtype=_dtype(col))
+            out[col.name] = pd.Series([col.default] * len(raw), dtype=column_dtype(col))
     for extra in raw.columns:
         if extra not in out.columns:
             out[extra] = [None if is_blank(v) else v for v in raw[extra].tolist()]
     return out, problems
-
-
-def _dtype(col: Column) -> str:
-    return {"number": "float64", "bool": "bool"}.get(col.kind, "object")
 
 
 def _coerce_column(cells: list[object], col: Column, where: Where) -> tuple[list[object],

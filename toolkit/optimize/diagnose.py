@@ -14,6 +14,7 @@ constraint needs and what the rest of the problem can give it, e.g.::
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 
@@ -68,26 +69,24 @@ def _by_stage(d: MineralData, slacks: dict) -> dict[int, float]:
     return out
 
 
-def _capacity(d: MineralData, slacks: dict) -> list[dict]:
+def _stage_gaps(d: MineralData, slacks: dict, setting: str,
+                words: Callable[[int, float, float], str]) -> list[dict]:
+    """One row per stage whose nodes are short: the buyers' demand vs what is usable."""
     need = float(d.demand_t.sum())
-    rows = []
-    for k, gap in sorted(_by_stage(d, slacks).items()):
-        have = need - gap
-        rows.append(_row(d, "capacity", d.stages[k], "+".join(d.buyers), gap, need, have,
-                         f"usable {d.stages[k]} capacity {_t(have)} < {_t(need)} "
-                         "demanded"))
-    return rows
+    return [_row(d, setting, d.stages[k], "+".join(d.buyers), gap, need, need - gap,
+                 words(k, need - gap, need))
+            for k, gap in sorted(_by_stage(d, slacks).items())]
+
+
+def _capacity(d: MineralData, slacks: dict) -> list[dict]:
+    return _stage_gaps(d, slacks, "capacity", lambda k, have, need: (
+        f"usable {d.stages[k]} capacity {_t(have)} < {_t(need)} demanded"))
 
 
 def _offtake(d: MineralData, slacks: dict) -> list[dict]:
-    need = float(d.demand_t.sum())
-    rows = []
-    for k, gap in sorted(_by_stage(d, slacks).items()):
-        have = need - gap
-        rows.append(_row(d, "max_offtake_share", d.stages[k], "+".join(d.buyers), gap, need,
-                         have, f"max_offtake_share {_pct(d.offtake[k])} of each node leaves "
-                         f"{_t(have)} < {_t(need)} needed"))
-    return rows
+    return _stage_gaps(d, slacks, "max_offtake_share", lambda k, have, need: (
+        f"max_offtake_share {_pct(d.offtake[k])} of each node leaves {_t(have)} < "
+        f"{_t(need)} needed"))
 
 
 def _shares(d: MineralData, gaps: dict) -> list[dict]:

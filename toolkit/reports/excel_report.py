@@ -228,31 +228,27 @@ def _china_stage_chart(wb: Workbook, t: Tables, summary_anchor: str) -> None:
     fit_widths(ws, skip_rows={top - 1})
     if block.empty:
         return
-    chart = BarChart()
-    chart.type, chart.grouping = "col", "clustered"
-    chart.title = "China's share of supply by buyer and stage (mean over minerals)"
-    chart.y_axis.title, chart.y_axis.number_format = "China share", "0%"
-    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0.0, 1.0
-    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=top, max_row=end),
-                   titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=end))
-    _show_axes(chart)
-    chart.width, chart.height = 18, 8
+    chart = _share_bar(ws, top, end, "China's share of supply by buyer and stage "
+                       "(mean over minerals)", (18, 8))
+    chart.y_axis.title = "China share"
     ws.add_chart(chart, f"A{end + 2}")
-    wb["Summary"].add_chart(_copy_bar(ws, top, end), summary_anchor)
+    wb["Summary"].add_chart(_share_bar(ws, top, end, "China share by stage: today → plan",
+                                       (16, 7)), summary_anchor)
 
 
-def _copy_bar(ws: Worksheet, top: int, end: int) -> BarChart:
+def _share_bar(ws: Worksheet, top: int, end: int, title: str,
+               size: tuple[float, float]) -> BarChart:
+    """Clustered columns of the today/plan China shares in ``ws`` rows ``top..end``."""
     chart = BarChart()
     chart.type, chart.grouping = "col", "clustered"
-    chart.title = "China share by stage: today → plan"
+    chart.title = title
     chart.y_axis.number_format = "0%"
     chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0.0, 1.0
     chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=top, max_row=end),
                    titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=end))
     _show_axes(chart)
-    chart.width, chart.height = 16, 7
+    chart.width, chart.height = size
     return chart
 
 
