@@ -1,0 +1,128 @@
+"""USGS Mineral Commodity Summaries 2026: readers and world production series."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit.curate.common import (
+    MCS2026_FULL,
+    MCS2026_WORLD,
+    TONNES_PER_UNIT,
+    USGS_ESTIMATE_YEAR,
+    USGS_YEARS,
+    parse_usgs_value,
+    tf,
+    usgs_iso3,
+)
+
+# USGS world production series: (mineral, stage) -> (chapter, Statistics_detail values).
+# Several details are summed per country (PGM = Pt + Pd; titanium = ilmenite + rutile;
+# tellurium variants reported for single countries).
+USGS_SERIES: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
+    ("lithium", "mine"): ("LITHIUM", ("Mine production",)),
+    ("cobalt", "mine"): ("COBALT", ("Mine production",)),
+    ("nickel", "mine"): ("NICKEL", ("Mine production",)),
+    ("graphite", "mine"): ("GRAPHITE (NATURAL)", ("Mine production",)),
+    ("rare_earths", "mine"): ("RARE EARTHS", ("Mine production",)),
+    ("copper", "mine"): ("COPPER", ("Mine production",)),
+    ("tungsten", "mine"): ("TUNGSTEN", ("Mine production",)),
+    ("antimony", "mine"): ("ANTIMONY", ("Mine production",)),
+    ("manganese", "mine"): ("MANGANESE", ("Mine production",)),
+    ("vanadium", "mine"): ("VANADIUM", ("Mine production",)),
+    ("magnesium", "mine"): ("MAGNESIUM COMPOUNDS", ("Mine production",)),
+    ("titanium", "mine"): ("TITANIUM MINERAL CONCENTRATES",
+                           ("Mine production: Ilmenite", "Mine production: Rutile")),
+    ("pgm", "mine"): ("PLATINUM-GROUP METALS",
+                      ("Mine production: Platinum", "Mine production: Palladium")),
+    ("niobium", "mine"): ("NIOBIUM (COLUMBIUM)", ("Mine production",)),
+    ("tantalum", "mine"): ("TANTALUM", ("Mine production",)),
+    ("tin", "mine"): ("TIN", ("Mine production",)),
+    ("chromium", "mine"): ("CHROMIUM", ("Mine production",)),
+    ("aluminium", "mine"): ("BAUXITE AND ALUMINA", ("Bauxite, mine production",)),
+    ("molybdenum", "mine"): ("MOLYBDENUM", ("Mine production",)),
+    ("zinc", "mine"): ("ZINC", ("Mine production",)),
+    ("gallium", "refine"): ("GALLIUM", ("Primary production",)),
+    ("magnesium", "refine"): ("MAGNESIUM METAL", ("Smelter production",)),
+    ("silicon", "refine"): ("SILICON", ("Silicon metal",)),
+    ("titanium", "refine"): ("TITANIUM AND TITANIUM DIOXIDE",
+                             ("Titanium sponge metal production",)),
+    ("bismuth", "refine"): ("BISMUTH", ("Refinery production",)),
+    ("indium", "refine"): ("INDIUM", ("Refinery production",)),
+    ("tellurium", "refine"): ("TELLURIUM", ("Refinery production",
+                                            "Refinery production: concentrate",
+                                            "Refinery production: copper telluride")),
+    ("aluminium", "refine"): ("ALUMINUM", ("Smelter production",)),
+}
+
+
+# ---------------------------------------------------------------------------------------
+# Readers
+# ---------------------------------------------------------------------------------------
+
+
+def read_mcs_world(raw_dir: Path) -> pd.DataFrame:
+    """Read the MCS 2026 world-section extract (UTF-8, all values as text)."""
+    return pd.read_csv(raw_dir / MCS2026_WORLD, dtype=str, keep_default_na=False)
+
+
+def read_mcs_full(raw_dir: Path) -> pd.DataFrame:
+    """Read the original MCS 2026 release file (Windows-1252) with its 1-based row numbers."""
+    df = pd.read_csv(raw_dir / MCS2026_FULL, dtype=str, keep_default_na=False,
+                     encoding="cp1252")
+    df["source_row_number"] = (df.index + 2).astype(str)
+    return df
+
+
+# ---------------------------------------------------------------------------------------
+# Production
+# ---------------------------------------------------------------------------------------
+
+PROD_COLS = ["mineral", "stage", "country", "year", "tonnes", "estimate", "source_id",
+             "source_detail", "basis"]
+
+
+def usgs_series(world: pd.DataFrame, mineral: str, stage: str) -> tuple[pd.DataFrame, list]:
+    """Extract one USGS world production series in tonnes.
+
+    Returns
+    -------
+    (DataFrame, list)
+        Rows in the ``production.csv`` layout (zero rows dropped) and a list of
+        ``(year, country, token)`` for cells left out because they were W/NA/s.
+    """
+    chapter, details = USGS_SERIES[(mineral, stage)]
+    sel = world[(world["MCS chapter"] == chapter) & (world["Statistics"] == "Production")
+                & world["Statistics_detail"].isin(details)
+                & world["Year"].isin([str(y) for y in USGS_YEARS])
+                & (world["Country"] != "World total")]
+    if sel.empty:
+        raise ValueError(f"no USGS rows for {mineral}/{stage}")
+    acc: dict[tuple[int, str], dict] = {}
+    skipped = []
+    for _, r in sel.iterrows():
+        iso = usgs_iso3(r["Country"])
+        year = int(r["Year"])
+        if r["Unit"] not in TONNES_PER_UNIT:
+            raise ValueError(f"unknown unit {r['Unit']!r} in {chapter}")
+        val = parse_usgs_value(r["Value"])
+        if val is None:
+            skipped.append((year, iso, r["Value"].strip()))
+            continue
+        e = acc.setdefault((year, iso), {"t": 0.0, "est": False, "rows": [], "unit": r["Unit"]})
+        e["t"] += val * TONNES_PER_UNIT[r["Unit"]]
+        e["est"] = e["est"] or year == USGS_ESTIMATE_YEAR or "Estimated" in r["Notes"]
+        e["rows"].append(r["source_row_number"])
+    out = []
+    for (year, iso), e in acc.items():
+        if e["t"] == 0:
+            continue
+        out.append({"mineral": mineral, "stage": stage, "country": iso, "year": year,
+                    "tonnes": round(e["t"], 3), "estimate": tf(e["est"]),
+                    "source_id": "usgs_mcs2026",
+                    "source_detail": f"MCS2026 {chapter}: {' + '.join(details)} ({e['unit']});"
+                                     f" extract rows {'+'.join(e['rows'])}",
+                    "basis": "reported"})
+    return pd.DataFrame(out, columns=PROD_COLS), skipped
+
