@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import struct
 import tempfile
 import zipfile
@@ -57,7 +58,13 @@ TABLE_ROWS: dict[str, list[tuple]] = {
 
 
 def typed(rows: list[tuple], sheet: Sheet) -> pd.DataFrame:
-    """A table with the sheet's columns and the dtypes the loader produces."""
+    """A table with the sheet's columns and the dtypes the loader produces.
+
+    Rows may leave out trailing optional columns: those take their declared default.
+    """
+    pad = [c.default if c.default is not None else (math.nan if c.kind == "number" else "")
+           for c in sheet.columns]
+    rows = [tuple(r) + tuple(pad[len(r):]) for r in rows]
     frame = pd.DataFrame(rows, columns=list(sheet.names)) if rows else pd.DataFrame(
         {name: [] for name in sheet.names})
     for col in sheet.columns:

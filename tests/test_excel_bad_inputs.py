@@ -199,7 +199,8 @@ CASES = [
     Case("unknown_stage", _edit(Supply__B2="smelting"),
          (f"{S} 2, column stage: value 'smelting': must be one of: mine, refine, manufacture",)),
     Case("unknown_buyer", _edit(Demand__A3="FRA"),
-         ("sheet Demand, row 3, column buyer: value 'FRA': must be one of: GBR, JPN",)),
+         ("sheet Demand, row 3, column buyer: value 'FRA': unknown country: not declared in "
+          "Countries",)),
     Case("unknown_mineral_reference", _edit(Supply__A2="lithum"),
          (f"{S} 2, column mineral: value 'lithum': unknown mineral: not declared in Minerals "
           "(did you mean 'lithium'?)",)),

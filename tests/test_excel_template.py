@@ -73,7 +73,8 @@ def test_enumerated_columns_have_dropdowns(book):
     supply, demand = _validations(book["Supply"]), _validations(book["Demand"])
     assert supply["stage"].formula1 == '"mine,refine,manufacture"'
     assert supply["stage"].errorStyle == "stop"
-    assert demand["buyer"].formula1 == '"GBR,JPN"'
+    # planned buyers (GBR, JPN) and market buyers: any declared country
+    assert demand["buyer"].formula1 == "countries_country_ids"
     assert _validations(book["Countries"])["partner"].formula1 == '"TRUE,FALSE"'
     assert _validations(book["Disruptions"])["stage"].formula1 == '"mine,refine,manufacture,*"'
     assert _validations(book["Routes"])["to_stage"].formula1 == (
@@ -163,7 +164,7 @@ def test_refuses_to_overwrite_unless_forced(tmp_path):
         write_template(path, small_chain())
     assert path.read_bytes() == b"keep me"
     write_template(path, small_chain(), force=True)
-    assert load_workbook(path).supply.shape == (7, 9)
+    assert load_workbook(path).supply.shape == (7, 10)
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path, monkeypatch):

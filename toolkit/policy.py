@@ -1,10 +1,13 @@
 """Resolve the ``Policy`` table into per-case, per-scope settings.
 
-A Policy row is ``(setting, value, stage, mineral, buyer, case)``.  A blank scope
-cell means *each* stage, mineral or buyer separately: a row
+A Policy row is ``(setting, value, stage, mineral, buyer, country, case)``.  A blank
+scope cell means *each* stage, mineral or buyer separately: a row
 ``max_china_share = 0.5`` with every scope blank yields one constraint per stage,
 per mineral and per buyer, never one pooled constraint.  A blank ``case`` means
-the row belongs to every case.
+the row belongs to every case.  Only ``max_country_share`` takes a ``country``: a
+row naming one country caps that country alone (``0`` excludes it); a blank
+``country`` caps each single country (the ``ROW`` aggregate is never capped unless
+named).
 
 Resolution rule for one concrete key ``(setting, stage, mineral, buyer)`` of one
 case: among the rows that match it, the most specific (most non-blank scope
@@ -28,8 +31,8 @@ from toolkit.schema import BUYERS, SETTING_NAMES, STAGES, Setting, setting
 from toolkit.validate import Where, did_you_mean, to_number
 
 DEFAULT_CASE = "base"
-SCOPE = ("stage", "mineral", "buyer")
-Key = tuple[str, str, str]
+SCOPE = ("stage", "mineral", "buyer", "country")
+Key = tuple[str, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -39,27 +42,48 @@ class CaseSettings:
     Attributes
     ----------
     name : case name (``base`` when the Policy table names no case).
-    values : ``{setting: {(stage, mineral, buyer): value}}`` for every key some row
-        sets; dimensions a setting is not scoped by are ``""`` in the key.
+    values : ``{setting: {(stage, mineral, buyer, country): value}}`` for every key
+        some row sets; dimensions a setting is not scoped by are ``""`` in the key, and
+        ``country`` is a named country only where a row names it.
     """
 
     name: str
     values: dict[str, dict[Key, object]] = field(default_factory=dict)
 
-    def get(self, name: str, stage: str = "", mineral: str = "", buyer: str = "") -> object:
-        """Resolved value of ``name`` for one scope (the declared default if unset)."""
-        key = scope_key(setting(name), stage, mineral, buyer)
-        return self.values.get(name, {}).get(key, setting(name).default)
+    def get(self, name: str, stage: str = "", mineral: str = "", buyer: str = "",
+            country: str = "") -> object:
+        """Resolved value of ``name`` for one scope (the declared default if unset).
 
-    def number(self, name: str, stage: str = "", mineral: str = "",
-               buyer: str = "") -> float | None:
+        A country no row names takes the value of the blank-country key.
+        """
+        values = self.values.get(name, {})
+        key = scope_key(setting(name), stage, mineral, buyer, country)
+        if key not in values and key[3]:
+            key = (*key[:3], "")
+        return values.get(key, setting(name).default)
+
+    def number(self, name: str, stage: str = "", mineral: str = "", buyer: str = "",
+               country: str = "") -> float | None:
         """Resolved numeric value, or None when the setting is unset and has no default."""
-        value = self.get(name, stage, mineral, buyer)
+        value = self.get(name, stage, mineral, buyer, country)
         return None if value is None else float(value)
 
-    def is_set(self, name: str, stage: str = "", mineral: str = "", buyer: str = "") -> bool:
+    def is_set(self, name: str, stage: str = "", mineral: str = "", buyer: str = "",
+               country: str = "") -> bool:
         """True when a Policy row sets ``name`` for this scope."""
-        return scope_key(setting(name), stage, mineral, buyer) in self.values.get(name, {})
+        values = self.values.get(name, {})
+        key = scope_key(setting(name), stage, mineral, buyer, country)
+        return key in values or (bool(key[3]) and (*key[:3], "") in values)
+
+    def is_named(self, name: str, stage: str, mineral: str, buyer: str,
+                 country: str) -> bool:
+        """True when a row names ``country`` itself for this scope (no blank fallback)."""
+        key = scope_key(setting(name), stage, mineral, buyer, country)
+        return bool(key[3]) and key in self.values.get(name, {})
+
+    def countries(self, name: str) -> set[str]:
+        """Countries some row of ``name`` names (``country`` scope)."""
+        return {k[3] for k in self.values.get(name, {}) if k[3]}
 
     @property
     def mode(self) -> str:
@@ -81,15 +105,15 @@ class CaseSettings:
         """The resolved settings as tidy rows ``setting, stage, mineral, buyer, value``."""
         out = []
         for name in sorted(self.values):
-            for (stage, mineral, buyer), value in sorted(self.values[name].items()):
+            for (stage, mineral, buyer, country), value in sorted(self.values[name].items()):
                 out.append({"setting": name, "stage": stage, "mineral": mineral,
-                            "buyer": buyer, "value": value})
+                            "buyer": buyer, "country": country, "value": value})
         return out
 
 
-def scope_key(spec: Setting, stage: str, mineral: str, buyer: str) -> Key:
+def scope_key(spec: Setting, stage: str, mineral: str, buyer: str, country: str = "") -> Key:
     """The key of one scope, with dimensions the setting ignores blanked."""
-    given = {"stage": stage, "mineral": mineral, "buyer": buyer}
+    given = {"stage": stage, "mineral": mineral, "buyer": buyer, "country": country}
     return tuple(given[d] if d in spec.scoped_by else "" for d in SCOPE)  # type: ignore[return-value]
 
 
@@ -169,6 +193,7 @@ def resolve_cases(chain: SupplyChain) -> list[CaseSettings]:
     return [_resolve_case(table, name, minerals) for name in case_names(table)]
 
 
+
 def _clean(policy: pd.DataFrame | None) -> pd.DataFrame:
     cols = ["setting", "value", *SCOPE, "case"]
     if policy is None or policy.empty:
@@ -192,17 +217,22 @@ def _resolve_case(table: pd.DataFrame, case: str, minerals: list[str]) -> CaseSe
     values: dict[str, dict[Key, object]] = {}
     for name, group in rows.groupby("setting", sort=True):
         spec = setting(str(name))
-        resolved = {key: _pick(spec, group, key, case) for key in _keys(spec, minerals)}
+        named = sorted(set(group["country"]) - {""}) if spec.by_country else []
+        resolved = {key: _pick(spec, group, key, case)
+                    for key in _keys(spec, minerals, named)}
         values[str(name)] = {k: v for k, v in resolved.items() if v is not None}
     return CaseSettings(case, values)
 
 
-def _keys(spec: Setting, minerals: list[str]) -> Iterable[Key]:
+def _keys(spec: Setting, minerals: list[str], countries: list[str]) -> Iterable[Key]:
+    """Every concrete key: each stage, mineral and buyer; for the country dimension
+    the blank key plus each country some row names."""
     dims = {"stage": STAGES, "mineral": tuple(minerals), "buyer": BUYERS}
     stages = dims["stage"] if "stage" in spec.scoped_by else ("",)
     mins = dims["mineral"] if "mineral" in spec.scoped_by else ("",)
     buyers = dims["buyer"] if "buyer" in spec.scoped_by else ("",)
-    return [(s, m, b) for s in stages for m in mins for b in buyers]
+    named = ("", *countries) if spec.by_country else ("",)
+    return [(s, m, b, c) for s in stages for m in mins for b in buyers for c in named]
 
 
 def _pick(spec: Setting, group: pd.DataFrame, key: Key, case: str) -> object:

@@ -15,7 +15,8 @@ from typing import Literal
 Kind = Literal["text", "id", "number", "bool"]
 
 STAGES: tuple[str, ...] = ("mine", "refine", "manufacture")
-BUYERS: tuple[str, ...] = ("GBR", "JPN")
+BUYERS: tuple[str, ...] = ("GBR", "JPN")  # the planned buyers: the plan chooses their supply
+ROW = "ROW"  # rest-of-world aggregate (a supplier node or a market buyer)
 CHINA = "CHN"
 WILDCARD = "*"
 
@@ -102,6 +103,11 @@ class Setting:
     allowed: tuple[str, ...] | None = None
     scoped_by: tuple[str, ...] = ("stage", "mineral", "buyer")
 
+    @property
+    def by_country(self) -> bool:
+        """True when a Policy row may name one ``country`` (``max_country_share`` only)."""
+        return "country" in self.scoped_by
+
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("mode", "independent: each buyer plans alone; joint: one plan for both.",
@@ -114,13 +120,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_china_touch_share", "Max share of a buyer's supply whose path touches China "
             "at any stage.", scoped_by=("mineral", "buyer")),
     Setting("max_country_share", "Max share of a buyer's supply from any single country at "
-            "the scoped stage(s) (EU CRMA benchmark 0.65)."),
+            "the scoped stage(s) (EU CRMA benchmark 0.65); with `country` set, from that "
+            "country only (0 excludes it, e.g. sanctions).",
+            scoped_by=("stage", "mineral", "buyer", "country")),
     Setting("min_partner_share", "Min share of a buyer's supply from partner countries at the "
             "scoped stage(s)."),
     Setting("max_offtake_share", "Max share of any node's capacity the buyers together "
             "contract.", scoped_by=("stage", "mineral")),
     Setting("spot_share", "Max share of undisrupted, uncontracted capacity buyable on the spot "
             "market in a disruption.", default=0.0, scoped_by=("stage", "mineral")),
+    Setting("bid_premium", "Extra cost of a tonne bid away from market buyers, as a "
+            "fraction of the node's unit cost (0.5 = +50 %).", default=0.0, high=None,
+            scoped_by=("stage", "mineral")),
+    Setting("max_bid_share", "Max share of the market buyers' holding at a node that the "
+            "planned buyers may bid away.", default=1.0, scoped_by=("stage", "mineral")),
     Setting("spot_premium", "Spot price as a multiple of unit cost.", unit="x", default=1.5,
             low=0.0, high=None, scoped_by=("mineral",)),
     Setting("min_served_share", "Min share of demand served in every scenario that has a "
@@ -185,8 +198,8 @@ SUPPLY = Sheet(
         Column("mineral", "id", "Mineral id.", ref="Minerals.mineral"),
         Column("stage", "id", "Supply-chain stage.", allowed=STAGES),
         Column("country", "id", "Producing country.", ref="Countries.country"),
-        Column("capacity_t", "number", "Annual production/capacity, tonnes of contained "
-               "element per year.", unit="t/yr", low=0.0),
+        Column("capacity_t", "number", "Annual capacity, tonnes of contained element per "
+               "year.", unit="t/yr", low=0.0),
         Column("unit_cost_usd_per_t", "number", "Cost of a tonne through this node.",
                unit="USD/t", required=False, default=0.0, low=0.0),
         Column("year", "number", "Data year (blank = undated).", unit="year",
@@ -197,15 +210,21 @@ SUPPLY = Sheet(
                required=False, default=""),
         Column("basis", "text", "reported, derived, hand_entered or assumption.",
                required=False, default=""),
+        Column("production_t", "number", "Today's output, tonnes per year (0 <= production_t "
+               "<= capacity_t; blank = capacity_t). Spare capacity = capacity_t - "
+               "production_t.", unit="t/yr", required=False, default=None, low=0.0),
     ),
     key=("mineral", "stage", "country", "year"),
 )
 
 DEMAND = Sheet(
     "Demand",
-    "Annual demand of each buyer for each mineral.",
+    "Annual demand of each buyer for each mineral. GBR and JPN are the planned buyers "
+    "(the plan chooses their supply); any other country or ROW is a market buyer: world "
+    "demand the plan does not choose but must leave room for.",
     (
-        Column("buyer", "id", "Buyer country.", allowed=BUYERS),
+        Column("buyer", "id", "Buyer: GBR or JPN (planned), or any other country or ROW "
+               "(market buyer).", ref="Countries.country"),
         Column("mineral", "id", "Mineral id.", ref="Minerals.mineral"),
         Column("demand_t", "number", "Annual demand, tonnes of contained element per year.",
                unit="t/yr", low=0.0),
@@ -285,8 +304,11 @@ POLICY = Sheet(
                allowed=BUYERS + ("",)),
         Column("case", "text", "Policy case the row belongs to (blank = every case).",
                required=False, default=""),
+        Column("country", "id", "Scope: one country (max_country_share only; blank = each "
+               "single country).", required=False, default="", ref="Countries.country",
+               wildcard=""),
     ),
-    key=("setting", "stage", "mineral", "buyer", "case"),
+    key=("setting", "stage", "mineral", "buyer", "country", "case"),
     required=False,
 )
 

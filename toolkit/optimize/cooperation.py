@@ -6,12 +6,16 @@ Definitions
 capacity (its own offtake limit, its own stockpile, the whole spot market).
 
 *Independent plan (realisable)*: two stand-alone plans may together over-claim a
-node — contract more than its capacity or offtake limit, or buy more spot than
-it can sell in a scenario.  Such plans cannot both be carried out, so each
-over-claimed node is rationed between the buyers in proportion to their demand
-(:math:`C_{bn} = C_n d_b / \\sum_{b'} d_{b'}`) and each buyer re-plans alone
-(the same built model, capacity is a mutable parameter); this repeats until no
-node is over-claimed.  Nodes nobody over-claims are not rationed.
+node — contract more than its free tonnes (capacity less the market buyers'
+holding) plus the bids, bid more than the market buyers hold, exceed its offtake
+limit, or buy more spot than it can sell in a scenario — or a stage's world
+balance.  Such plans cannot both be carried out, so each over-claimed node is
+rationed between the buyers in proportion to their demand
+(:math:`C_{bn} = C_n d_b / \\sum_{b'} d_{b'}`, likewise :math:`H_{bn}`, and the
+world balance of an over-claimed stage) and each buyer re-plans alone (the same
+built model, capacities, holdings and world balances are mutable parameters);
+this repeats until nothing is over-claimed.  Nodes nobody over-claims are not
+rationed.
 
 *Joint plan*: one plan for both buyers: shared capacity and offtake limits, one
 spot market and a pooled stockpile either buyer may draw on.
@@ -34,6 +38,7 @@ from toolkit.chain import SupplyChain
 from toolkit.optimize.data import MineralData, demand_of, prepare
 from toolkit.optimize.diagnose import diagnose
 from toolkit.optimize.plan import MineralPlan, read_plan, solve_plan
+from toolkit.optimize.scenario_rows import spot_availability
 from toolkit.policy import CaseSettings
 
 TOLERANCE = 1e-6
@@ -70,28 +75,44 @@ def solve_mode(chain: SupplyChain, case: CaseSettings, mode: str,
 
 
 def overclaims(plans: list[MineralPlan]) -> list[dict]:
-    """Nodes the stand-alone plans of one mineral over-claim together.
+    """Nodes (and stages) the stand-alone plans of one mineral over-claim together.
 
-    Checked: contracted flow vs capacity and vs the offtake limit, and in each
-    scenario spot purchases plus the spot share of contracted flow vs the spot
-    share of surviving capacity.
+    Checked per node: contracted flow vs the free tonnes :math:`C_n - H_n` plus the
+    buyers' bids, and vs the offtake limit (``contracted``); the bids vs
+    :math:`\\theta_k H_n` (``bids``); and in each scenario spot
+    purchases plus the spot share of (contracted - bid) tonnes vs the spot share of the
+    free tonnes (``spot``); per stage, planned tonnes vs the world balance (``world``).
+    Without market buyers :math:`H = \\delta = 0` and these are the capacity checks.
     """
     if len(plans) < 2 or any(p.status != "optimal" for p in plans):
         return []
-    d = plans[0].data
+    d = plans[0].unrationed
     flow = sum(p.node_flow[0] for p in plans)
-    cap = plans[0].base_capacity if plans[0].base_capacity is not None else d.capacity_t
+    bids = sum(p.bid for p in plans)
     theta = np.nan_to_num(d.offtake[d.node_stage], nan=1.0)
-    rows = _rows(d, flow, theta * cap, "contracted")
+    rows = _rows(d, flow, np.minimum(d.free_t + bids, theta * d.capacity_t), "contracted")
+    if d.market_enabled:
+        rows += _rows(d, bids, d.max_bid[d.node_stage] * d.holding_t, "bids")
     if d.spot_enabled and len(d.scenarios):
-        share = d.spot_share[d.node_stage][None, :] * (1.0 - d.node_loss)
+        share = spot_availability(d)
         spot = sum(p.spot_node[0] for p in plans)
-        used = spot + share * flow[None, :]
-        available = share * cap[None, :]
+        used = spot + share * (flow - bids)[None, :]
+        available = share * d.free_t[None, :]
         worst = np.argmax(used - available, axis=0)  # per node, its tightest scenario
-        nodes = np.arange(len(cap))
+        nodes = np.arange(len(d.capacity_t))
         rows += _rows(d, used[worst, nodes], available[worst, nodes], "spot")
-    return rows
+    return rows + _world_rows(d, plans)
+
+
+def _world_rows(d: MineralData, plans: list[MineralPlan]) -> list[dict]:
+    """Stages whose world balance the buyers' plans over-claim together."""
+    if not d.market_enabled:
+        return []
+    planned = sum(float(p.data.demand_t.sum()) for p in plans)
+    return [{"mineral": d.mineral, "stage": d.stages[k], "country": "", "kind": "world",
+             "node": -1 - k, "claimed_t": planned, "available_t": float(d.world_t[k])}
+            for k in range(len(d.stages))
+            if planned > d.world_t[k] + TOLERANCE * max(1.0, float(d.world_t[k]))]
 
 
 def _rows(d: MineralData, claimed: np.ndarray, available: np.ndarray, kind: str) -> list[dict]:
@@ -105,9 +126,12 @@ def _rows(d: MineralData, claimed: np.ndarray, available: np.ndarray, kind: str)
 def ration(plans: list[MineralPlan]) -> tuple[list[MineralPlan], list[dict]]:
     """Re-plan each buyer with demand-proportional shares of over-claimed nodes.
 
-    Returns the realisable plans and every over-claim found on the way.  Each round
-    rations at least one more node, so there are at most as many rounds as nodes; an
-    over-claim left on an already-rationed node is returned marked ``(unresolved)``.
+    A rationed node gives buyer :math:`b` the share :math:`d_b / \\sum d` of its
+    capacity and of the market buyers' holding (so of its free tonnes and bid room);
+    a rationed stage the same share of its world balance (``node`` :math:`-1-k` in
+    the rows).  Returns the realisable plans and every over-claim found on the way.
+    Each round rations at least one more node or stage, so the rounds are finite; an
+    over-claim left on one already rationed is returned marked ``(unresolved)``.
     """
     found: list[dict] = []
     rationed: set[int] = set()
@@ -123,18 +147,26 @@ def ration(plans: list[MineralPlan]) -> tuple[list[MineralPlan], list[dict]]:
         plans = [_replan(p, sorted(rationed), plans) for p in plans]
 
 
-def _replan(plan: MineralPlan, nodes: list[int], plans: list[MineralPlan]) -> MineralPlan:
-    d = plan.data
-    total = sum(float(p.data.demand_t[0]) for p in plans)
-    base = plan.base_capacity if plan.base_capacity is not None else d.capacity_t.copy()
-    capacity = base.copy()
-    capacity[nodes] = base[nodes] * float(d.demand_t[0]) / total
+def _replan(plan: MineralPlan, keys: list[int], plans: list[MineralPlan]) -> MineralPlan:
+    base = plan.unrationed
+    share = float(base.demand_t[0]) / sum(float(p.data.demand_t[0]) for p in plans)
+    node_scale = np.ones(len(base.capacity_t))
+    stage_scale = np.ones(len(base.stages))
+    for key in keys:
+        if key >= 0:
+            node_scale[key] = share
+        else:
+            stage_scale[-1 - key] = share
+    data = base.rationed(node_scale, stage_scale)
     m, solver = plan.model, plan.solver
-    for n in nodes:
-        m.capacity_t[n] = float(capacity[n])
-    new = read_plan(d.with_capacity(capacity), m, solver, solver.solve())
+    for n in (k for k in keys if k >= 0):
+        m.capacity_t[n] = float(data.capacity_t[n])
+        m.holding_t[n] = float(data.holding_t[n])
+    for k in (-1 - key for key in keys if key < 0):
+        m.world_t[k] = float(data.world_t[k])
+    new = read_plan(data, m, solver, solver.solve())
     new.model, new.solver = m, solver
-    new.base_capacity = base
+    new.base_data = base
     if new.status == "infeasible":
         new.diagnosis = diagnose(new.data)
     return new

@@ -27,6 +27,15 @@ import numpy as np
 import pandas as pd
 
 from toolkit.chain import SupplyChain
+from toolkit.errors import InputError
+from toolkit.market import (
+    holding_t,
+    market_demand_t,
+    market_problems,
+    planned_demand,
+    planned_share,
+    production_of,
+)
 from toolkit.policy import CaseSettings
 from toolkit.schema import CHINA, STAGES, WILDCARD
 
@@ -54,10 +63,22 @@ class MineralData:
     path_buyer : (P,) buyer index; path_nodes : (P, K) node index per stage;
         path_cost : (P,) USD/t; path_touch : (P,) path passes a Chinese node.
     scenarios : (S,) names; probability : (S,); node_loss : (S, N) capacity loss.
-    china_cap, country_cap, partner_min : (B, K) shares (NaN = not set).
+    china_cap, partner_min : (B, K) shares (NaN = not set).
+    country_cap : (B, N) max share of the buyer's supply from node n's country at n's
+        stage (NaN = not set; the ROW node only when a Policy row names ``ROW``).
     touch_cap, min_served, stock_cost, short_cost : (B,) (NaN = not set).
     offtake, spot_share : (K,) (NaN / 0 = not set); spot_premium : scalar.
     risk_aversion, cvar_alpha : CVaR weight and level.
+    production_t : (N,) today's output of each node (t/yr, <= capacity).
+    market_t, planned_t : :math:`D^M` market buyers' and :math:`D^P` all planned
+        buyers' demand for the mineral (t/yr; ``planned_t`` counts both planned buyers
+        even when this instance plans for one).
+    holding_t : (N,) :math:`H_n = P_n D^M / P_k` held by market buyers (t/yr).
+    world_t : (K,) :math:`\\sum_n C_n - D^M`, the tonnes a stage has left for the
+        planned buyers (world balance).
+    bid_premium, max_bid : (K,) :math:`\beta_k` (fraction of unit cost) and
+        :math:`\theta_k` (share of a holding that may be bid away).
+    sigma : :math:`\\sigma = D^P / (D^P + D^M)` (1 without market buyers).
     """
 
     mineral: str
@@ -91,6 +112,14 @@ class MineralData:
     spot_premium: float
     risk_aversion: float
     cvar_alpha: float
+    production_t: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    market_t: float = 0.0
+    planned_t: float = 0.0
+    holding_t: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    world_t: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    bid_premium: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    max_bid: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    sigma: float = 1.0
     meta: dict = field(default_factory=dict)
 
     @property
@@ -114,34 +143,58 @@ class MineralData:
         return bool(len(self.stages)) and bool(np.all(self.spot_share > 0))
 
     @property
+    def market_enabled(self) -> bool:
+        """Market buyers exist for this mineral (:math:`D^M > 0`)."""
+        return self.market_t > 0
+
+    @property
+    def bid_nodes(self) -> list[int]:
+        """Nodes where market buyers hold tonnes that may be bid away (:math:`H_n > 0`)."""
+        if not self.market_enabled:
+            return []
+        return np.flatnonzero(self.holding_t > 0).tolist()
+
+    @property
+    def free_t(self) -> np.ndarray:
+        """(N,) :math:`C_n - H_n`: tonnes the planned buyers may take without bidding."""
+        return self.capacity_t - self.holding_t
+
+    @property
     def stockpile_enabled(self) -> bool:
         """Stockpiles exist when some buyer has a ``stockpile_cost_usd_per_t``."""
         return bool(np.any(~np.isnan(self.stock_cost)))
 
-    def with_capacity(self, capacity_t: np.ndarray) -> MineralData:
-        """A copy with other node capacities (used to ration over-claimed nodes)."""
-        return replace(self, capacity_t=np.asarray(capacity_t, dtype=float))
+    def rationed(self, node_scale: np.ndarray, stage_scale: np.ndarray) -> MineralData:
+        """A copy whose node capacities and holdings (so free tonnes and bid room) are
+        scaled by ``node_scale`` and stage world balances by ``stage_scale`` (used to
+        ration over-claimed nodes and stages between independent buyers)."""
+        node_scale = np.asarray(node_scale, dtype=float)
+        return replace(self, capacity_t=self.capacity_t * node_scale,
+                       holding_t=self.holding_t * node_scale,
+                       world_t=self.world_t * np.asarray(stage_scale, dtype=float))
 
 
 def nodes_table(chain: SupplyChain, mineral: str) -> pd.DataFrame:
-    """Supply nodes ``stage, country, capacity_t, unit_cost_usd_per_t`` (capacity > 0).
+    """Supply nodes ``stage, country, capacity_t, production_t, unit_cost_usd_per_t``
+    (capacity > 0).
 
-    Rows of one (stage, country) are summed (capacity) and averaged (unit cost),
-    as in :func:`toolkit.network.build_network`.  Use ``chain.at_year`` first.
+    Rows of one (stage, country) are summed (capacity, production) and averaged (unit
+    cost), as in :func:`toolkit.network.build_network`.  Use ``chain.at_year`` first.
     """
     rows = chain.supply[chain.supply["mineral"] == mineral]
+    rows = rows.assign(production_t=production_of(rows))
     grouped = rows.groupby(["stage", "country"], sort=True).agg(
-        capacity_t=("capacity_t", "sum"), unit_cost_usd_per_t=("unit_cost_usd_per_t", "mean"))
+        capacity_t=("capacity_t", "sum"), production_t=("production_t", "sum"),
+        unit_cost_usd_per_t=("unit_cost_usd_per_t", "mean"))
     grouped = grouped[grouped["capacity_t"] > 0].reset_index()
     grouped["stage_index"] = grouped["stage"].map({s: i for i, s in enumerate(STAGES)})
     return grouped.sort_values(["stage_index", "country"]).reset_index(drop=True)
 
 
 def demand_of(chain: SupplyChain, mineral: str) -> dict[str, float]:
-    """Annual demand per buyer (buyers with positive demand only, sorted)."""
-    rows = chain.demand[chain.demand["mineral"] == mineral]
-    totals = rows.groupby("buyer")["demand_t"].sum()
-    return {str(b): float(v) for b, v in sorted(totals.items()) if v > 0}
+    """Annual demand per planned buyer (positive demand only, sorted); market buyers'
+    demand is :func:`toolkit.market.market_demand_t`."""
+    return planned_demand(chain, mineral)
 
 
 def _links(chain: SupplyChain, mineral: str, up: str, down: str) -> pd.DataFrame | None:
@@ -319,13 +372,15 @@ def prepare(chain: SupplyChain, case: CaseSettings, mineral: str,
     names, probs, loss = scenario_losses(chain, mineral, nodes)
     country = nodes["country"].to_numpy(dtype=object)
     china = country == CHINA
+    node_stage = nodes["stage"].map({s: i for i, s in enumerate(stages)}).to_numpy(
+        dtype=np.int64)
+    market = _market(chain, case, mineral, nodes, node_stage, stages, sum(demand.values()))
     return MineralData(
         mineral=mineral, stages=tuple(stages), buyers=buyers,
         joint=case.mode == "joint" if joint is None else joint,
         demand_t=np.array([demand[b] for b in buyers], dtype=float),
-        node_stage=nodes["stage"].map({s: i for i, s in enumerate(stages)}).to_numpy(
-            dtype=np.int64),
-        node_country=country, capacity_t=nodes["capacity_t"].to_numpy(dtype=float),
+        node_stage=node_stage, node_country=country,
+        capacity_t=nodes["capacity_t"].to_numpy(dtype=float),
         unit_cost=cost, china=china,
         partner=np.array([c in partners for c in country], dtype=bool),
         single=country != ROW_COUNTRY,
@@ -334,7 +389,7 @@ def prepare(chain: SupplyChain, case: CaseSettings, mineral: str,
         path_touch=china[paths].any(axis=1) if paths.size else np.zeros(len(owner), bool),
         scenarios=names, probability=probs, node_loss=loss,
         china_cap=_per_buyer_stage(case, "max_china_share", mineral, buyers, stages),
-        country_cap=_per_buyer_stage(case, "max_country_share", mineral, buyers, stages),
+        country_cap=_per_buyer_node(case, mineral, buyers, stages, node_stage, country),
         partner_min=_per_buyer_stage(case, "min_partner_share", mineral, buyers, stages),
         touch_cap=_per_buyer(case, "max_china_touch_share", mineral, buyers),
         min_served=_per_buyer(case, "min_served_share", mineral, buyers),
@@ -347,7 +402,55 @@ def prepare(chain: SupplyChain, case: CaseSettings, mineral: str,
         spot_premium=float(case.number("spot_premium", "", mineral) or 0.0),
         risk_aversion=float(case.number("risk_aversion") or 0.0),
         cvar_alpha=_alpha(case.number("cvar_alpha")),
+        **market,
     )
+
+
+def _market(chain: SupplyChain, case: CaseSettings, mineral: str, nodes: pd.DataFrame,
+            node_stage: np.ndarray, stages: list[str], planned_t: float) -> dict:
+    """The world-market fields of :class:`MineralData` (see :mod:`toolkit.market`).
+
+    Raises
+    ------
+    InputError
+        When the market buyers' demand exceeds a stage's production.
+    """
+    sub = chain.with_tables(supply=chain.supply[chain.supply["mineral"] == mineral],
+                            minerals=chain.minerals[chain.minerals["mineral"] == mineral])
+    problems = market_problems(sub)
+    if problems:
+        raise InputError(problems)
+    market_t = market_demand_t(chain, mineral)
+    production = nodes["production_t"].to_numpy(dtype=float)
+    capacity = nodes["capacity_t"].to_numpy(dtype=float)
+    world = np.array([capacity[node_stage == k].sum() - market_t
+                      for k in range(len(stages))], dtype=float)
+    return {"production_t": production, "market_t": market_t, "planned_t": planned_t,
+            "holding_t": holding_t(production, node_stage, market_t), "world_t": world,
+            "bid_premium": np.nan_to_num(_per_stage(case, "bid_premium", mineral, stages)),
+            "max_bid": np.nan_to_num(_per_stage(case, "max_bid_share", mineral, stages),
+                                     nan=1.0),
+            "sigma": planned_share(planned_t, market_t)}
+
+
+def _per_buyer_node(case: CaseSettings, mineral: str, buyers: tuple[str, ...],
+                    stages: list[str], node_stage: np.ndarray,
+                    country: np.ndarray) -> np.ndarray:
+    """(B, N) ``max_country_share`` per buyer and node (NaN = not set).
+
+    A row naming a country caps that country; a row with a blank country caps each
+    single country; the ROW aggregate only when a row names ``ROW``.
+    """
+    out = np.full((len(buyers), len(country)), np.nan)
+    for b, buyer in enumerate(buyers):
+        for n, c in enumerate(country):
+            stage = stages[node_stage[n]]
+            if c == ROW_COUNTRY and not case.is_named("max_country_share", stage, mineral,
+                                                      buyer, c):
+                continue
+            value = case.number("max_country_share", stage, mineral, buyer, str(c))
+            out[b, n] = np.nan if value is None else value
+    return out
 
 
 def _all_paths(chain: SupplyChain, mineral: str, nodes: pd.DataFrame, stages: list[str],

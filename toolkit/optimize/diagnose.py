@@ -106,9 +106,9 @@ def _shares(d: MineralData, gaps: dict) -> list[dict]:
     for (b, k, n), gap in sorted(gaps.get("max_country_share", {}).items()):
         if gap > TOLERANCE_T:
             c = str(d.node_country[n])
-            need = (1 - d.country_cap[b, k]) * d.demand_t[b]
+            need = (1 - d.country_cap[b, n]) * d.demand_t[b]
             rows.append(_row(d, "max_country_share", d.stages[k], d.buyers[b], gap, need,
-                             need - gap, f"max_country_share {_pct(d.country_cap[b, k])}: "
+                             need - gap, f"max_country_share {_pct(d.country_cap[b, n])}: "
                              f"supply from outside {c} {_t(need - gap)} < {_t(need)} "
                              "needed", country=c))
     for (b, k), gap in sorted(gaps.get("min_partner_share", {}).items()):

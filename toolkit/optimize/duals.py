@@ -63,10 +63,12 @@ def _share_rows(sums: dict, duals: dict, d: MineralData, name: str, values: np.n
 def _set_scopes(d: MineralData) -> list[tuple[str, str, str]]:
     """Every scope whose setting is given, so unbinding constraints show a 0 price."""
     keys = []
-    for name, values in (("max_china_share", d.china_cap), ("max_country_share", d.country_cap),
-                         ("min_partner_share", d.partner_min)):
+    for name, values in (("max_china_share", d.china_cap), ("min_partner_share", d.partner_min)):
         keys += [(name, d.stages[k], d.buyers[b]) for b in range(len(d.buyers))
                  for k in range(len(d.stages)) if not np.isnan(values[b, k])]
+    keys += [("max_country_share", d.stages[k], d.buyers[b]) for b in range(len(d.buyers))
+             for k in range(len(d.stages))
+             if not np.isnan(d.country_cap[b, d.node_stage == k]).all()]
     for name, values in (("max_china_touch_share", d.touch_cap),
                          ("min_served_share", d.min_served)):
         keys += [(name, "", d.buyers[b]) for b in range(len(d.buyers))

@@ -24,33 +24,41 @@ column order, every coefficient) is unchanged.
 Formulation (for buyers :math:`b`, paths :math:`p \\in P_b`, nodes :math:`n`,
 stages :math:`k`, scenarios :math:`s`)
 --------------------------------------------------------------------------
-Variables: contracted flow :math:`x_p \\ge 0` (t/yr); per scenario shortfall
-:math:`u_{bs}`, spot :math:`z_{bs}` (split :math:`z_{bsn}` over nodes of every
-stage), stockpile drawdown :math:`w_{bs}`; stockpile :math:`H_b`.
+Variables: contracted flow :math:`x_p \\ge 0` (t/yr); tonnes bid away from market
+buyers :math:`\\delta_n \\ge 0`; per scenario shortfall :math:`u_{bs}`, spot
+:math:`z_{bs}` (split :math:`z_{bsn}` over nodes of every stage), stockpile drawdown
+:math:`w_{bs}`; stockpile :math:`S_b`.  Market buyers (:mod:`toolkit.market`) hold
+:math:`H_n = P_n D^M / P_k`; :math:`\\sigma = D^P / (D^P + D^M)`.
 
 * demand:      :math:`\\sum_{p \\in P_b} x_p = d_b` (no over-contracting)
-* capacity:    :math:`\\sum_{p \\ni n} x_p \\le C_n`
+* bids:        :math:`\\delta_n \\le \\theta_k H_n` (``max_bid_share``)
+* capacity:    :math:`\\sum_{p \\ni n} x_p \\le C_n - H_n + \\delta_n`
+* world balance: :math:`\\sum_{n \\in k} \\sum_{p \\ni n} x_p \\le \\sum_{n \\in k} C_n - D^M`
 * china_share: :math:`\\sum_{p \\in P_b: n_k(p) \\in CHN} x_p \\le \\varepsilon_{bk} d_b`
 * china_touch: :math:`\\sum_{p \\in P_b: p \\cap CHN \\ne \\emptyset} x_p \\le \\tau_b d_b`
-* country_share: :math:`\\sum_{p \\in P_b: n_k(p) = n} x_p \\le \\kappa_{bk} d_b`
-  for every single-country node (not ROW)
+* country_share: :math:`\\sum_{p \\in P_b: n_k(p) = n} x_p \\le \\kappa_{bn} d_b`
+  for every node whose country is capped (ROW only when named)
 * partner_share: :math:`\\sum_{p \\in P_b: n_k(p) \\in partners} x_p \\ge \\pi_{bk} d_b`
 * offtake:     :math:`\\sum_{p \\ni n} x_p \\le \\theta_k C_n`
 * scenarios:   :math:`\\sum_{p \\in P_b} \\lambda_{sp} x_p \\le z_{bs} + w_{bs} + u_{bs}`
   with :math:`\\lambda_{sp} = 1 - \\prod_{n \\in p}(1-\\ell_{ns})` (served
   = surviving contracted + spot + drawdown = :math:`d_b - u_{bs}`);
-  resilience :math:`u_{bs} \\le (1 - \\sigma_b) d_b` for scenarios with
+  resilience :math:`u_{bs} \\le (1 - \\mu_b) d_b` for scenarios with
   :math:`p_s > 0`; spot :math:`\\sum_{n \\in k} z_{bsn} = z_{bs}` for every stage and
-  :math:`\\sum_b z_{bsn} \\le \\phi_k (1-\\ell_{ns}) (C_n - \\sum_{p \\ni n} x_p)`
-* stockpile:   :math:`w_{bs} \\le H_b` (independent) or
-  :math:`\\sum_b w_{bs} \\le \\sum_b H_b` (joint: a pooled stockpile)
+  :math:`\\sum_b z_{bsn} \\le \\sigma \\phi_k (1-\\ell_{ns})
+  (C_n - H_n + \\delta_n - \\sum_{p \\ni n} x_p)`
+* stockpile:   :math:`w_{bs} \\le S_b` (independent) or
+  :math:`\\sum_b w_{bs} \\le \\sum_b S_b` (joint: a pooled stockpile)
 * cvar (Rockafellar & Uryasev 2000): :math:`v_s \\ge L_s - \\eta`, :math:`v, \\eta \\ge 0`
-* objective:   :math:`\\sum_p c_p x_p + \\sum_b h_b H_b + \\sum_s p_s L_s +
+* objective:   :math:`\\sum_p c_p x_p + \\sum_n \\beta_k c_n \\delta_n + \\sum_b h_b S_b +
+  \\sum_s p_s L_s +
   \\rho (\\eta + \\frac{1}{1-\\alpha} \\sum_s p_s v_s)` with scenario cost
   :math:`L_s = \\sum_b (\\text{spot premium} \\cdot \\sum_n c_n z_{bsn} + q_b u_{bs})`.
 
-Probabilities are used as given; the remaining mass is the undisrupted year
-(cost 0), which is why :math:`\\eta \\ge 0` suffices for CVaR.  With
+Without market buyers (:math:`D^M = 0`) there are no bid variables and no world
+balance rows, :math:`H = 0` and :math:`\\sigma = 1`: the LP is exactly the one without
+the market families.  Probabilities are used as given; the remaining mass is the
+undisrupted year (cost 0), which is why :math:`\\eta \\ge 0` suffices for CVaR.  With
 ``elastic=True`` every policy row and capacity row gets a non-negative slack and
 the objective becomes the weighted total slack (phase 1), which
 :mod:`toolkit.optimize.diagnose` turns into plain words.
@@ -64,9 +72,16 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
+from toolkit.optimize.bids import bid_terms, define_bids, define_world_balance
 from toolkit.optimize.data import MineralData
+from toolkit.optimize.rows import CAPACITY_SLACK_WEIGHT, flow, minus, slack, term
+from toolkit.optimize.scenario_rows import (
+    define_cvar,
+    define_scenarios,
+    define_stockpile,
+    scenario_cost,
+)
 
-CAPACITY_SLACK_WEIGHT = 10.0
 UNSET = 1.0  # value of a share setting that is not given (never binds)
 
 
@@ -114,32 +129,6 @@ def _index(d: MineralData) -> dict:
     return {"through": through, "by_buyer": by_buyer, "loss": loss}
 
 
-def _flow(m: pyo.ConcreteModel, paths: list[int], extra: tuple = ()) -> LinearExpression:
-    """:math:`\\sum_{p} x_p` (+ ``extra`` terms) as one linear expression."""
-    xs = m._xs
-    return LinearExpression([xs[p] for p in paths] + list(extra))
-
-
-def _term(coef: float, var) -> MonomialTermExpression:
-    """The monomial ``coef * var``."""
-    return MonomialTermExpression((coef, var))
-
-
-def _slack(m: pyo.ConcreteModel, name: str, index: list, weight: float = 1.0):
-    """Slack variables of one family (elastic mode) or None."""
-    if not m._elastic:
-        return None
-    var = pyo.Var(index, domain=pyo.NonNegativeReals)
-    m.add_component(f"slack_{name}", var)
-    m._slacks[name] = (var, weight)
-    return var
-
-
-def _minus(e, key) -> tuple:
-    """The slack term ``-e[key]`` moved into a ``<=`` row body (none when not elastic)."""
-    return (_term(-1, e[key]),) if e is not None else ()
-
-
 def define_sets(m: pyo.ConcreteModel, d: MineralData) -> None:
     """Index sets, the contracted path flows and the mutable capacities."""
     m.B = pyo.RangeSet(0, len(d.buyers) - 1)
@@ -151,6 +140,8 @@ def define_sets(m: pyo.ConcreteModel, d: MineralData) -> None:
     m._xs = list(m.x.values())
     m.capacity_t = pyo.Param(m.N, initialize=dict(enumerate(d.capacity_t.tolist())),
                              mutable=True)
+    holding = d.holding_t if len(d.holding_t) else np.zeros(len(d.capacity_t))
+    m.holding_t = pyo.Param(m.N, initialize=dict(enumerate(holding.tolist())), mutable=True)
 
 
 def _paths_at(d: MineralData, b: int, k: int, mask: np.ndarray) -> list[int]:
@@ -169,18 +160,25 @@ def define_demand(m: pyo.ConcreteModel, d: MineralData) -> None:
     """Contracted supply equals demand: :math:`\\sum_{p \\in P_b} x_p = d_b`."""
     paths = m._index["by_buyer"]
     demand = d.demand_t.tolist()
-    m.demand = pyo.Constraint(m.B, rule=lambda m, b: _flow(m, paths[b]) == demand[b])
+    m.demand = pyo.Constraint(m.B, rule=lambda m, b: flow(m, paths[b]) == demand[b])
 
 
 def define_capacity(m: pyo.ConcreteModel, d: MineralData) -> None:
-    """Node flow within capacity: :math:`\\sum_{p \\ni n} x_p \\le C_n` (+ slack)."""
+    """Node flow within what the planned buyers may contract (+ slack):
+
+    :math:`\\sum_{p \\ni n} x_p - \\delta_n \\le C_n - H_n` with market buyers,
+    :math:`\\sum_{p \\ni n} x_p \\le C_n` without.
+    """
     through = m._index["through"]
-    e = _slack(m, "capacity", list(m.N), CAPACITY_SLACK_WEIGHT)
+    e = slack(m, "capacity", list(m.N), CAPACITY_SLACK_WEIGHT)
+    market = d.market_enabled
 
     def rule(m, n):
         if not through[n]:
             return pyo.Constraint.Skip
-        return _flow(m, through[n], _minus(e, n)) <= m.capacity_t[n]
+        bid = (term(-1, m.bid[n]),) if n in m.bid_index else ()
+        body = flow(m, through[n], bid + minus(e, n))
+        return body <= (m.capacity_t[n] - m.holding_t[n] if market else m.capacity_t[n])
 
     m.capacity = pyo.Constraint(m.N, rule=rule)
 
@@ -195,13 +193,13 @@ def define_china_share(m: pyo.ConcreteModel, d: MineralData) -> None:
     m.china_eps = pyo.Param(index, initialize={i: _share(d.china_cap, i) for i in index},
                             mutable=True)
     lists = {(b, k): _paths_at(d, b, k, d.china) for b, k in index}
-    e = _slack(m, "max_china_share", index)
+    e = slack(m, "max_china_share", index)
     demand = d.demand_t.tolist()
 
     def rule(m, b, k):
         if not lists[b, k]:
             return pyo.Constraint.Skip
-        return _flow(m, lists[b, k], _minus(e, (b, k))) <= m.china_eps[b, k] * demand[b]
+        return flow(m, lists[b, k], minus(e, (b, k))) <= m.china_eps[b, k] * demand[b]
 
     m.china_share = pyo.Constraint(index, rule=rule)
 
@@ -210,30 +208,31 @@ def define_china_touch(m: pyo.ConcreteModel, d: MineralData) -> None:
     """Share whose path touches China at any stage (rows only where the setting is set)."""
     index = [b for b in m.B if not np.isnan(d.touch_cap[b])]
     lists = {b: np.flatnonzero(d.path_touch & (d.path_buyer == b)).tolist() for b in index}
-    e = _slack(m, "max_china_touch_share", index)
+    e = slack(m, "max_china_touch_share", index)
 
     def rule(m, b):
         if not lists[b]:
             return pyo.Constraint.Skip
-        return _flow(m, lists[b], _minus(e, b)) <= float(d.touch_cap[b]) * float(
+        return flow(m, lists[b], minus(e, b)) <= float(d.touch_cap[b]) * float(
             d.demand_t[b])
 
     m.china_touch = pyo.Constraint(index, rule=rule)
 
 
 def define_country_share(m: pyo.ConcreteModel, d: MineralData) -> None:
-    """At most :math:`\\kappa` of a buyer's supply from one country (ROW excluded)."""
-    index = [(b, k, n) for b in m.B for k in m.K if not np.isnan(d.country_cap[b, k])
-             for n in m.N if d.node_stage[n] == k and d.single[n]]
+    """At most :math:`\\kappa_{bn}` of a buyer's supply through node :math:`n`'s country
+    at its stage (rows only where a cap applies: ROW only when a row names it)."""
+    index = [(b, k, n) for b in m.B for k in m.K for n in m.N
+             if d.node_stage[n] == k and not np.isnan(d.country_cap[b, n])]
     through = m._index["through"]
     owner = d.path_buyer
-    e = _slack(m, "max_country_share", index)
+    e = slack(m, "max_country_share", index)
 
     def rule(m, b, k, n):
         paths = [p for p in through[n] if owner[p] == b]
         if not paths:
             return pyo.Constraint.Skip
-        return _flow(m, paths, _minus(e, (b, k, n))) <= float(d.country_cap[b, k]) * float(
+        return flow(m, paths, minus(e, (b, k, n))) <= float(d.country_cap[b, n]) * float(
             d.demand_t[b])
 
     m.country_share = pyo.Constraint(index, rule=rule)
@@ -243,7 +242,7 @@ def define_partner_share(m: pyo.ConcreteModel, d: MineralData) -> None:
     """At least :math:`\\pi` of a buyer's supply from partner countries at a stage."""
     index = [(b, k) for b in m.B for k in m.K if not np.isnan(d.partner_min[b, k])]
     lists = {(b, k): _paths_at(d, b, k, d.partner) for b, k in index}
-    e = _slack(m, "min_partner_share", index)
+    e = slack(m, "min_partner_share", index)
 
     def rule(m, b, k):
         floor = float(d.partner_min[b, k]) * float(d.demand_t[b])
@@ -252,7 +251,7 @@ def define_partner_share(m: pyo.ConcreteModel, d: MineralData) -> None:
                 pyo.Constraint.Skip)
         if not lists[b, k]:
             return e[b, k] >= floor
-        return _flow(m, lists[b, k], (e[b, k],) if e is not None else ()) >= floor
+        return flow(m, lists[b, k], (e[b, k],) if e is not None else ()) >= floor
 
     m.partner_share = pyo.Constraint(index, rule=rule)
 
@@ -261,136 +260,15 @@ def define_offtake(m: pyo.ConcreteModel, d: MineralData) -> None:
     """The planned buyers together take at most :math:`\\theta_k` of a node's capacity."""
     index = [n for n in m.N if not np.isnan(d.offtake[d.node_stage[n]])]
     through = m._index["through"]
-    e = _slack(m, "max_offtake_share", index)
+    e = slack(m, "max_offtake_share", index)
 
     def rule(m, n):
         if not through[n]:
             return pyo.Constraint.Skip
         theta = float(d.offtake[d.node_stage[n]])
-        return _flow(m, through[n], _minus(e, n)) <= theta * m.capacity_t[n]
+        return flow(m, through[n], minus(e, n)) <= theta * m.capacity_t[n]
 
     m.offtake = pyo.Constraint(index, rule=rule)
-
-
-def define_scenarios(m: pyo.ConcreteModel, d: MineralData) -> None:
-    """Served supply in each scenario, the resilience floor and the expected shortfall cap.
-
-    :math:`\\sum_p \\lambda_{sp} x_p \\le z_{bs} + w_{bs} + u_{bs}` with the loss
-    coefficients :math:`\\lambda_{sp}` as floats on the paths a scenario hits.
-    Resilience: :math:`u_{bs} \\le` ``served_rhs`` :math:`= (1-\\sigma_b) d_b` when
-    :math:`p_s > 0` and the setting is given, else :math:`d_b` (a mutable parameter).
-    """
-    BS = [(b, s) for b in m.B for s in m.S]
-    m.BS = pyo.Set(initialize=BS, dimen=2)
-    m.short = pyo.Var(m.BS, domain=pyo.NonNegativeReals)
-    m.served_rhs = pyo.Param(m.BS, initialize=served_rhs(d), mutable=True)
-    define_spot(m, d)
-    m.draw = pyo.Var(m.BS, domain=pyo.NonNegativeReals) if d.stockpile_enabled else None
-    m.cover = pyo.Constraint(m.BS, rule=_cover_rule(m, d))
-    e = _slack(m, "min_served_share", BS)
-    m.served = pyo.Constraint(m.BS, rule=lambda m, b, s: LinearExpression(
-        [m.short[b, s], *_minus(e, (b, s))]) <= m.served_rhs[b, s])
-    m.es_eps = pyo.Param(initialize=max(1.0, float(d.probability.sum())), mutable=True)
-    if BS:
-        prob = d.probability.tolist()
-        m.expected_shortfall = pyo.Constraint(expr=LinearExpression(
-            [_term(prob[s], m.short[b, s]) for b, s in BS if prob[s]])
-            <= m.es_eps * float(d.demand_t.sum()))
-
-
-def _cover_rule(m: pyo.ConcreteModel, d: MineralData) -> Callable:
-    """Rule of the cover rows: lost contracted flow <= spot + drawdown + shortfall."""
-    loss = m._index["loss"]
-    owned = [np.flatnonzero(d.path_buyer == b) for b in range(len(d.buyers))]
-    xs = m._xs
-
-    def cover(m, b, s):
-        paths = owned[b][loss[s, owned[b]] > 0]
-        lost = [_term(c, xs[p]) for p, c in zip(paths.tolist(), loss[s, paths].tolist(),
-                                                strict=True)]
-        extra = [v for v in ((m.spot[b, s] if d.spot_enabled else None),
-                             (m.draw[b, s] if m.draw is not None else None)) if v is not None]
-        return LinearExpression(lost + [_term(-1, v) for v in extra]
-                                + [_term(-1, m.short[b, s])]) <= 0
-
-    return cover
-
-
-def served_rhs(d: MineralData) -> dict[tuple[int, int], float]:
-    """Upper bound on each shortfall: :math:`(1-\\sigma_b) d_b` if binding, else :math:`d_b`."""
-    out = {}
-    for b, demand in enumerate(d.demand_t):
-        sigma = d.min_served[b]
-        for s, prob in enumerate(d.probability):
-            active = prob > 0 and not np.isnan(sigma)
-            out[b, s] = float((1.0 - sigma) * demand if active else demand)
-    return out
-
-
-def define_spot(m: pyo.ConcreteModel, d: MineralData) -> None:
-    """Spot tonnes pass every stage; each node sells at most its spot share.
-
-    :math:`\\sum_b z_{bsn} + \\phi_k a_{sn} \\sum_{p \\ni n} x_p \\le \\phi_k a_{sn} C_n`
-    with :math:`a_{sn} = 1 - \\ell_{ns}` (a float: scenarios never change in a sweep).
-    """
-    if not d.spot_enabled:
-        return
-    m.spot = pyo.Var(m.BS, domain=pyo.NonNegativeReals)
-    m.spot_node = pyo.Var(m.B, m.S, m.N, domain=pyo.NonNegativeReals)
-    stages = {k: [n for n in m.N if d.node_stage[n] == k] for k in m.K}
-    m.spot_stage = pyo.Constraint(m.B, m.S, m.K, rule=lambda m, b, s, k: LinearExpression(
-        [m.spot_node[b, s, n] for n in stages[k]] + [_term(-1, m.spot[b, s])]) == 0)
-    through = m._index["through"]
-    xs = m._xs
-    share = d.spot_share[d.node_stage][None, :] * (1.0 - d.node_loss)  # (S, N)
-
-    def cap(m, s, n):
-        a = float(share[s, n])
-        flow = [_term(a, xs[p]) for p in through[n]] if a else []
-        return LinearExpression([m.spot_node[b, s, n] for b in m.B] + flow) <= (
-            a * m.capacity_t[n])
-
-    m.spot_capacity = pyo.Constraint(m.S, m.N, rule=cap)
-
-
-def define_stockpile(m: pyo.ConcreteModel, d: MineralData) -> None:
-    """Stockpile drawdown within the stockpile held (pooled in a joint plan)."""
-    if not d.stockpile_enabled:
-        m.stock = None
-        return
-    holders = [b for b in m.B if not np.isnan(d.stock_cost[b])]
-    m.stock = pyo.Var(holders, domain=pyo.NonNegativeReals)
-    if d.joint:
-        m.stock_pool = pyo.Constraint(m.S, rule=lambda m, s: LinearExpression(
-            [m.draw[b, s] for b in m.B] + [_term(-1, m.stock[b]) for b in holders]) <= 0)
-        return
-    m.stock_draw = pyo.Constraint(m.BS, rule=lambda m, b, s: LinearExpression(
-        [m.draw[b, s]] + ([_term(-1, m.stock[b])] if b in holders else [])) <= 0)
-
-
-def scenario_cost(m: pyo.ConcreteModel, d: MineralData, s: int) -> list:
-    """:math:`L_s` as monomials: spot cost at the premium plus shortfall cost."""
-    short_cost = np.nan_to_num(d.short_cost, nan=0.0)
-    terms = [_term(float(short_cost[b]), m.short[b, s]) for b in m.B if short_cost[b]]
-    if d.spot_enabled:
-        price = (d.spot_premium * d.unit_cost).tolist()
-        terms += [_term(price[n], m.spot_node[b, s, n]) for b in m.B for n in m.N
-                  if price[n]]
-    return terms
-
-
-def define_cvar(m: pyo.ConcreteModel, d: MineralData) -> None:
-    """Linear CVaR of the scenario cost (only when ``risk_aversion`` > 0).
-
-    Rows :math:`L_s - \\eta - v_s \\le 0`, i.e. :math:`v_s \\ge L_s - \\eta`.
-    """
-    m._cvar = d.risk_aversion > 0 and bool(len(d.scenarios))
-    if not m._cvar:
-        return
-    m.eta = pyo.Var(domain=pyo.NonNegativeReals)
-    m.excess = pyo.Var(m.S, domain=pyo.NonNegativeReals)
-    m.cvar_excess = pyo.Constraint(m.S, rule=lambda m, s: LinearExpression(
-        scenario_cost(m, d, s) + [_term(-1, m.eta), _term(-1, m.excess[s])]) <= 0)
 
 
 def define_objective(m: pyo.ConcreteModel, d: MineralData) -> None:
@@ -402,25 +280,26 @@ def define_objective(m: pyo.ConcreteModel, d: MineralData) -> None:
     """
     if m._elastic:
         m.objective = pyo.Objective(expr=LinearExpression(
-            [_term(w, v) for var, w in m._slacks.values() for v in var.values()]))
+            [term(w, v) for var, w in m._slacks.values() for v in var.values()]))
         return
     cost = d.path_cost.tolist()
-    terms = [_term(c, x) for c, x in zip(cost, m._xs, strict=True) if c]
+    terms = [term(c, x) for c, x in zip(cost, m._xs, strict=True) if c]
+    terms += bid_terms(m)
     if m.stock is not None:
-        terms += [_term(float(d.stock_cost[b]), m.stock[b]) for b in m.stock]
+        terms += [term(float(d.stock_cost[b]), m.stock[b]) for b in m.stock]
     prob = d.probability.tolist()
     for s in m.S:
         if prob[s]:
-            terms += [_term(prob[s] * t.arg(0), t.arg(1)) for t in scenario_cost(m, d, s)]
+            terms += [term(prob[s] * t.arg(0), t.arg(1)) for t in scenario_cost(m, d, s)]
     if m._cvar:
         rho, tail = float(d.risk_aversion), 1.0 - d.cvar_alpha
-        terms += [_term(rho, m.eta)] + [_term(rho * (prob[s] * (1.0 / tail)), m.excess[s])
+        terms += [term(rho, m.eta)] + [term(rho * (prob[s] * (1.0 / tail)), m.excess[s])
                                         for s in m.S if prob[s]]
     m.objective = pyo.Objective(expr=LinearExpression(terms))
 
 
 FAMILIES: tuple[Callable[[pyo.ConcreteModel, MineralData], None], ...] = (
-    define_sets, define_demand, define_capacity, define_china_share, define_china_touch,
-    define_country_share, define_partner_share, define_offtake, define_scenarios,
-    define_stockpile, define_cvar, define_objective,
+    define_sets, define_demand, define_bids, define_capacity, define_world_balance,
+    define_china_share, define_china_touch, define_country_share, define_partner_share,
+    define_offtake, define_scenarios, define_stockpile, define_cvar, define_objective,
 )

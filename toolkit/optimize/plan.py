@@ -34,11 +34,30 @@ class MineralPlan:
     lost: np.ndarray                 # (B, S) contracted t lost
     stock: np.ndarray                # (B,) stockpile held t
     touch: np.ndarray                # (B,) share of supply whose path touches China
+    bid: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) t bid away
     shadow: list[dict] = field(default_factory=list)
     diagnosis: list[dict] = field(default_factory=list)
     model: pyo.ConcreteModel | None = None
     solver: Solver | None = None
-    base_capacity: np.ndarray | None = None  # capacities before rationing (independent)
+    base_data: MineralData | None = None  # the instance before rationing (independent)
+
+    @property
+    def unrationed(self) -> MineralData:
+        """The instance before any rationing between independent buyers."""
+        return self.base_data if self.base_data is not None else self.data
+
+    @property
+    def base_capacity(self) -> np.ndarray:
+        """Node capacities before rationing (t/yr)."""
+        return self.unrationed.capacity_t
+
+    @property
+    def bid_cost_usd(self) -> float:
+        """Annual premium paid for tonnes bid away: :math:`\\sum_n \\beta_k c_n \\delta_n`."""
+        d = self.data
+        if not self.bid.size:
+            return 0.0
+        return float((self.bid * d.bid_premium[d.node_stage] * d.unit_cost).sum())
 
     @property
     def worst_served_share(self) -> float | None:
@@ -70,7 +89,8 @@ def read_plan(d: MineralData, m: pyo.ConcreteModel, solver: Solver,
     B, S, N = len(d.buyers), len(d.scenarios), len(d.capacity_t)
     empty = MineralPlan(d, outcome.status, outcome.objective_usd, np.zeros((B, N)),
                         np.zeros((B, S, N)), np.zeros((B, S)), np.zeros((B, S)),
-                        np.zeros((B, S)), np.zeros((B, S)), np.zeros(B), np.zeros(B))
+                        np.zeros((B, S)), np.zeros((B, S)), np.zeros(B), np.zeros(B),
+                        bid=np.zeros(N))
     if outcome.status != "optimal":
         return empty
     x = solver.array(m.x, d.n_paths)
@@ -87,6 +107,8 @@ def read_plan(d: MineralData, m: pyo.ConcreteModel, solver: Solver,
     if m.stock is not None:
         for b, v in solver.values(m.stock).items():
             empty.stock[b] = v
+    for n, v in solver.values(m.bid).items():
+        empty.bid[n] = v
     settle_shortfall(empty)
     empty.shadow = shadow_prices(m, solver, d)
     return empty
@@ -142,6 +164,24 @@ def portfolio_rows(plan: MineralPlan) -> list[dict]:
                          "stage": d.stages[d.node_stage[n]], "country": str(d.node_country[n]),
                          "tonnes": t, "share": t / float(d.demand_t[b]),
                          "cost_usd": t * float(d.unit_cost[n])})
+    return rows
+
+
+def bid_rows(plan: MineralPlan) -> list[dict]:
+    """Nodes where tonnes are bid away from market buyers: ``buyer`` (``GBR+JPN`` for a
+    joint plan), ``mineral, stage, country, bid_t, holding_t, bid_premium,
+    unit_cost_usd_per_t, bid_cost_usd`` (the annual premium paid)."""
+    d = plan.data
+    who = "+".join(d.buyers)
+    rows = []
+    for n in np.flatnonzero(plan.bid > 1e-9):
+        k = d.node_stage[n]
+        rows.append({"buyer": who, "mineral": d.mineral, "stage": d.stages[k],
+                     "country": str(d.node_country[n]), "bid_t": float(plan.bid[n]),
+                     "holding_t": float(d.holding_t[n]),
+                     "bid_premium": float(d.bid_premium[k]),
+                     "unit_cost_usd_per_t": float(d.unit_cost[n]),
+                     "bid_cost_usd": float(plan.bid[n] * d.bid_premium[k] * d.unit_cost[n])})
     return rows
 
 

@@ -200,11 +200,11 @@ def _touch(d: MineralData, lay: Layout, rows: Rows) -> None:
 
 def _country(d: MineralData, lay: Layout, rows: Rows) -> None:
     keys = [(b, n) for b in range(len(d.buyers)) for n in range(len(d.capacity_t))
-            if d.single[n] and not np.isnan(d.country_cap[b, d.node_stage[n]])]
+            if not np.isnan(d.country_cap[b, n])]
     parts = [np.flatnonzero((d.path_buyer == b) & (d.path_nodes[:, d.node_stage[n]] == n))
              for b, n in keys]
     row = _cat([np.full(len(p), r) for r, p in enumerate(parts)])
-    rhs = np.array([d.country_cap[b, d.node_stage[n]] * d.demand_t[b] for b, n in keys])
+    rhs = np.array([d.country_cap[b, n] * d.demand_t[b] for b, n in keys])
     rows.add_block("country_share", np.full(len(keys), -INF), rhs, row, _cat(parts),
                    np.ones(len(row)))
 

@@ -1,0 +1,111 @@
+"""The world market around the planned buyers: who else buys, and what they hold.
+
+GBR and JPN are the *planned buyers* (:data:`toolkit.schema.BUYERS`): the plan chooses
+their supply.  Every other buyer in the ``Demand`` table (any country, or ``ROW``) is a
+*market buyer*: world demand the plan does not choose but must leave room for.
+
+Per mineral and stage :math:`k`, with :math:`D^M` the market buyers' total demand,
+:math:`D^P` the planned buyers' total demand and :math:`P_k = \\sum_{n \\in k} P_n` the
+stage's production (``production_t``, blank = ``capacity_t``), market buyers hold
+today's world mix at every node:
+
+.. math:: H_n = P_n \\, D^M / P_k
+
+and the planned buyers' share of world demand is
+:math:`\\sigma = D^P / (D^P + D^M)`.  :math:`D^M > P_k` is an input error.
+All tonnages are tonnes of contained element per year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from toolkit.chain import SupplyChain
+from toolkit.errors import Problem
+from toolkit.schema import BUYERS, STAGES
+
+
+def is_planned(buyer: str) -> bool:
+    """True for a planned buyer (GBR, JPN)."""
+    return buyer in BUYERS
+
+
+def planned_demand(chain: SupplyChain, mineral: str) -> dict[str, float]:
+    """Annual demand per planned buyer, t/yr (positive only, sorted)."""
+    rows = chain.demand[(chain.demand["mineral"] == mineral)
+                        & chain.demand["buyer"].isin(BUYERS)]
+    totals = rows.groupby("buyer")["demand_t"].sum()
+    return {str(b): float(v) for b, v in sorted(totals.items()) if v > 0}
+
+
+def market_demand_t(chain: SupplyChain, mineral: str) -> float:
+    """:math:`D^M`: total annual demand of the market buyers for ``mineral``, t/yr."""
+    rows = chain.demand[(chain.demand["mineral"] == mineral)
+                        & ~chain.demand["buyer"].isin(BUYERS)]
+    return float(rows["demand_t"].sum())
+
+
+def market_buyers(chain: SupplyChain, mineral: str) -> dict[str, float]:
+    """Annual demand per market buyer, t/yr (positive only, sorted)."""
+    rows = chain.demand[(chain.demand["mineral"] == mineral)
+                        & ~chain.demand["buyer"].isin(BUYERS)]
+    totals = rows.groupby("buyer")["demand_t"].sum()
+    return {str(b): float(v) for b, v in sorted(totals.items()) if v > 0}
+
+
+def production_of(supply: pd.DataFrame) -> pd.Series:
+    """Today's output per supply row, t/yr: ``production_t``, blank = ``capacity_t``."""
+    capacity = supply["capacity_t"].astype(float)
+    if "production_t" not in supply.columns:
+        return capacity
+    return supply["production_t"].astype(float).fillna(capacity)
+
+
+def holding_t(production_t: np.ndarray, node_stage: np.ndarray, market_t: float) -> np.ndarray:
+    """:math:`H_n = P_n D^M / P_k`, the tonnes market buyers hold at each node (t/yr)."""
+    out = np.zeros(len(production_t))
+    if market_t <= 0:
+        return out
+    for k in np.unique(node_stage):
+        at = node_stage == k
+        total = float(production_t[at].sum())
+        if total > 0:
+            out[at] = production_t[at] * (market_t / total)
+    return out
+
+
+def planned_share(planned_t: float, market_t: float) -> float:
+    """:math:`\\sigma = D^P / (D^P + D^M)`; 1 without market buyers."""
+    if market_t <= 0:
+        return 1.0
+    return planned_t / (planned_t + market_t)
+
+
+def stage_totals(chain: SupplyChain, mineral: str) -> dict[str, float]:
+    """:math:`P_k`: production per stage of ``mineral`` (use ``chain.at_year`` first)."""
+    rows = chain.supply[chain.supply["mineral"] == mineral]
+    totals = production_of(rows).groupby(rows["stage"]).sum()
+    return {s: float(totals[s]) for s in STAGES if s in totals.index}
+
+
+def market_problems(chain: SupplyChain, file: str | None = None,
+                    sheet: str | None = "Demand") -> list[Problem]:
+    """One problem per (mineral, stage) whose market demand exceeds the stage's output.
+
+    ``chain`` should be at one data year (``chain.at_year``).
+    """
+    problems = []
+    for mineral in chain.mineral_ids:
+        market = market_demand_t(chain, mineral)
+        if market <= 0:
+            continue
+        for stage, total in stage_totals(chain, mineral).items():
+            if market > total * (1 + 1e-9):
+                problems.append(Problem(
+                    file or chain.source,
+                    f"market buyers' demand for {mineral} ({market:,.6g} t) exceeds the "
+                    f"{stage} stage's production ({total:,.6g} t): other buyers cannot hold "
+                    "more than the world makes; lower their demand or add supply",
+                    sheet, None, "demand_t", market))
+    return problems

@@ -1,0 +1,77 @@
+"""Constraint families of the world market: bids on market buyers' tonnes, world balance.
+
+Market buyers (every buyer but GBR and JPN, :mod:`toolkit.market`) hold today's world
+mix, :math:`H_n = P_n D^M / P_k`.  The planned buyers may contract the free tonnes
+:math:`C_n - H_n` of a node and bid away :math:`\\delta_n` more from the market buyers,
+at an extra :math:`\\beta_k c_n` a tonne (``bid_premium``), at most a share
+:math:`\\theta_k` (``max_bid_share``) of the holding.  Per stage they cannot take more
+than the world has left once every market buyer is served,
+:math:`\\sum_{n \\in k} C_n - D^M`.  The capacity and spot rows that use
+:math:`\\delta_n` are in :mod:`toolkit.optimize.model`.  Without market buyers these
+families add nothing.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+
+from toolkit.optimize.data import MineralData
+from toolkit.optimize.rows import CAPACITY_SLACK_WEIGHT
+
+
+def define_bids(m: pyo.ConcreteModel, d: MineralData) -> None:
+    """Bid variables :math:`\\delta_n \\ge 0` and rows :math:`\\delta_n \\le \\theta_k H_n`.
+
+    One variable per node with a positive holding; the cost coefficient
+    :math:`\\beta_k c_n` is a mutable parameter (``bid_cost``) so the bid-premium
+    sensitivity re-solves the built model.
+    """
+    nodes = d.bid_nodes
+    m.bid_index = pyo.Set(initialize=nodes)
+    m.bid = pyo.Var(m.bid_index, domain=pyo.NonNegativeReals)
+    cost = {n: float(d.bid_premium[d.node_stage[n]] * d.unit_cost[n]) for n in nodes}
+    m.bid_cost = pyo.Param(m.bid_index, initialize=cost, mutable=True)
+    theta = {n: float(d.max_bid[d.node_stage[n]]) for n in nodes}
+    m.bid_room = pyo.Constraint(m.bid_index, rule=lambda m, n: LinearExpression(
+        [m.bid[n]]) <= theta[n] * m.holding_t[n])
+
+
+def define_world_balance(m: pyo.ConcreteModel, d: MineralData) -> None:
+    """Per stage: :math:`\\sum_{n \\in k} \\sum_{p \\ni n} x_p \\le \\sum_{n \\in k} C_n - D^M`.
+
+    Each path crosses one node of every stage, so the row's body is the planned
+    tonnes of the stage; its right-hand side ``world_t`` is a mutable parameter
+    (rationed between independent buyers).  Rows exist only with market buyers.
+    """
+    if not d.market_enabled:
+        m.world_t = None
+        m.world_balance = None
+        return
+    m.world_t = pyo.Param(m.K, initialize=dict(enumerate(d.world_t.tolist())), mutable=True)
+    through = m._index["through"]
+    stages = {k: [p for n in m.N if d.node_stage[n] == k for p in through[n]] for k in m.K}
+    slack = None
+    if m._elastic:
+        slack = pyo.Var(m.K, domain=pyo.NonNegativeReals)
+        m.slack_world_balance = slack
+        m._slacks["world_balance"] = (slack, CAPACITY_SLACK_WEIGHT)
+
+    def rule(m, k):
+        extra = [MonomialTermExpression((-1, slack[k]))] if slack is not None else []
+        return LinearExpression([m._xs[p] for p in stages[k]] + extra) <= m.world_t[k]
+
+    m.world_balance = pyo.Constraint(m.K, rule=rule)
+
+
+def bid_terms(m: pyo.ConcreteModel) -> list:
+    """Objective terms :math:`\\beta_k c_n \\delta_n` (mutable coefficients)."""
+    return [MonomialTermExpression((m.bid_cost[n], m.bid[n])) for n in m.bid_index]
+
+
+def bid_tonnes(d: MineralData, values: dict) -> list[float]:
+    """(N,) tonnes bid away at each node from a ``{node: value}`` solution."""
+    out = [0.0] * len(d.capacity_t)
+    for n, v in values.items():
+        out[n] = float(v)
+    return out

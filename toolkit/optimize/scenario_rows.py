@@ -1,0 +1,153 @@
+"""Constraint families of the disruption scenarios: cover, resilience, spot, stockpile, CVaR.
+
+Spot tonnes compete with the market buyers: a node sells the planned buyers at most
+:math:`\\sigma \\phi_k (1-\\ell_{ns}) (C_n - H_n + \\delta_n - \\sum_{p \\ni n} x_p)` in
+scenario :math:`s` (:math:`\\sigma = 1`, :math:`H = \\delta = 0` without market buyers).
+See :mod:`toolkit.optimize.model` for the whole formulation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
+
+from toolkit.optimize.data import MineralData
+from toolkit.optimize.rows import minus, slack, term
+
+
+def define_scenarios(m: pyo.ConcreteModel, d: MineralData) -> None:
+    """Served supply in each scenario, the resilience floor and the expected shortfall cap.
+
+    :math:`\\sum_p \\lambda_{sp} x_p \\le z_{bs} + w_{bs} + u_{bs}` with the loss
+    coefficients :math:`\\lambda_{sp}` as floats on the paths a scenario hits.
+    Resilience: :math:`u_{bs} \\le` ``served_rhs`` :math:`= (1-\\sigma_b) d_b` when
+    :math:`p_s > 0` and the setting is given, else :math:`d_b` (a mutable parameter).
+    """
+    BS = [(b, s) for b in m.B for s in m.S]
+    m.BS = pyo.Set(initialize=BS, dimen=2)
+    m.short = pyo.Var(m.BS, domain=pyo.NonNegativeReals)
+    m.served_rhs = pyo.Param(m.BS, initialize=served_rhs(d), mutable=True)
+    define_spot(m, d)
+    m.draw = pyo.Var(m.BS, domain=pyo.NonNegativeReals) if d.stockpile_enabled else None
+    m.cover = pyo.Constraint(m.BS, rule=_cover_rule(m, d))
+    e = slack(m, "min_served_share", BS)
+    m.served = pyo.Constraint(m.BS, rule=lambda m, b, s: LinearExpression(
+        [m.short[b, s], *minus(e, (b, s))]) <= m.served_rhs[b, s])
+    m.es_eps = pyo.Param(initialize=max(1.0, float(d.probability.sum())), mutable=True)
+    if BS:
+        prob = d.probability.tolist()
+        m.expected_shortfall = pyo.Constraint(expr=LinearExpression(
+            [term(prob[s], m.short[b, s]) for b, s in BS if prob[s]])
+            <= m.es_eps * float(d.demand_t.sum()))
+
+
+def _cover_rule(m: pyo.ConcreteModel, d: MineralData) -> Callable:
+    """Rule of the cover rows: lost contracted flow <= spot + drawdown + shortfall."""
+    loss = m._index["loss"]
+    owned = [np.flatnonzero(d.path_buyer == b) for b in range(len(d.buyers))]
+    xs = m._xs
+
+    def cover(m, b, s):
+        paths = owned[b][loss[s, owned[b]] > 0]
+        lost = [term(c, xs[p]) for p, c in zip(paths.tolist(), loss[s, paths].tolist(),
+                                                strict=True)]
+        extra = [v for v in ((m.spot[b, s] if d.spot_enabled else None),
+                             (m.draw[b, s] if m.draw is not None else None)) if v is not None]
+        return LinearExpression(lost + [term(-1, v) for v in extra]
+                                + [term(-1, m.short[b, s])]) <= 0
+
+    return cover
+
+
+def served_rhs(d: MineralData) -> dict[tuple[int, int], float]:
+    """Upper bound on each shortfall: :math:`(1-\\sigma_b) d_b` if binding, else :math:`d_b`."""
+    out = {}
+    for b, demand in enumerate(d.demand_t):
+        sigma = d.min_served[b]
+        for s, prob in enumerate(d.probability):
+            active = prob > 0 and not np.isnan(sigma)
+            out[b, s] = float((1.0 - sigma) * demand if active else demand)
+    return out
+
+
+def spot_availability(d: MineralData) -> np.ndarray:
+    """(S, N) :math:`\\sigma \\phi_k (1 - \\ell_{ns})`: the share of a node's uncontracted
+    free tonnes the planned buyers may buy spot in each scenario."""
+    share = d.spot_share[d.node_stage][None, :] * (1.0 - d.node_loss)
+    return share * d.sigma if d.market_enabled else share
+
+
+def define_spot(m: pyo.ConcreteModel, d: MineralData) -> None:
+    """Spot tonnes pass every stage; each node sells at most its spot share.
+
+    :math:`\\sum_b z_{bsn} + a_{sn} (\\sum_{p \\ni n} x_p - \\delta_n) \\le
+    a_{sn} (C_n - H_n)` with :math:`a_{sn} = \\sigma \\phi_k (1 - \\ell_{ns})` (a float:
+    scenarios never change in a sweep); without market buyers :math:`\\sigma = 1`,
+    :math:`H = \\delta = 0`.
+    """
+    if not d.spot_enabled:
+        return
+    m.spot = pyo.Var(m.BS, domain=pyo.NonNegativeReals)
+    m.spot_node = pyo.Var(m.B, m.S, m.N, domain=pyo.NonNegativeReals)
+    stages = {k: [n for n in m.N if d.node_stage[n] == k] for k in m.K}
+    m.spot_stage = pyo.Constraint(m.B, m.S, m.K, rule=lambda m, b, s, k: LinearExpression(
+        [m.spot_node[b, s, n] for n in stages[k]] + [term(-1, m.spot[b, s])]) == 0)
+    through = m._index["through"]
+    xs = m._xs
+    share = spot_availability(d)  # (S, N)
+    market = d.market_enabled
+
+    def cap(m, s, n):
+        a = float(share[s, n])
+        flow = [term(a, xs[p]) for p in through[n]] if a else []
+        if not market:
+            return LinearExpression([m.spot_node[b, s, n] for b in m.B] + flow) <= (
+                a * m.capacity_t[n])
+        bid = [term(-a, m.bid[n])] if a and n in m.bid_index else []
+        return LinearExpression([m.spot_node[b, s, n] for b in m.B] + flow + bid) <= (
+            a * (m.capacity_t[n] - m.holding_t[n]))
+
+    m.spot_capacity = pyo.Constraint(m.S, m.N, rule=cap)
+
+
+def define_stockpile(m: pyo.ConcreteModel, d: MineralData) -> None:
+    """Stockpile drawdown within the stockpile held (pooled in a joint plan)."""
+    if not d.stockpile_enabled:
+        m.stock = None
+        return
+    holders = [b for b in m.B if not np.isnan(d.stock_cost[b])]
+    m.stock = pyo.Var(holders, domain=pyo.NonNegativeReals)
+    if d.joint:
+        m.stock_pool = pyo.Constraint(m.S, rule=lambda m, s: LinearExpression(
+            [m.draw[b, s] for b in m.B] + [term(-1, m.stock[b]) for b in holders]) <= 0)
+        return
+    m.stock_draw = pyo.Constraint(m.BS, rule=lambda m, b, s: LinearExpression(
+        [m.draw[b, s]] + ([term(-1, m.stock[b])] if b in holders else [])) <= 0)
+
+
+def scenario_cost(m: pyo.ConcreteModel, d: MineralData, s: int) -> list:
+    """:math:`L_s` as monomials: spot cost at the premium plus shortfall cost."""
+    short_cost = np.nan_to_num(d.short_cost, nan=0.0)
+    terms = [term(float(short_cost[b]), m.short[b, s]) for b in m.B if short_cost[b]]
+    if d.spot_enabled:
+        price = (d.spot_premium * d.unit_cost).tolist()
+        terms += [term(price[n], m.spot_node[b, s, n]) for b in m.B for n in m.N
+                  if price[n]]
+    return terms
+
+
+def define_cvar(m: pyo.ConcreteModel, d: MineralData) -> None:
+    """Linear CVaR of the scenario cost (only when ``risk_aversion`` > 0).
+
+    Rows :math:`L_s - \\eta - v_s \\le 0`, i.e. :math:`v_s \\ge L_s - \\eta`.
+    """
+    m._cvar = d.risk_aversion > 0 and bool(len(d.scenarios))
+    if not m._cvar:
+        return
+    m.eta = pyo.Var(domain=pyo.NonNegativeReals)
+    m.excess = pyo.Var(m.S, domain=pyo.NonNegativeReals)
+    m.cvar_excess = pyo.Constraint(m.S, rule=lambda m, s: LinearExpression(
+        scenario_cost(m, d, s) + [term(-1, m.eta), term(-1, m.excess[s])]) <= 0)
