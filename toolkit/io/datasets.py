@@ -17,7 +17,7 @@ from toolkit.errors import InputError, Problem
 from toolkit.schema import BUYERS, CHINA, DISRUPTIONS, POLICY, ROUTES, STAGES, Column, Sheet
 from toolkit.validate import Where, validate_table
 
-BASES = ("reported", "derived", "hand_entered", "assumption")
+BASES = ("reported", "derived", "modelled", "hand_entered", "assumption")
 _ISO3 = r"[A-Z]{3}"
 
 
@@ -37,29 +37,42 @@ FILES: tuple[Sheet, ...] = (
         _c("mineral", "id"), _opt("name"), _c("unit", "id", allowed=("t",)),
         _opt("content_basis"), _opt("usgs_chapter"),
         _opt("unit_price_usd_per_t", "number", default=None, low=0.0),
-        _opt("price_year", "number", default=None), _opt("price_source")), key=("mineral",)),
+        _opt("price_year", "number", default=None), _opt("price_source"),
+        _opt("source_id", "id", ref="sources.csv.source_id", wildcard="", separator=";")),
+        key=("mineral",)),
     Sheet("countries.csv", "Countries.", (
         _c("country", "id", pattern=_ISO3), _opt("name"),
         _opt("wgi", "number", default=None, low=-2.5, high=2.5),
         *(_opt(f"wgi_{k}", "number", default=None, low=-3.0, high=3.0)
           for k in ("cc", "ge", "pv", "rl", "rq", "va")),
-        _c("partner", "bool"), _opt("partner_basis")), key=("country",)),
+        _c("partner", "bool"), _opt("partner_basis"),
+        _opt("source_id", "id", ref="sources.csv.source_id", wildcard="", separator=";")),
+        key=("country",)),
     Sheet("production.csv", "Production by mineral, stage, country and year.", (
         _c("mineral", "id", ref="minerals.csv.mineral"), _c("stage", "id", allowed=STAGES),
         _c("country", "id", ref="countries.csv.country"), _c("year", "number", low=1900,
                                                              high=2100),
         _c("tonnes", "number", low=0.0), _opt("estimate", "bool", default=False),
         _c("source_id", "id", ref="sources.csv.source_id", separator=";"), _opt("source_detail"),
-        _c("basis", "id", allowed=BASES)), key=("mineral", "stage", "country", "year")),
-    Sheet("costs.csv", "Unit cost by mineral and stage.", (
+        _c("basis", "id", allowed=BASES),
+        _opt("capacity_t", "number", default=None, low=0.0,
+             description="capacity where a source gives it (blank = tonnes, no spare)"),
+        _opt("capacity_source_id", "id", ref="sources.csv.source_id", wildcard="",
+             separator=";"), _opt("capacity_note")),
+        key=("mineral", "stage", "country", "year")),
+    Sheet("costs.csv", "Unit cost by mineral, stage and (optionally) country.", (
         _c("mineral", "id", ref="minerals.csv.mineral"), _c("stage", "id", allowed=STAGES),
         _c("unit_cost_usd_per_t", "number", low=0.0),
         _opt("premium_outside_china", "number", default=0.0, low=0.0, high=10.0),
         _c("basis", "id", allowed=BASES),
-        _c("source_id", "id", ref="sources.csv.source_id", separator=";"), _opt("note")),
-        key=("mineral", "stage")),
-    Sheet("demand.csv", "UK and Japan demand.", (
-        _c("buyer", "id", allowed=BUYERS), _c("mineral", "id", ref="minerals.csv.mineral"),
+        _c("source_id", "id", ref="sources.csv.source_id", separator=";"), _opt("note"),
+        _opt("country", "id", ref="countries.csv.country", wildcard="",
+             description="blank = every country of the stage; a country's own row wins")),
+        key=("mineral", "stage", "country")),
+    Sheet("demand.csv", "Demand of the planned buyers (GBR, JPN) and of market buyers "
+          "(any other country, ROW).", (
+        _c("buyer", "id", ref="countries.csv.country"),
+        _c("mineral", "id", ref="minerals.csv.mineral"),
         _opt("sector", default="all"), _c("demand_t", "number", low=0.0),
         _opt("year", "number", default=None), _c("basis", "id", allowed=BASES),
         _opt("method"), _c("source_id", "id", ref="sources.csv.source_id", separator=";")),
@@ -73,6 +86,12 @@ FILES: tuple[Sheet, ...] = (
         _c("share", "number", low=0.0, high=1.0), _opt("basis", "id", allowed=BASES + ("",)),
         _opt("source_id", "id", ref="sources.csv.source_id", wildcard="", separator=";")),
         key=("buyer", "mineral", "origin", "year", "hs6")),
+    Sheet("bid_premiums.csv", "Default bid_premium per mineral and stage (Policy rows of "
+          "every case).", (
+        _c("mineral", "id", ref="minerals.csv.mineral"), _c("stage", "id", allowed=STAGES),
+        _c("bid_premium", "number", low=0.0, high=10.0), _c("basis", "id", allowed=BASES),
+        _c("source_id", "id", ref="sources.csv.source_id", separator=";"), _opt("note")),
+        key=("mineral", "stage"), required=False),
     Sheet("stage_coverage.csv", "Which source covers each mineral and stage.", (
         _c("mineral", "id", ref="minerals.csv.mineral"), _c("stage", "id", allowed=STAGES),
         _c("status", "id", allowed=("sourced", "hand_entered", "no_source", "assumption")),
@@ -100,6 +119,8 @@ def load_tables(folder: Path | None = None) -> dict[str, pd.DataFrame]:
     known: dict[str, list[str]] = {}
     problems: list[Problem] = []
     for decl in FILES:
+        if not decl.required and not (folder / decl.name).is_file():
+            continue
         raw = read_raw_csv(folder / decl.name)
         table, found = validate_table(raw, decl, Where(str(folder / decl.name), None), known)
         problems += found
@@ -114,19 +135,43 @@ def load_tables(folder: Path | None = None) -> dict[str, pd.DataFrame]:
 def supply_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Supply rows (schema columns) from production joined with unit costs.
 
-    A node outside China costs ``unit_cost_usd_per_t x (1 + premium_outside_china)``.
+    ``production_t`` is the production file's ``tonnes``; ``capacity_t`` its
+    ``capacity_t`` where a source gives one, else the production (no spare capacity).
+    Unit cost: a row of ``costs.csv`` for the node's own country wins; otherwise the
+    stage-wide row (blank country), where a node outside China costs
+    ``unit_cost_usd_per_t x (1 + premium_outside_china)``.
     """
     prod = tables["production.csv"]
-    costs = tables["costs.csv"][["mineral", "stage", "unit_cost_usd_per_t",
-                                 "premium_outside_china"]]
-    supply = prod.merge(costs, on=["mineral", "stage"], how="left")
+    costs = tables["costs.csv"]
+    country = costs["country"].fillna("") if "country" in costs else pd.Series("", costs.index)
+    stage_wide = costs[country == ""][["mineral", "stage", "unit_cost_usd_per_t",
+                                       "premium_outside_china"]]
+    own = costs[country != ""][["mineral", "stage", "country", "unit_cost_usd_per_t"]]
+    supply = prod.merge(stage_wide, on=["mineral", "stage"], how="left")
     premium = supply["premium_outside_china"].fillna(0.0).where(supply["country"] != CHINA, 0.0)
-    supply["unit_cost_usd_per_t"] = (supply["unit_cost_usd_per_t"].fillna(0.0)
-                                     * (1.0 + premium)).round(2)
-    supply = supply.rename(columns={"tonnes": "capacity_t"})
+    cost = (supply["unit_cost_usd_per_t"].fillna(0.0) * (1.0 + premium)).round(2)
+    own_cost = supply[["mineral", "stage", "country"]].merge(
+        own, on=["mineral", "stage", "country"], how="left")["unit_cost_usd_per_t"]
+    supply["unit_cost_usd_per_t"] = own_cost.round(2).where(own_cost.notna(), cost)
+    supply["production_t"] = supply["tonnes"]
+    capacity = supply["capacity_t"] if "capacity_t" in supply else supply["tonnes"]
+    supply["capacity_t"] = capacity.where(capacity.notna(), supply["tonnes"])
     cols = ["mineral", "stage", "country", "capacity_t", "unit_cost_usd_per_t", "year",
-            "estimate", "source_id", "basis"]
+            "estimate", "source_id", "basis", "production_t"]
     return supply[cols].reset_index(drop=True)
+
+
+def default_policy(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Policy rows every case shares: the cited default ``bid_premium`` per mineral and
+    stage (``bid_premiums.csv``), empty when the file is absent."""
+    table = empty_table(POLICY)
+    premiums = tables.get("bid_premiums.csv")
+    if premiums is None or premiums.empty:
+        return table
+    rows = [{"setting": "bid_premium", "value": f"{float(r.bid_premium):g}", "stage": r.stage,
+             "mineral": r.mineral, "buyer": "", "case": "", "country": ""}
+            for r in premiums.itertuples()]
+    return pd.DataFrame(rows, columns=list(POLICY.names))
 
 
 def import_shares(imports: pd.DataFrame) -> pd.DataFrame:
@@ -145,7 +190,8 @@ def import_shares(imports: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_embedded(folder: Path | None = None) -> SupplyChain:
-    """The embedded dataset as a :class:`SupplyChain` (no disruptions, no policy)."""
+    """The embedded dataset as a :class:`SupplyChain` (no disruptions; policy = the cited
+    default bid premiums of :func:`default_policy`)."""
     folder = folder or datasets_dir()
     t = load_tables(folder)
     minerals = t["minerals.csv"][["mineral", "name", "unit", "content_basis"]]
@@ -156,5 +202,5 @@ def load_embedded(folder: Path | None = None) -> SupplyChain:
         minerals=minerals.reset_index(drop=True), countries=countries.reset_index(drop=True),
         supply=supply_table(t), demand=demand.reset_index(drop=True),
         routes=empty_table(ROUTES), disruptions=empty_table(DISRUPTIONS),
-        policy=empty_table(POLICY), imports=imports.reset_index(drop=True),
+        policy=default_policy(t), imports=imports.reset_index(drop=True),
         source="embedded dataset", meta={"datasets": str(folder), "tables": t})
