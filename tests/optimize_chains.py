@@ -10,13 +10,13 @@ from toolkit.chain import SupplyChain, blank_chain
 from toolkit.optimize.data import MineralData, prepare
 from toolkit.policy import resolve_cases
 
-POLICY_COLS = "setting value stage mineral buyer case"
+POLICY_COLS = "setting value stage mineral buyer case country"
 DIS_COLS = "scenario mineral stage country capacity_loss probability date source"
 
 
 def policy(*rows: tuple) -> pd.DataFrame:
-    """Policy rows (setting, value[, stage, mineral, buyer, case])."""
-    full = [tuple(r) + ("",) * (6 - len(r)) for r in rows]
+    """Policy rows (setting, value[, stage, mineral, buyer, case, country])."""
+    full = [tuple(r) + ("",) * (7 - len(r)) for r in rows]
     return frame(POLICY_COLS, [(s, str(v), *rest) for s, v, *rest in full])
 
 

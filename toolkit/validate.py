@@ -219,6 +219,20 @@ def check_routes(table: pd.DataFrame, where: Where) -> list[Problem]:
     return problems
 
 
+def check_supply(table: pd.DataFrame, where: Where, production: str = "production_t",
+                 capacity: str = "capacity_t") -> list[Problem]:
+    """Today's output cannot exceed capacity: ``0 <= production_t <= capacity_t``."""
+    if production not in table.columns or capacity not in table.columns:
+        return []
+    problems = []
+    for i, (made, cap) in enumerate(zip(table[production], table[capacity], strict=True)):
+        if not (_is_nan(made) or _is_nan(cap)) and float(made) > float(cap) * (1 + 1e-12):
+            problems.append(where.problem(
+                f"must be at most {capacity} ({_fmt(cap)}): today's output cannot exceed "
+                "capacity", where.row(i), production, made))
+    return problems
+
+
 def check_disruptions(table: pd.DataFrame, where: Where) -> list[Problem]:
     """Scenario-level rules of the Disruptions table.
 

@@ -135,8 +135,9 @@ def load_tables(folder: Path | None = None) -> dict[str, pd.DataFrame]:
 def supply_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Supply rows (schema columns) from production joined with unit costs.
 
-    ``production_t`` is the production file's ``tonnes``; ``capacity_t`` its
-    ``capacity_t`` where a source gives one, else the production (no spare capacity).
+    ``capacity_t`` is the production file's ``capacity_t`` where a source gives one,
+    else its ``tonnes`` (no spare capacity); ``production_t`` is ``tonnes`` where that
+    differs from the capacity, else blank (= capacity_t).
     Unit cost: a row of ``costs.csv`` for the node's own country wins; otherwise the
     stage-wide row (blank country), where a node outside China costs
     ``unit_cost_usd_per_t x (1 + premium_outside_china)``.
@@ -153,9 +154,12 @@ def supply_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     own_cost = supply[["mineral", "stage", "country"]].merge(
         own, on=["mineral", "stage", "country"], how="left")["unit_cost_usd_per_t"]
     supply["unit_cost_usd_per_t"] = own_cost.round(2).where(own_cost.notna(), cost)
-    supply["production_t"] = supply["tonnes"]
     capacity = supply["capacity_t"] if "capacity_t" in supply else supply["tonnes"]
+    spare = capacity.notna() & (capacity != supply["tonnes"])
     supply["capacity_t"] = capacity.where(capacity.notna(), supply["tonnes"])
+    # production_t only where it differs from capacity: blank means "= capacity_t", so an
+    # analyst who edits a capacity in the template need not edit a second column
+    supply["production_t"] = supply["tonnes"].where(spare)
     cols = ["mineral", "stage", "country", "capacity_t", "unit_cost_usd_per_t", "year",
             "estimate", "source_id", "basis", "production_t"]
     return supply[cols].reset_index(drop=True)

@@ -45,6 +45,7 @@ from toolkit.schema import (
     ROUTES,
     SETTING_NAMES,
     SETTINGS,
+    SUPPLY,
     WORKBOOK,
     Column,
     Sheet,
@@ -58,6 +59,7 @@ from toolkit.validate import (
     check_keys,
     check_refs,
     check_routes,
+    check_supply,
     check_unknown_columns,
     closest,
     coerce_table,
@@ -378,7 +380,19 @@ def validate_sheets(raws: Mapping[str, RawSheet],
         tables[sheet.table] = table
         if sheet.key and sheet.key[0] in raw.headers:
             known[f"{sheet.name}.{sheet.key[0]}"] = [v for v in table[sheet.key[0]] if v]
-    return tables, problems + _demand_without_supply(tables, raws, file)
+    return tables, problems + _demand_without_supply(tables, raws, file) + (
+        [] if problems else _market_over_output(tables, file))
+
+
+def _market_over_output(tables: dict[str, pd.DataFrame], file: str) -> list[Problem]:
+    """Market buyers' demand above a stage's output (default data year) is an input error."""
+    from toolkit.chain import blank_chain
+    from toolkit.market import market_problems
+
+    if tables.get("demand") is None or tables["demand"].empty:
+        return []
+    chain = blank_chain(**{k: v for k, v in tables.items() if v is not None})
+    return market_problems(chain.at_year(None), file, "Demand")
 
 
 def _demand_without_supply(tables: dict[str, pd.DataFrame], raws: Mapping[str, RawSheet],
@@ -454,6 +468,8 @@ def _sheet_rules(table: pd.DataFrame, sheet: Sheet, where: Where) -> list[Proble
                                                           where.row(i)))]
     if sheet is ROUTES and not table.empty:
         return check_routes(table, where)
+    if sheet is SUPPLY and not table.empty:
+        return check_supply(table, where)
     if sheet is DISRUPTIONS and not table.empty:
         return check_disruptions(table, where)
     return []

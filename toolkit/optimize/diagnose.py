@@ -37,6 +37,7 @@ def diagnose(d: MineralData) -> list[dict]:
     rows: list[dict] = []
     gaps = {name: solver.values(var) for name, (var, _w) in m._slacks.items()}
     rows += _capacity(d, gaps.get("capacity", {}))
+    rows += _world(d, gaps.get("world_balance", {}))
     rows += _offtake(d, gaps.get("max_offtake_share", {}))
     rows += _shares(d, gaps)
     rows += _served(d, gaps.get("min_served_share", {}))
@@ -79,8 +80,27 @@ def _stage_gaps(d: MineralData, slacks: dict, setting: str,
 
 
 def _capacity(d: MineralData, slacks: dict) -> list[dict]:
+    if d.market_enabled:
+        return _stage_gaps(d, slacks, "capacity", lambda k, have, need: (
+            f"{d.stages[k]} tonnes left to the planned buyers (capacity less what other "
+            f"buyers hold, plus what may be bid away) {_t(have)} < {_t(need)} demanded"))
     return _stage_gaps(d, slacks, "capacity", lambda k, have, need: (
         f"usable {d.stages[k]} capacity {_t(have)} < {_t(need)} demanded"))
+
+
+def _world(d: MineralData, slacks: dict) -> list[dict]:
+    """Stages where the world has fewer spare tonnes than the planned buyers need."""
+    need = float(d.demand_t.sum())
+    rows = []
+    for k, gap in sorted(slacks.items()):
+        if gap > TOLERANCE_T:
+            total = float(d.capacity_t[d.node_stage == k].sum())
+            rows.append(_row(d, "world_balance", d.stages[k], "+".join(d.buyers), gap, need,
+                             need - gap, f"world {d.stages[k]} capacity {_t(total)} less "
+                             f"other buyers' demand {_t(d.market_t)} leaves "
+                             f"{_t(need - gap)} < {_t(need)} needed: the world has no "
+                             f"spare tonnes for it"))
+    return rows
 
 
 def _offtake(d: MineralData, slacks: dict) -> list[dict]:
@@ -96,7 +116,8 @@ def _shares(d: MineralData, gaps: dict) -> list[dict]:
             need = (1 - d.china_cap[b, k]) * d.demand_t[b]
             rows.append(_row(d, "max_china_share", d.stages[k], d.buyers[b], gap, need,
                              need - gap, f"max_china_share {_pct(d.china_cap[b, k])}: "
-                             f"non-China supply {_t(need - gap)} < {_t(need)} needed"))
+                             f"non-China supply {_t(need - gap)} < {_t(need)} needed"
+                             + _non_china_room(d, k)))
     for b, gap in sorted(gaps.get("max_china_touch_share", {}).items()):
         if gap > TOLERANCE_T:
             need = (1 - d.touch_cap[b]) * d.demand_t[b]
@@ -118,6 +139,18 @@ def _shares(d: MineralData, gaps: dict) -> list[dict]:
                              need - gap, f"min_partner_share {_pct(d.partner_min[b, k])}: "
                              f"partner supply {_t(need - gap)} < {_t(need)} needed"))
     return rows
+
+
+def _non_china_room(d: MineralData, k: int) -> str:
+    """With market buyers: the non-Chinese tonnes of a stage the planned buyers can reach
+    (free tonnes plus the bid room), so a reader sees the world has no more to spare."""
+    if not d.market_enabled:
+        return ""
+    at = (d.node_stage == k) & ~d.china
+    free = float(np.clip(d.free_t[at], 0, None).sum())
+    room = float((d.max_bid[k] * d.holding_t[at]).sum())
+    return (f"; outside China the world has {_t(free)} spare and other buyers hold "
+            f"{_t(room)} that may be bid away")
 
 
 def _served(d: MineralData, slacks: dict) -> list[dict]:

@@ -56,9 +56,10 @@ class Rows:
 
 @dataclass
 class Layout:
-    """Column offsets of each variable block."""
+    """Column offsets of each variable block (``bid`` holds one column per bid node)."""
 
     x: int
+    bid: int
     short: int
     spot: int
     spot_node: int
@@ -70,24 +71,26 @@ class Layout:
 
 
 def layout(d: MineralData) -> Layout:
-    """Assign column blocks: x | short | spot | spot_node | stock | draw | eta | excess."""
+    """Assign column blocks: x | bid | short | spot | spot_node | stock | draw | eta | excess."""
     B, S, N = len(d.buyers), len(d.scenarios), len(d.capacity_t)
     spot = B * S if d.spot_enabled else 0
     spot_node = B * S * N if d.spot_enabled else 0
     stock = B if d.stockpile_enabled else 0
     draw = B * S if d.stockpile_enabled else 0
     cvar = d.risk_aversion > 0 and S > 0
-    sizes = [d.n_paths, B * S, spot, spot_node, stock, draw, int(cvar), S if cvar else 0]
+    sizes = [d.n_paths, len(d.bid_nodes), B * S, spot, spot_node, stock, draw, int(cvar),
+             S if cvar else 0]
     offsets = np.concatenate([[0], np.cumsum(sizes)]).tolist()
-    return Layout(*offsets[:8], n=offsets[8])
+    return Layout(*offsets[:9], n=offsets[9])
 
 
 def build_reference(d: MineralData) -> tuple[highspy.Highs, Rows, Layout]:
     """Build the LP in a fresh ``highspy.Highs`` (not solved)."""
     lay = layout(d)
     rows = Rows()
-    for family in (_demand, _capacity, _china, _touch, _country, _partner, _offtake,
-                   _cover, _served, _expected_shortfall, _spot, _stockpile, _cvar):
+    for family in (_demand, _bid_room, _capacity, _world_balance, _china, _touch, _country,
+                   _partner, _offtake, _cover, _served, _expected_shortfall, _spot,
+                   _stockpile, _cvar):
         family(d, lay, rows)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
@@ -124,6 +127,8 @@ def _costs(d: MineralData, lay: Layout) -> np.ndarray:
     B, S, N = len(d.buyers), len(d.scenarios), len(d.capacity_t)
     cost = np.zeros(lay.n)
     cost[:d.n_paths] = d.path_cost
+    bids = np.array(d.bid_nodes, dtype=np.int64)
+    cost[lay.bid:lay.bid + len(bids)] = d.bid_premium[d.node_stage[bids]] * d.unit_cost[bids]
     q = np.nan_to_num(d.short_cost)
     p = d.probability
     cvar = lay.excess < lay.n
@@ -153,12 +158,41 @@ def _node_rows(d: MineralData) -> tuple[np.ndarray, np.ndarray]:
     return nodes, paths
 
 
+def _bid_column(d: MineralData, lay: Layout) -> dict[int, int]:
+    """Node -> column of its bid variable."""
+    return {n: lay.bid + i for i, n in enumerate(d.bid_nodes)}
+
+
+def _bid_room(d: MineralData, lay: Layout, rows: Rows) -> None:
+    """:math:`\\delta_n \\le \\theta_k H_n`."""
+    bids = np.array(d.bid_nodes, dtype=np.int64)
+    rows.add_block("bid_room", np.full(len(bids), -INF),
+                   d.max_bid[d.node_stage[bids]] * d.holding_t[bids], np.arange(len(bids)),
+                   lay.bid + np.arange(len(bids)), np.ones(len(bids)))
+
+
 def _capacity(d: MineralData, lay: Layout, rows: Rows) -> None:
+    """:math:`\\sum_{p \\ni n} x_p - \\delta_n \\le C_n - H_n`."""
     nodes, paths = _node_rows(d)
     used = np.unique(nodes)
     local = np.searchsorted(used, nodes)
-    rows.add_block("capacity", np.full(len(used), -INF), d.capacity_t[used], local, paths,
-                   np.ones(len(paths)))
+    col = _bid_column(d, lay)
+    bid_nodes = [n for n in used.tolist() if n in col]
+    r = np.concatenate([local, np.searchsorted(used, bid_nodes)]).astype(np.int64)
+    c = np.concatenate([paths, [col[n] for n in bid_nodes]]).astype(np.int64)
+    v = np.concatenate([np.ones(len(paths)), -np.ones(len(bid_nodes))])
+    rhs = d.capacity_t[used] - (d.holding_t[used] if d.market_enabled else 0.0)
+    rows.add_block("capacity", np.full(len(used), -INF), rhs, r, c, v)
+
+
+def _world_balance(d: MineralData, lay: Layout, rows: Rows) -> None:
+    """Per stage: every path's flow <= :math:`\\sum_{n \\in k} C_n - D^M`."""
+    if not d.market_enabled:
+        return
+    K = len(d.stages)
+    r = np.repeat(np.arange(K), d.n_paths)
+    c = np.tile(np.arange(d.n_paths), K)
+    rows.add_block("world_balance", np.full(K, -INF), d.world_t, r, c, np.ones(K * d.n_paths))
 
 
 def _stage_rows(d: MineralData, name: str, mask: np.ndarray, share: np.ndarray,
@@ -280,7 +314,8 @@ def _spot_capacity(d: MineralData, lay: Layout, rows: Rows) -> None:
     B, S = _bs(d)
     N = len(d.capacity_t)
     nodes, paths = _node_rows(d)
-    share = d.spot_share[d.node_stage][None, :] * (1.0 - d.node_loss)  # (S, N)
+    share = d.spot_share[d.node_stage][None, :] * (1.0 - d.node_loss) * d.sigma  # (S, N)
+    bids = np.array(d.bid_nodes, dtype=np.int64)
     r, c, v = [], [], []
     for s in range(S):
         for b in range(B):
@@ -290,7 +325,11 @@ def _spot_capacity(d: MineralData, lay: Layout, rows: Rows) -> None:
         r.append(s * N + nodes)
         c.append(paths)
         v.append(share[s, nodes])
-    rows.add_block("spot_capacity", np.full(S * N, -INF), (share * d.capacity_t).ravel(),
+        r.append(s * N + bids)
+        c.append(lay.bid + np.arange(len(bids)))
+        v.append(-share[s, bids])
+    free = d.capacity_t - (d.holding_t if d.market_enabled else 0.0)
+    rows.add_block("spot_capacity", np.full(S * N, -INF), (share * free).ravel(),
                    _cat(r), _cat(c), np.concatenate(v))
 
 

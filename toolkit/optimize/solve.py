@@ -11,7 +11,8 @@ remembered; a re-solve re-evaluates only those, pushes the changed ones with one
 ``changeRowsBounds`` call and warm-starts from the previous basis.  Bodies of
 another shape go through Pyomo's :func:`~pyomo.repn.standard_repn.generate_standard_repn`;
 mutable coefficients, if a model has any, are re-evaluated and pushed with
-``changeCoeff``.  ``tests/test_optimize_bridge.py`` checks that the LP handed to
+``changeCoeff``, and mutable objective coefficients (the bid costs) with
+``changeColsCost``.  ``tests/test_optimize_bridge.py`` checks that the LP handed to
 HiGHS equals the one Pyomo's own interface builds.
 
 Why not Pyomo's interface: its per-constraint expression walks and per-solve
@@ -142,6 +143,7 @@ class Solver:
         self._row: dict = {}
         self._mutable_rows: list = []      # (row, lower expr, upper expr)
         self._mutable_coefs: list = []     # (row, column, coefficient expr)
+        self._mutable_costs: list = []     # (column, cost expr, last value)
         self._bounds = (np.zeros(0), np.zeros(0))
         self._sol = None
         self._offset = 0.0
@@ -230,6 +232,8 @@ class Solver:
         cost: dict[int, float] = {}
         for coef, var in zip(coefs, variables, strict=True):
             col = self._column(var)
+            if coef.__class__ not in (int, float) and not pyo.is_constant(coef):
+                self._mutable_costs.append([col, coef, pyo.value(coef)])
             cost[col] = cost.get(col, 0) + pyo.value(coef)
         return cost
 
@@ -262,7 +266,24 @@ class Solver:
                 self.h.changeRowsBounds(len(idx), idx, lo[changed], up[changed])
         for row, col, coef in self._mutable_coefs:
             self.h.changeCoeff(row, col, pyo.value(coef))
+        self._update_costs()
         self._restate()
+
+    def _update_costs(self) -> None:
+        """Push objective coefficients that are mutable parameters and changed.
+
+        A column carries at most one parameter coefficient in the models built here
+        (``bid_cost``); its new value replaces the column's cost.
+        """
+        changed = []
+        for entry in self._mutable_costs:
+            value = pyo.value(entry[1])
+            if value != entry[2]:
+                entry[2] = value
+                changed.append((entry[0], value))
+        if changed:
+            cols = np.array([c for c, _ in changed], dtype=np.int32)
+            self.h.changeColsCost(len(cols), cols, np.array([v for _, v in changed]))
 
     def _restate(self) -> None:
         """Re-state the model's scenario coefficient (``model._refactor``), if any.

@@ -1,0 +1,105 @@
+"""Inputs of the world market: market buyers, production_t, named-country caps."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.excel_cases import edited
+from tests.optimize_chains import data_of, policy
+from tests.test_market_hand import market_chain
+from toolkit.cli import main
+from toolkit.optimize.cooperation import realisable_independent, solve_mode
+from toolkit.optimize.plan import solve_plan
+from toolkit.optimize.reference import solve_reference
+from toolkit.policy import resolve_cases
+
+# RUS is the cheapest supplier at both stages; KAZ and AUS cost more.
+THREE = [("mine", "RUS", 100.0, 5.0, 100.0), ("mine", "AUS", 100.0, 8.0, 100.0),
+         ("refine", "RUS", 100.0, 2.0, 100.0), ("refine", "KAZ", 100.0, 3.0, 100.0)]
+
+
+def _country_of(d, plan, stage: str) -> dict[str, float]:
+    k = d.stages.index(stage)
+    return {str(d.node_country[n]): float(plan.node_flow[:, n].sum())
+            for n in range(len(d.capacity_t)) if d.node_stage[n] == k}
+
+
+def test_max_country_share_zero_for_a_named_country_removes_it():
+    free = data_of(market_chain(THREE, {"JPN": 10.0}))
+    assert solve_plan(free).objective_usd == pytest.approx(70.0, rel=1e-6)  # 10 x (5 + 2)
+    no_rus = market_chain(THREE, {"JPN": 10.0},
+                          policy=policy(("max_country_share", 0.0, "", "", "", "", "RUS")))
+    d = data_of(no_rus)
+    plan = solve_plan(d)
+    # without Russia: AUS ore (8) and KAZ refining (3): 110, on both formulations
+    assert plan.objective_usd == pytest.approx(110.0, rel=1e-6)
+    assert solve_reference(d)[1] == pytest.approx(110.0, rel=1e-6)
+    assert _country_of(d, plan, "mine").get("RUS", 0.0) == pytest.approx(0.0, abs=1e-9)
+    assert _country_of(d, plan, "refine").get("RUS", 0.0) == pytest.approx(0.0, abs=1e-9)
+    # other countries are not capped by the named row
+    assert _country_of(d, plan, "mine")["AUS"] == pytest.approx(10.0)
+
+
+def test_named_country_cap_scoped_by_stage_and_alongside_a_general_cap():
+    # RUS excluded at refine only; a general 60 % cap on every single country at mine:
+    # mine 6 t RUS (5) + 4 t AUS (8), refine 10 t KAZ (3): 30 + 32 + 30 = 92
+    chain = market_chain(THREE, {"JPN": 10.0}, policy=policy(
+        ("max_country_share", 0.0, "refine", "", "", "", "RUS"),
+        ("max_country_share", 0.6, "mine")))
+    d = data_of(chain)
+    plan = solve_plan(d)
+    assert plan.objective_usd == pytest.approx(92.0, rel=1e-6)
+    assert solve_reference(d)[1] == pytest.approx(92.0, rel=1e-6)
+    assert _country_of(d, plan, "mine") == pytest.approx({"AUS": 4.0, "RUS": 6.0})
+
+
+def test_named_country_removed_from_joint_and_independent_plans():
+    chain = market_chain(THREE, {"GBR": 5.0, "JPN": 10.0},
+                         policy=policy(("max_country_share", 0.0, "", "", "", "", "RUS")))
+    case = resolve_cases(chain)[0]
+    at = chain.at_year(None)
+    joint = solve_mode(at, case, "joint")["x"][0]
+    independent, _, _ = realisable_independent(solve_mode(at, case, "independent"))
+    for plan in [joint, *independent["x"]]:
+        assert _country_of(plan.data, plan, "mine").get("RUS", 0.0) == pytest.approx(
+            0.0, abs=1e-9)
+    assert joint.objective_usd == pytest.approx(15 * 11.0, rel=1e-6)
+
+
+def test_country_on_another_setting_and_unknown_countries_are_input_errors(tmp_path, capsys):
+    def change(workbook) -> None:
+        ws = workbook["Policy"]
+        header = [c.value for c in ws[1]]
+        row = {"setting": "max_country_share", "value": 0, "country": "XYZ"}
+        ws.append([row.get(h, "") for h in header])
+        row = {"setting": "max_china_share", "value": 0.5, "country": "AUS"}
+        ws.append([row.get(h, "") for h in header])
+
+    path = edited(tmp_path, change)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "column country: value 'XYZ': unknown country: not declared in Countries" in err
+    assert "max_china_share cannot be scoped by country" in err
+
+
+def test_production_above_capacity_is_an_input_error(tmp_path, capsys):
+    def change(workbook) -> None:
+        ws = workbook["Supply"]
+        header = [c.value for c in ws[1]]
+        ws.cell(row=2, column=header.index("production_t") + 1, value=1e9)
+
+    path = edited(tmp_path, change)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "sheet Supply, row 2, column production_t" in err
+    assert "today's output cannot exceed capacity" in err
+
+
+def test_market_buyers_above_world_output_are_an_input_error(tmp_path, capsys):
+    def change(workbook) -> None:
+        workbook["Demand"].append(["CHN", "lithium", 1e9, "all"])
+
+    path = edited(tmp_path, change)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "market buyers' demand for lithium" in err and "exceeds the mine stage" in err
