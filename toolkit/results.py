@@ -18,20 +18,23 @@ import pandas as pd
 
 from toolkit import __version__
 from toolkit.io.atomic import write_text
+from toolkit.optimize.bids import non_china_reach_t
 from toolkit.optimize.cooperation import DEFINITION
 from toolkit.optimize.plan import (
     MineralPlan,
+    bid_rows,
     portfolio_rows,
     scenario_rows,
     stockpile_rows,
 )
 from toolkit.optimize.run import CaseRun
+from toolkit.optimize.scenario_rows import spot_availability
 from toolkit.optimize.solve import solver_info
 from toolkit.schema import CHINA, STAGES
 
 SIGNIFICANT = 7
 TABLES = ("portfolio", "stockpile", "scenarios", "shadow_prices", "china_share", "pareto",
-          "minerals", "summary")
+          "minerals", "summary", "bids", "market", "disruptions", "bid_sensitivity")
 
 
 def _plans(run: CaseRun) -> list[MineralPlan]:
@@ -76,6 +79,11 @@ def case_result(run: CaseRun) -> dict:
                                 key=lambda r: (r["setting"], r["mineral"],
                                                stage_order.get(r["stage"], -1), r["buyer"])),
         "diagnosis": {"messages": [r["message"] for r in diagnosis], "rows": diagnosis},
+        "bids": sorted((r for p in plans for r in bid_rows(p)), key=lambda r: (
+            r["buyer"], r["mineral"], stage_order[r["stage"]], r["country"])),
+        "market": market_rows(run),
+        "disruptions": disruption_rows(run),
+        "bid_sensitivity": run.sensitivity,
         "minerals": [_mineral_row(run, m) for m in sorted(run.plans)],
         "summary": _summary(run, plans),
         "china_share": _china_share(run, plans),
@@ -133,11 +141,22 @@ def _summary(run: CaseRun, plans: list[MineralPlan]) -> list[dict]:
                          "demand_t": float(d.demand_t[b]),
                          "contracted_cost_usd": float(p.node_flow[b] @ d.unit_cost) if ok
                          else None,
+                         "bid_cost_usd": _bid_share(p, b) if ok else None,
                          "china_touch_share": float(p.touch[b]) if ok else None,
                          "baseline_china_touch_share": baseline_touch,
                          "worst_served_share": float(served) if ok else None,
                          "stockpile_t": float(p.stock[b])})
     return sorted(rows, key=lambda r: (r["buyer"], r["mineral"]))
+
+
+def _bid_share(plan: MineralPlan, b: int) -> float:
+    """The buyer's part of the plan's bid premium (pro rata to its tonnes at each node)."""
+    d = plan.data
+    if not plan.bid.size or not plan.bid.any():
+        return 0.0
+    flow = plan.node_flow.sum(axis=0)
+    part = np.divide(plan.node_flow[b], flow, out=np.zeros_like(flow), where=flow > 0)
+    return float((plan.bid * part * d.bid_premium[d.node_stage] * d.unit_cost).sum())
 
 
 def settings_rows(run: CaseRun) -> list[dict]:
@@ -160,6 +179,7 @@ def run_result(runs: list[CaseRun], model_name: str, input_path: str | None) -> 
         "toolkit_version": __version__, "solver": solver_info(),
         "run_status": combined_status(c["status"] for c in cases),
         "pareto": [r for c in cases for r in c["pareto"]],
+        "bid_sensitivity": [r for c in cases for r in c["bid_sensitivity"]],
         "china_share": [r for c in cases for r in c["china_share"]],
         "cooperation_definition": DEFINITION,
         "cases": cases,
@@ -197,3 +217,87 @@ def write_json(path: Path, result: dict) -> Path:
 def tables(result: dict) -> dict[str, pd.DataFrame]:
     """The tidy tables of a result (first case, or the whole run for pareto/china_share)."""
     return {name: pd.DataFrame(result.get(name, [])) for name in TABLES}
+
+
+# ------------------------------------------------------------------ world market rows
+
+
+def market_rows(run: CaseRun) -> list[dict]:
+    """Per mineral and stage: the world around the planned buyers and what they bid.
+
+    ``world_production_t`` :math:`P_k`, ``world_capacity_t`` :math:`\\sum C_n`,
+    ``market_demand_t`` :math:`D^M`, ``planned_demand_t`` :math:`D^P`,
+    ``spare_t`` :math:`\\sum C_n - D^M - D^P`, ``non_china_reach_t`` (non-Chinese
+    tonnes free or biddable), ``bid_t`` and ``bid_cost_usd`` of the case's plans,
+    ``planned_share`` :math:`\\sigma`.  Minerals without market buyers are left out.
+    """
+    rows = []
+    for mineral in sorted(run.plans):
+        group = run.plans[mineral]
+        d = group[0].unrationed
+        if not d.market_enabled:
+            continue
+        for k, stage in enumerate(d.stages):
+            at = d.node_stage == k
+            bid = sum(float(p.bid[at].sum()) for p in group if p.bid.size)
+            cost = sum(float((p.bid * d.bid_premium[d.node_stage] * d.unit_cost)[at].sum())
+                       for p in group if p.bid.size)
+            rows.append({"case": run.case.name, "mineral": mineral, "stage": stage,
+                         "world_production_t": float(d.production_t[at].sum()),
+                         "world_capacity_t": float(d.capacity_t[at].sum()),
+                         "market_demand_t": d.market_t, "planned_demand_t": d.planned_t,
+                         "spare_t": float(d.capacity_t[at].sum()) - d.market_t - d.planned_t,
+                         "non_china_reach_t": non_china_reach_t(d, k),
+                         "bid_premium": float(d.bid_premium[k]), "bid_t": bid,
+                         "bid_cost_usd": cost, "planned_share": d.sigma})
+    return rows
+
+
+def disruption_rows(run: CaseRun) -> list[dict]:
+    """Per scenario and mineral: what the planned buyers lose and recover.
+
+    ``lost_t`` contracted tonnes lost, ``spot_t`` bought spot, ``drawdown_t`` from
+    stockpiles, ``shortfall_t`` unserved; ``spot_available_t`` the spot tonnes the
+    planned buyers could buy (their share :math:`\\sigma` of the undisrupted, uncontracted
+    free tonnes times ``spot_share``) and ``spot_contested_t`` the rest of those spare
+    tonnes, bought by the other buyers who lost supply.
+    """
+    rows = []
+    for mineral in sorted(run.plans):
+        for s, name in enumerate(run.plans[mineral][0].data.scenarios):
+            rows.append(_disruption_row(run, mineral, s, name))
+    return rows
+
+
+def _disruption_row(run: CaseRun, mineral: str, s: int, name: str) -> dict:
+    group = run.plans[mineral]
+    ok = all(p.status == "optimal" for p in group)
+    total = {"lost_t": 0.0, "spot_t": 0.0, "drawdown_t": 0.0, "shortfall_t": 0.0,
+             "spot_available_t": 0.0}
+    for p in group if ok else []:
+        total["lost_t"] += float(p.lost[:, s].sum())
+        total["spot_t"] += float(p.spot[:, s].sum())
+        total["drawdown_t"] += float(p.draw[:, s].sum())
+        total["shortfall_t"] += float(p.short[:, s].sum())
+        total["spot_available_t"] += _spot_pool(p, s)
+    sigma = group[0].data.sigma
+    contested = total["spot_available_t"] * (1.0 - sigma) / sigma if sigma > 0 else 0.0
+    return {"case": run.case.name, "scenario": name, "mineral": mineral,
+            "probability": float(group[0].data.probability[s]),
+            "demand_t": sum(float(p.data.demand_t.sum()) for p in group),
+            **(total if ok else dict.fromkeys(total)),
+            "spot_contested_t": contested if ok else None, "planned_share": sigma,
+            "status": "optimal" if ok else "infeasible"}
+
+
+def _spot_pool(plan: MineralPlan, s: int) -> float:
+    """Spot tonnes the plan's buyers could buy in scenario ``s`` (all nodes of the
+    tightest stage: a spot tonne passes every stage)."""
+    d = plan.data
+    if not d.spot_enabled:
+        return 0.0
+    share = spot_availability(d)[s]
+    flow = plan.node_flow.sum(axis=0)
+    bid = plan.bid if plan.bid.size else np.zeros(len(d.capacity_t))
+    free = np.maximum(0.0, d.free_t + bid - flow) * share
+    return float(min(free[d.node_stage == k].sum() for k in range(len(d.stages))))

@@ -13,6 +13,7 @@ families add nothing.
 
 from __future__ import annotations
 
+import numpy as np
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
@@ -75,3 +76,30 @@ def bid_tonnes(d: MineralData, values: dict) -> list[float]:
     for n, v in values.items():
         out[n] = float(v)
     return out
+
+
+def non_china_reach_t(d: MineralData, k: int) -> float:
+    """Non-Chinese tonnes of stage ``k`` the planned buyers can contract at most:
+    :math:`\\sum_{n \\in k, n \\notin CHN} \\min(C_n, C_n - H_n + \\theta_k H_n)`."""
+    at = (d.node_stage == k) & ~d.china
+    if not d.market_enabled:
+        return float(d.capacity_t[at].sum())
+    room = d.free_t[at] + d.max_bid[k] * d.holding_t[at]
+    return float(np.minimum(d.capacity_t[at], room).sum())
+
+
+def china_cap_gap(d: MineralData, demand_t: float, eps: float) -> dict | None:
+    """The stage where a China cap ``eps`` on ``demand_t`` planned tonnes is furthest out
+    of reach: ``stage, needed_t, available_t, missing_t`` (None when every stage has
+    enough non-Chinese tonnes: then something else makes the cap impossible)."""
+    worst = None
+    for k, stage in enumerate(d.stages):
+        need = (1.0 - eps) * demand_t
+        have = non_china_reach_t(d, k)
+        if d.market_enabled:
+            have = min(have, float(d.world_t[k]))
+        missing = need - have
+        if missing > 1e-6 * max(1.0, need) and (worst is None or missing > worst["missing_t"]):
+            worst = {"stage": stage, "needed_t": need, "available_t": have,
+                     "missing_t": missing}
+    return worst

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from toolkit.optimize.bids import china_cap_gap
 from toolkit.optimize.plan import MineralPlan
 
 Progress = Callable[[str], None]
@@ -81,9 +82,23 @@ def _solve_at(case: str, kind: str, eps: float, mineral: str,
             status = outcome.status
         else:
             total += outcome.objective_usd
-    return {"case": case, "sweep": kind, "epsilon": eps, "mineral": mineral,
-            "objective_usd": total if status == "optimal" else None, "status": status,
-            "infeasible_minerals": int(status != "optimal")}
+    row = {"case": case, "sweep": kind, "epsilon": eps, "mineral": mineral,
+           "objective_usd": total if status == "optimal" else None, "status": status,
+           "infeasible_minerals": int(status != "optimal")}
+    if status != "optimal" and kind == "china_share" and group:
+        row.update(_gap(group, eps))
+    return row
+
+
+def _gap(group: list[MineralPlan], eps: float) -> dict:
+    """Where a China cap is out of reach: the stage, and the non-Chinese tonnes missing
+    (the world's free plus biddable tonnes outside China against what the cap needs)."""
+    demand = sum(float(p.data.demand_t.sum()) for p in group)
+    gap = china_cap_gap(group[0].unrationed, demand, eps)
+    if gap is None:
+        return {}
+    return {"gap_stage": gap["stage"], "needed_t": gap["needed_t"],
+            "available_t": gap["available_t"], "missing_t": gap["missing_t"]}
 
 
 def _set(plan: MineralPlan, kind: str, eps: float) -> None:

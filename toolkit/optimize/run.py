@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from toolkit.chain import SupplyChain
 from toolkit.optimize.cooperation import cooperation, realisable_independent, solve_mode
 from toolkit.optimize.pareto import china_grid, shortfall_grid, sweep
 from toolkit.optimize.plan import MineralPlan
+from toolkit.optimize.sensitivity import bid_sensitivity, tightest_feasible
 from toolkit.policy import CaseSettings
 
 Progress = Callable[[str], None]
@@ -23,6 +24,7 @@ class CaseRun:
     plans: dict[str, list[MineralPlan]]     # plans in the case's mode, by mineral
     cooperation: dict
     pareto: list[dict]
+    sensitivity: list[dict] = field(default_factory=list)
 
 
 def solve_case(chain: SupplyChain, case: CaseSettings, pareto_points: int = 11,
@@ -30,7 +32,9 @@ def solve_case(chain: SupplyChain, case: CaseSettings, pareto_points: int = 11,
     """Solve ``case`` in both modes, compare them, and sweep its own mode's models.
 
     The independent plans reported are the realisable ones
-    (:mod:`toolkit.optimize.cooperation`).  ``pareto_points`` <= 0 skips the sweeps.
+    (:mod:`toolkit.optimize.cooperation`).  ``pareto_points`` <= 0 skips the sweeps
+    (and the bid-premium sensitivity, which caps China at the sweep's tightest
+    feasible point where the case sets no China cap).
     """
     at_year = chain.at_year(case.year)
     standalone = solve_mode(at_year, case, "independent", progress)
@@ -43,4 +47,6 @@ def solve_case(chain: SupplyChain, case: CaseSettings, pareto_points: int = 11,
         pareto += sweep(case.name, plans, "china_share", china_grid(pareto_points), progress)
         pareto += sweep(case.name, plans, "expected_shortfall",
                         shortfall_grid(plans, pareto_points), progress)
-    return CaseRun(case, at_year, plans, coop, pareto)
+    sensitivity = bid_sensitivity(case.name, plans, tightest_feasible(pareto),
+                                  progress=progress) if pareto_points > 0 else []
+    return CaseRun(case, at_year, plans, coop, pareto, sensitivity)

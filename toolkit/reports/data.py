@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from toolkit.schema import STAGES
+from toolkit.schema import BUYERS, STAGES
 
 PORTFOLIO_COLS = ["case", "buyer", "mineral", "stage", "country", "tonnes"]
 STOCKPILE_COLS = ["case", "buyer", "mineral", "tonnes"]
@@ -130,10 +130,11 @@ def _order_points(table: pd.DataFrame, extra: list[str] | None = None) -> pd.Dat
 
 
 def demand_table(chain) -> pd.DataFrame:
-    """Demand in tonnes per buyer and mineral (sectors summed)."""
+    """Demand in tonnes per planned buyer (GBR, JPN) and mineral (sectors summed)."""
     if chain is None or chain.demand is None or chain.demand.empty:
         return pd.DataFrame(columns=["buyer", "mineral", "demand_t"])
-    return (chain.demand.groupby(["buyer", "mineral"], as_index=False, sort=True)["demand_t"]
+    planned = chain.demand[chain.demand["buyer"].isin(BUYERS)]
+    return (planned.groupby(["buyer", "mineral"], as_index=False, sort=True)["demand_t"]
             .sum())
 
 
