@@ -25,7 +25,7 @@ from toolkit.reports import write_reports
 from toolkit.reports.findings import findings, tables_of
 
 SHEETS = ["Summary", "China share", "Concentration", "Portfolio", "Stockpile", "Disruptions",
-          "Pareto", "Prices", "Inputs", "Provenance"]
+          "Market", "Bids", "Sensitivity", "Pareto", "Prices", "Inputs", "Provenance"]
 
 
 @pytest.fixture(scope="module")
@@ -430,8 +430,9 @@ def _same_cost_bundle(prices: list[tuple]) -> dict:
 
 
 SAME_COST = ("At the mine stage of 2 of the 3 minerals that have one every supplier has "
-             "the same unit cost in the data (no published country cost differences), so "
-             "moving supply away from China there costs nothing unless capacity runs short")
+             "the same unit cost in the data (no published country cost differences) and no "
+             "bid premium prices tonnes taken from other buyers, so moving supply away from "
+             "China there costs nothing unless capacity runs short")
 
 
 def test_same_cost_caveat_from_the_data(tmp_path):

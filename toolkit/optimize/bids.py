@@ -21,17 +21,31 @@ from toolkit.optimize.data import MineralData
 from toolkit.optimize.rows import CAPACITY_SLACK_WEIGHT
 
 
+# A bid with no premium (bid_premium 0, or the sensitivity's 0x point) costs this share
+# of the node's unit cost, so the LP never bids away tonnes it does not use (otherwise it
+# is indifferent and the reported tonnes bid away are an arbitrary vertex).  1e-7 of the
+# cost never trades real money (results are reported to 7 significant digits).
+BID_TIE_BREAK = 1e-7
+
+
+def bid_unit_cost(d: MineralData, n: int, multiplier: float = 1.0) -> float:
+    """Objective cost of a tonne bid away at node ``n``:
+    :math:`(m \\beta_k + 10^{-7}) c_n` (USD/t)."""
+    return float((multiplier * d.bid_premium[d.node_stage[n]] + BID_TIE_BREAK)
+                 * d.unit_cost[n])
+
+
 def define_bids(m: pyo.ConcreteModel, d: MineralData) -> None:
     """Bid variables :math:`\\delta_n \\ge 0` and rows :math:`\\delta_n \\le \\theta_k H_n`.
 
     One variable per node with a positive holding; the cost coefficient
-    :math:`\\beta_k c_n` is a mutable parameter (``bid_cost``) so the bid-premium
+    :math:`\\beta_k c_n` (:func:`bid_unit_cost`) is a mutable parameter (``bid_cost``) so the bid-premium
     sensitivity re-solves the built model.
     """
     nodes = d.bid_nodes
     m.bid_index = pyo.Set(initialize=nodes)
     m.bid = pyo.Var(m.bid_index, domain=pyo.NonNegativeReals)
-    cost = {n: float(d.bid_premium[d.node_stage[n]] * d.unit_cost[n]) for n in nodes}
+    cost = {n: bid_unit_cost(d, n) for n in nodes}
     m.bid_cost = pyo.Param(m.bid_index, initialize=cost, mutable=True)
     theta = {n: float(d.max_bid[d.node_stage[n]]) for n in nodes}
     m.bid_room = pyo.Constraint(m.bid_index, rule=lambda m, n: LinearExpression(

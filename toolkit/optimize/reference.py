@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
+from toolkit.optimize.bids import bid_unit_cost
 from toolkit.optimize.data import MineralData
 
 INF = highspy.kHighsInf
@@ -127,8 +128,7 @@ def _costs(d: MineralData, lay: Layout) -> np.ndarray:
     B, S, N = len(d.buyers), len(d.scenarios), len(d.capacity_t)
     cost = np.zeros(lay.n)
     cost[:d.n_paths] = d.path_cost
-    bids = np.array(d.bid_nodes, dtype=np.int64)
-    cost[lay.bid:lay.bid + len(bids)] = d.bid_premium[d.node_stage[bids]] * d.unit_cost[bids]
+    cost[lay.bid:lay.bid + len(d.bid_nodes)] = [bid_unit_cost(d, n) for n in d.bid_nodes]
     q = np.nan_to_num(d.short_cost)
     p = d.probability
     cvar = lay.excess < lay.n

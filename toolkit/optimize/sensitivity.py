@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from toolkit.optimize.bids import bid_unit_cost
 from toolkit.optimize.plan import MineralPlan
 
 Progress = Callable[[str], None]
@@ -88,7 +89,7 @@ def _set(plan: MineralPlan, mult: float, eps: float | None, capped: bool) -> Non
     """Bid costs at ``mult`` x premium; China caps: the case's (or ``eps``) or none."""
     m, d = plan.model, plan.data
     for n in m.bid_index:
-        m.bid_cost[n] = float(mult * d.bid_premium[d.node_stage[n]] * d.unit_cost[n])
+        m.bid_cost[n] = bid_unit_cost(d, n, mult)
     base = d.china_cap
     for (b, k) in m.china_eps:
         own = base[b, k]

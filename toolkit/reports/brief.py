@@ -10,11 +10,10 @@ sources.  Charts are PNGs embedded as data URIs; every piece of input text is es
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 
 import pandas as pd
 
-from toolkit.reports import charts, data, provenance
+from toolkit.reports import brief_market, charts, data, provenance
 from toolkit.reports.findings import (
     CANNOT,
     JOINT_SPLIT_NOTE,
@@ -26,6 +25,9 @@ from toolkit.reports.findings import (
     tonnes,
     usd,
 )
+from toolkit.reports.html import figure as _figure
+from toolkit.reports.html import none as _none
+from toolkit.reports.html import table_html
 from toolkit.reports.safety import esc
 from toolkit.schema import STAGES
 
@@ -84,8 +86,8 @@ def render(t: Tables, bundle: dict, name: str) -> str:
     """The brief as one HTML string (deterministic for a given bundle)."""
     body = "\n".join([
         _header(t, bundle, name), _findings(t), _headline(t), _china(t), _pareto(t),
-        _disruptions(t), _portfolio(t), _prices(t), _diagnosis(t), _method(),
-        _sources(bundle), _footer(bundle)])
+        brief_market.world_market(t), _disruptions(t), _portfolio(t), _prices(t),
+        _diagnosis(t), _method(), _sources(bundle), _footer(bundle)])
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{esc(_title(name))}</title>\n"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -94,28 +96,6 @@ def render(t: Tables, bundle: dict, name: str) -> str:
 
 def _title(name: str) -> str:
     return f"Critical minerals: sourcing options for the UK and Japan — {name}"
-
-
-def table_html(header: list[tuple[str, str]], rows: Iterable[list[str]],
-               caption: str = "") -> str:
-    """An HTML table; ``header`` is (label, css class); cells are already escaped."""
-    head = "".join(f'<th class="{cls}">{esc(label)}</th>' for label, cls in header)
-    body = "".join("<tr>" + "".join(f'<td class="{cls}">{cell}</td>' for cell, (_, cls)
-                                    in zip(row, header, strict=True)) + "</tr>"
-                   for row in rows)
-    note = f'<p class="note">{caption}</p>' if caption else ""
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}"
-
-
-def _none(text: str = "none") -> str:
-    return f'<p class="note">{esc(text)}</p>'
-
-
-def _figure(png: bytes | None, alt: str, caption: str) -> str:
-    if png is None:
-        return _none(f"{alt}: no data")
-    return (f'<figure><img src="{charts.data_uri(png)}" alt="{esc(alt)}">'
-            f"<figcaption>{caption}</figcaption></figure>")
 
 
 def _header(t: Tables, bundle: dict, name: str) -> str:
@@ -212,6 +192,9 @@ def _disruptions(t: Tables) -> str:
     head = f"<h2>Disruptions{f' — “{esc(first)}”' if first else ''}</h2>"
     if sel.empty:
         return head + _none("none: no disruption scenario results")
+    contested = brief_market.disruptions(t, first)
+    if contested is not None:
+        return head + contested
     hit = sel[sel["shortfall_t"].fillna(0.0) > 0].sort_values(
         ["served_share", "scenario", "buyer", "mineral"], kind="stable")
     full = len(sel) - len(hit)

@@ -206,3 +206,37 @@ def _rise_panel(ax, rise: pd.DataFrame) -> None:
     ax.set_title(f"Minerals whose cost rises most as the cap tightens — “{rise['case'].iloc[0]}”"
                  " (lines end where no plan meets the cap)", loc="left", fontsize=9)
     ax.legend(fontsize=7, ncols=2)
+
+
+def sensitivity_chart(sensitivity: pd.DataFrame) -> bytes | None:
+    """De-risking cost against the bid premium (0 to 2x the cited figures), per case.
+
+    ``sensitivity`` has ``case, multiplier, epsilon, derisking_cost_usd`` rows; points
+    that cannot be met are left out of the line and marked on the axis.
+    """
+    if sensitivity.empty or sensitivity["derisking_cost_usd"].notna().sum() < 2:
+        return None
+    with rc_context(RC):
+        fig = Figure(figsize=(7.0, 2.8))
+        ax = fig.add_subplot()
+        for i, (case, rows) in enumerate(sensitivity.groupby("case", sort=False)):
+            ok = rows.dropna(subset=["derisking_cost_usd"]).sort_values("multiplier")
+            eps = rows["epsilon"].dropna()
+            label = str(case) + (f" (China ≤ {100 * float(eps.iloc[0]):.0f}%)"
+                                 if len(eps) else "")
+            ax.plot(ok["multiplier"], ok["derisking_cost_usd"] / 1e6, marker="o",
+                    markersize=3.5, color=CASE_COLOURS[i % len(CASE_COLOURS)], label=label)
+            bad = rows[rows["derisking_cost_usd"].isna()]
+            if len(bad):
+                ax.plot(bad["multiplier"], [0.0] * len(bad), linestyle="none", marker="x",
+                        color="#888888")
+        ax.axvline(1.0, color="#888888", linestyle="--", linewidth=0.8)
+        ax.set_xlabel("bid premium, multiple of the cited figures (dashed: as cited)")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
+        ax.set_ylabel("de-risking cost (USD m / yr)")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.set_title("What de-risking costs as the price of bidding supply away rises",
+                     loc="left")
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        return png_bytes(fig)

@@ -1,7 +1,8 @@
 """The Excel report: one workbook an analyst can work from.
 
 Sheets: Summary, China share, Concentration, Portfolio, Stockpile, Disruptions,
-Pareto, Prices, Inputs, Provenance.  Numbers are stored as numbers with number
+Market, Bids, Sensitivity (:mod:`toolkit.reports.excel_market`), Pareto, Prices,
+Inputs, Provenance.  Numbers are stored as numbers with number
 formats, headers are frozen, widths set, and native Excel charts (China share by
 stage, cost vs China cap) read their data from the sheets.  Every text cell goes
 through :func:`toolkit.reports.safety.put_cell` (formula-injection guard).  The file
@@ -341,12 +342,15 @@ def joint_note(ws: Worksheet, t: Tables, table: pd.DataFrame, row: int, col: int
 
 def disruptions_sheet(wb: Workbook, t: Tables, chain) -> None:
     """Served and unserved tonnes per scenario, and the scenario definitions."""
+    from toolkit.reports.excel_market import disruption_block
+
     ws = wb.create_sheet("Disruptions")
-    write_table(ws, t.scenarios)
+    last = write_table(ws, t.scenarios)
     left = len(t.scenarios.columns) + 2
     top = joint_note(ws, t, t.scenarios, 1, left)
     if chain is not None and not chain.disruptions.empty:
         write_table(ws, chain.disruptions.reset_index(drop=True), top, left)
+    disruption_block(ws, t, last + 3)
     ws.freeze_panes = "A2"
     fit_widths(ws)
 
@@ -477,6 +481,9 @@ def build_workbook(t: Tables, bundle: dict, name: str) -> Workbook:
     noted_sheet(wb, "Portfolio", t.portfolio, t, "B2")
     noted_sheet(wb, "Stockpile", t.stockpile, t)
     disruptions_sheet(wb, t, chain)
+    from toolkit.reports.excel_market import market_sheets
+
+    market_sheets(wb, t)
     pareto_sheet(wb, t)
     prices_sheet(wb, t)
     inputs_sheet(wb, t, chain)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from toolkit.reports import data
+from toolkit.reports import data, market
+from toolkit.reports.words import pct, tonnes, usd
 from toolkit.schema import STAGES
 
 HEADLINE_COLS = (["case", "buyer", "mode", "status", "cost_usd"]
@@ -38,6 +39,10 @@ class Tables:
     settings: pd.DataFrame
     headline: pd.DataFrame
     caveats: list[str] = field(default_factory=list)
+    bids: pd.DataFrame = field(default_factory=pd.DataFrame)
+    market: pd.DataFrame = field(default_factory=pd.DataFrame)
+    disruption_market: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def tables_of(bundle: dict) -> Tables:
@@ -56,9 +61,13 @@ def tables_of(bundle: dict) -> Tables:
     }
     headline = headline_table(cases, **t)
     t["pareto"], t["pareto_minerals"] = data.pareto_tables(cases)
+    world = {"bids": market.table(cases, "bids", market.BID_COLS),
+             "market": market.table(cases, "market", market.MARKET_COLS),
+             "disruption_market": market.table(cases, "disruptions", market.DISRUPTION_COLS),
+             "sensitivity": market.table(cases, "bid_sensitivity", market.SENSITIVITY_COLS)}
     return Tables(cases=cases, metrics=metrics, latest=data.latest_metrics(metrics),
                   settings=data.settings_rows(cases), headline=headline,
-                  caveats=caveats(cases, t["prices"], chain), **t)
+                  caveats=caveats(cases, t["prices"], chain, world["market"]), **t, **world)
 
 
 def headline_table(cases: list[data.Case], portfolio: pd.DataFrame, scenarios: pd.DataFrame,
@@ -147,37 +156,16 @@ JOINT_SPLIT_NOTE = ("The split of a joint plan between the two buyers is a conve
                     "lopsided; only the buyers' combined figures are determined.")
 
 
-def usd(value: float) -> str:
-    """Money in words: ``USD 1.23 bn``, ``USD 45.6 m``, ``USD 12,345``."""
-    if value is None or math.isnan(value):
-        return "n/a"
-    size = abs(value)
-    if size >= 1e9:
-        return f"USD {value / 1e9:,.2f} bn"
-    if size >= 1e6:
-        return f"USD {value / 1e6:,.1f} m"
-    return f"USD {value:,.0f}"
-
-
-def pct(value: float, digits: int = 0) -> str:
-    """A fraction as a percentage: ``0.623 -> '62%'``."""
-    if value is None or math.isnan(value):
-        return "n/a"
-    return f"{100 * value:.{digits}f}%"
-
-
-def tonnes(value: float) -> str:
-    """Tonnes in words: ``1,234 t``."""
-    if value is None or math.isnan(value):
-        return "n/a"
-    return f"{value:,.0f} t" if abs(value) >= 10 else f"{value:,.2f} t"
-
-
 def findings(t: Tables) -> list[str]:
     """Key findings, one plain sentence each, most important first."""
     lines = [_case_line(t, case) for case in t.cases]
     for case in [c for c in t.cases if c.status == "optimal"][:1]:
-        lines += _china_lines(t, case) + _worst_lines(t, case) + _price_lines(t, case)
+        lines += _china_lines(t, case) + _price_lines(t, case)
+    lines += market.bid_lines(t.cases, t.bids) + market.sensitivity_lines(t.sensitivity)
+    lines += market.impossible_lines(t.pareto_minerals)
+    worst = market.disruption_lines(t.cases, t.disruption_market)
+    for case in [c for c in t.cases if c.status == "optimal"][:1]:
+        lines += worst or _worst_lines(t, case)
     lines += _stockpile_lines(t)
     lines += _cooperation_lines(t) + _pareto_lines(t) + _concentration_lines(t)
     return [line for line in lines if line]
@@ -363,16 +351,19 @@ def _partial_coop(case: data.Case, coop: dict) -> str:
 # ----------------------------------------------------------------------------- caveats
 
 
-def caveats(cases: list[data.Case], prices: pd.DataFrame, chain) -> list[str]:
+def caveats(cases: list[data.Case], prices: pd.DataFrame, chain,
+            world: pd.DataFrame | None = None) -> list[str]:
     """'Read with care' lines: limits of the data that change how findings read."""
-    lines = [_same_cost_line(cases, prices, chain)]
+    lines = [_same_cost_line(cases, prices, chain, world)]
     if any(is_joint(c) for c in cases):
         lines.append(JOINT_SPLIT_NOTE)
     return [line for line in lines if line]
 
 
-def _same_cost_line(cases: list[data.Case], prices: pd.DataFrame, chain) -> str:
-    """Stages where every supplier has one unit cost: de-risking there is free.
+def _same_cost_line(cases: list[data.Case], prices: pd.DataFrame, chain,
+                    world: pd.DataFrame | None = None) -> str:
+    """Stages where every supplier has one unit cost and no bid premium prices moving
+    tonnes away from other buyers: de-risking there is free.
 
     Counted on the first case's data year; the shadow prices quoted are those of the
     China-share caps (``max_china_share``) at those stages, over every case.
@@ -380,6 +371,11 @@ def _same_cost_line(cases: list[data.Case], prices: pd.DataFrame, chain) -> str:
     if chain is None or not cases:
         return ""
     same = data.same_cost_stages(chain, cases[0])
+    priced = market.premium_stages(world if world is not None else pd.DataFrame())
+    if priced:
+        keys = list(zip(same["mineral"], same["stage"], strict=True))
+        unpriced = pd.Series([k not in priced for k in keys], index=same.index, dtype=bool)
+        same = same.assign(same_cost=same["same_cost"].astype(bool) & unpriced)
     parts = []
     for stage in STAGES:
         at = same[same["stage"] == stage]
@@ -390,8 +386,9 @@ def _same_cost_line(cases: list[data.Case], prices: pd.DataFrame, chain) -> str:
         return ""
     where = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
     return (f"At {where} every supplier has the same unit cost in the data (no published "
-            "country cost differences), so moving supply away from China there costs "
-            f"nothing unless capacity runs short{_same_cost_prices(prices, same)}.")
+            "country cost differences) and no bid premium prices tonnes taken from other "
+            "buyers, so moving supply away from China there costs nothing unless capacity "
+            f"runs short{_same_cost_prices(prices, same)}.")
 
 
 def _same_cost_prices(prices: pd.DataFrame, same: pd.DataFrame) -> str:

@@ -1,0 +1,75 @@
+"""Workbook sheets of the world market: Market, Bids, Sensitivity (with a native chart)."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.styles import Font
+
+from toolkit.reports.excel_report import table_sheet, write_table
+from toolkit.reports.findings import Tables
+from toolkit.reports.safety import put_cell
+
+MARKET_NOTE = ("Per mineral and stage: world production and capacity, other (market) "
+               "buyers' demand, the UK and Japan's demand, spare = capacity - all demand, "
+               "non_china_reach_t = non-Chinese tonnes the UK and Japan can contract or bid "
+               "away, the bid premium (fraction of unit cost), the tonnes bid away and their "
+               "annual premium, planned_share = UK + Japan demand / world demand.")
+SENSITIVITY_NOTE = ("derisking_cost_usd = capped_usd - uncapped_usd: the annual cost of the "
+                    "cheapest plan with China's share of every stage capped (the case's own "
+                    "caps, else epsilon) minus the same plan with no China cap, with every "
+                    "bid premium multiplied by `multiplier` (1 = the cited figures).")
+
+
+def market_sheets(wb: Workbook, t: Tables) -> None:
+    """Add the Market, Bids and Sensitivity sheets (after Disruptions)."""
+    _noted(wb, "Market", t.market, MARKET_NOTE)
+    _widen(table_sheet(wb, "Bids", t.bids))
+    ws = _noted(wb, "Sensitivity", t.sensitivity, SENSITIVITY_NOTE)
+    if t.sensitivity["derisking_cost_usd"].notna().sum() >= 2:
+        ws.add_chart(_chart(ws, t), f"A{len(t.sensitivity) + 5}")
+
+
+def disruption_block(ws, t: Tables, row: int) -> int:
+    """The per-scenario lost / recovered / unserved table under the Disruptions rows."""
+    if t.disruption_market.empty:
+        return row
+    put_cell(ws, row, 1, "UK and Japan together per scenario and mineral: lost, recovered "
+             "(spot, stockpile), unserved; spot_available_t = spare tonnes they can buy, "
+             "spot_contested_t = the rest, bought by other buyers who lost supply"
+             ).font = Font(italic=True)
+    return write_table(ws, t.disruption_market, row + 1)
+
+
+def _noted(wb: Workbook, name: str, table, note: str):
+    ws = table_sheet(wb, name, table)
+    put_cell(ws, len(table) + 3, 1, note).font = Font(italic=True)
+    return _widen(ws)
+
+
+def _widen(ws, first: float = 12.0):
+    """Column A at least ``first`` characters wide (case names), even for an empty table."""
+    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, first)
+    return ws
+
+
+def _chart(ws, t: Tables) -> ScatterChart:
+    """De-risking cost against the premium multiplier, one line per case."""
+    chart = ScatterChart()
+    chart.style = 13
+    chart.title = "De-risking cost vs bid premium (x cited)"
+    chart.x_axis.title, chart.y_axis.title = "bid premium multiple", "USD per year"
+    chart.y_axis.number_format = "#,##0"
+    table = t.sensitivity.reset_index(drop=True)
+    x_col = list(table.columns).index("multiplier") + 1
+    y_col = list(table.columns).index("derisking_cost_usd") + 1
+    for case in dict.fromkeys(table["case"]):
+        rows = [i + 2 for i in table.index[table["case"] == case]]
+        xs = Reference(ws, min_col=x_col, min_row=rows[0], max_row=rows[-1])
+        ys = Reference(ws, min_col=y_col, min_row=rows[0], max_row=rows[-1])
+        series = Series(ys, xs, title=str(case))
+        series.marker.symbol = "circle"
+        chart.series.append(series)
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.width, chart.height = 18, 9
+    return chart

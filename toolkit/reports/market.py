@@ -1,0 +1,145 @@
+"""The world market in the reports: what de-risking costs, and who else wants the tonnes.
+
+Read from a run's result only (never re-solved): ``bids`` (tonnes bid away from other
+buyers and the premium paid), ``market`` (per mineral and stage: other buyers' demand,
+the planned buyers' demand, spare and non-Chinese tonnes), ``disruptions`` (per scenario:
+lost, recovered on a contested spot market, from stockpiles, unserved) and
+``bid_sensitivity`` (the de-risking cost as the bid premium goes from 0 to 2x).
+Every sentence is built from those numbers and left out when they are missing.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from toolkit.reports import data
+from toolkit.reports.words import pct, tonnes, usd
+
+BID_COLS = ["case", "buyer", "mineral", "stage", "country", "bid_t", "bid_premium",
+            "unit_cost_usd_per_t", "bid_cost_usd"]
+MARKET_COLS = ["case", "mineral", "stage", "world_production_t", "world_capacity_t",
+               "market_demand_t", "planned_demand_t", "spare_t", "non_china_reach_t",
+               "bid_premium", "bid_t", "bid_cost_usd", "planned_share"]
+DISRUPTION_COLS = ["case", "scenario", "mineral", "probability", "demand_t", "lost_t",
+                   "spot_t", "drawdown_t", "shortfall_t", "spot_available_t",
+                   "spot_contested_t", "planned_share"]
+SENSITIVITY_COLS = ["case", "multiplier", "epsilon", "capped_usd", "uncapped_usd",
+                    "derisking_cost_usd", "bid_t", "status"]
+NUMERIC = {"bid_t", "bid_premium", "unit_cost_usd_per_t", "bid_cost_usd", "multiplier",
+           "epsilon", "capped_usd", "uncapped_usd", "derisking_cost_usd", "probability"}
+
+
+def table(cases: list[data.Case], key: str, columns: list[str]) -> pd.DataFrame:
+    """Rows ``key`` of every case with numeric columns typed (see :func:`data.rows_table`)."""
+    out = data.rows_table(cases, key, columns)
+    for col in out.columns:
+        if col in NUMERIC or col.endswith(("_t", "_usd", "_share")):
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
+    return out
+
+
+# ----------------------------------------------------------------------------- findings
+
+
+def bid_lines(cases: list[data.Case], bids: pd.DataFrame) -> list[str]:
+    """Per case that can be met: the price of de-risking = tonnes bid away x premium."""
+    lines = []
+    for case in (c for c in cases if c.status == "optimal"):
+        sel = bids[bids["case"] == case.name]
+        if sel.empty:
+            continue
+        per = sel.groupby(["mineral", "stage"], as_index=False).agg(
+            bid_t=("bid_t", "sum"), bid_cost_usd=("bid_cost_usd", "sum"),
+            bid_premium=("bid_premium", "max"))
+        per = per.sort_values(["bid_cost_usd", "mineral"], ascending=[False, True],
+                              kind="stable")
+        top = per.iloc[0]
+        lines.append(
+            f"In “{case.name}” the UK and Japan must bid {tonnes(per['bid_t'].sum())} of supply "
+            f"away from other buyers, paying {usd(per['bid_cost_usd'].sum())} a year in "
+            f"premiums; the largest item is {top['mineral']} at the {top['stage']} stage: "
+            f"{tonnes(top['bid_t'])} at +{pct(top['bid_premium'])} of the unit cost "
+            f"({usd(top['bid_cost_usd'])} a year).")
+    return lines
+
+
+def impossible_lines(pareto_minerals: pd.DataFrame) -> list[str]:
+    """China caps no plan can meet because the world has too few non-Chinese tonnes.
+
+    For each case, the loosest impossible cap of the China-share sweep and, per mineral
+    at that cap, the stage and the tonnes missing (largest first, at most three).
+    """
+    if pareto_minerals.empty or "missing_t" not in pareto_minerals:
+        return []
+    sel = pareto_minerals[(pareto_minerals["sweep"] == "china_share")
+                          & pd.to_numeric(pareto_minerals["missing_t"],
+                                          errors="coerce").notna()]
+    lines = []
+    for case, rows in sel.groupby("case", sort=False):
+        eps = float(rows["epsilon"].max())
+        at = rows[rows["epsilon"] == eps].assign(
+            missing_t=lambda f: pd.to_numeric(f["missing_t"], errors="coerce"))
+        at = at.sort_values(["missing_t", "mineral"], ascending=[False, True], kind="stable")
+        items = [f"{r.mineral} at the {r.gap_stage} stage (needs {tonnes(float(r.needed_t))} "
+                 f"from outside China, the world can spare {tonnes(float(r.available_t))}: "
+                 f"{tonnes(float(r.missing_t))} missing)" for r in at.head(3).itertuples()]
+        lines.append(f"In “{case}”, a cap of {pct(eps)} on China's share of every stage "
+                     "cannot be met because the world has too few non-Chinese tonnes to "
+                     "spare or to bid away from other buyers: " + "; ".join(items) + ".")
+    return lines
+
+
+def disruption_lines(cases: list[data.Case], disruptions: pd.DataFrame) -> list[str]:
+    """For the first case that can be met: its worst disruption, lost and recovered."""
+    met = [c for c in cases if c.status == "optimal"]
+    if not met or disruptions.empty:
+        return []
+    sel = disruptions[(disruptions["case"] == met[0].name)
+                      & (disruptions["lost_t"].fillna(0) > 0)].copy()
+    if sel.empty:
+        return []
+    sel["unserved_share"] = sel["shortfall_t"] / sel["demand_t"]
+    worst = sel.sort_values(["unserved_share", "scenario", "mineral"],
+                            ascending=[False, True, True], kind="stable").iloc[0]
+    contested = float(worst["spot_contested_t"]) if not math.isnan(
+        worst["spot_contested_t"]) else 0.0
+    offer = float(worst["spot_available_t"]) + contested
+    market = (f"; on the spot market other buyers who lost supply compete for the same spare "
+              f"tonnes, so of {tonnes(offer)} on offer the UK and Japan can buy "
+              f"{tonnes(float(worst['spot_available_t']))} ({pct(worst['planned_share'])})"
+              if contested > 0 else "")
+    return [f"Worst disruption in “{met[0].name}”: “{worst['scenario']}” costs the UK and "
+            f"Japan {tonnes(float(worst['lost_t']))} of contracted {worst['mineral']}; they "
+            f"recover {tonnes(float(worst['spot_t']))} on the spot market and "
+            f"{tonnes(float(worst['drawdown_t']))} from stockpiles, and "
+            f"{tonnes(float(worst['shortfall_t']))} ({pct(worst['unserved_share'])} of demand) "
+            f"go unserved{market}."]
+
+
+def sensitivity_lines(sensitivity: pd.DataFrame) -> list[str]:
+    """The de-risking cost at 0x, 1x and 2x the cited bid premium, per case."""
+    lines = []
+    for case, rows in sensitivity.groupby("case", sort=False):
+        ok = rows.dropna(subset=["derisking_cost_usd"]).set_index("multiplier")
+        points = [m for m in (0.0, 1.0, 2.0) if m in ok.index]
+        if len(points) < 2:
+            continue
+        eps = rows["epsilon"].dropna()
+        what = (f"capping China's share of every stage at {pct(float(eps.iloc[0]))}"
+                if len(eps) else "its China caps")
+        costs = ", ".join(f"{usd(float(ok.loc[m, 'derisking_cost_usd']))} at {m:g}×"
+                          for m in points)
+        lines.append(f"In “{case}”, {what} costs {costs} the cited bid premiums a year "
+                     "(over the same plan with no China cap).")
+    return lines
+
+
+def premium_stages(market: pd.DataFrame) -> set[tuple[str, str]]:
+    """(mineral, stage) pairs where a positive bid premium prices moving supply."""
+    if market.empty:
+        return set()
+    sel = market[(market["bid_premium"].fillna(0) > 0)
+                 & (market["market_demand_t"].fillna(0) > 0)]
+    return set(zip(sel["mineral"], sel["stage"], strict=True))
