@@ -20,7 +20,6 @@ from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpressio
 from toolkit.optimize.data import MineralData
 from toolkit.optimize.rows import CAPACITY_SLACK_WEIGHT
 
-
 # A bid with no premium (bid_premium 0, or the sensitivity's 0x point) costs this share
 # of the node's unit cost, so the LP never bids away tonnes it does not use (otherwise it
 # is indifferent and the reported tonnes bid away are an arbitrary vertex).  1e-7 of the
@@ -39,8 +38,8 @@ def define_bids(m: pyo.ConcreteModel, d: MineralData) -> None:
     """Bid variables :math:`\\delta_n \\ge 0` and rows :math:`\\delta_n \\le \\theta_k H_n`.
 
     One variable per node with a positive holding; the cost coefficient
-    :math:`\\beta_k c_n` (:func:`bid_unit_cost`) is a mutable parameter (``bid_cost``) so the bid-premium
-    sensitivity re-solves the built model.
+    :math:`\\beta_k c_n` (:func:`bid_unit_cost`) is a mutable parameter (``bid_cost``)
+    so the bid-premium sensitivity re-solves the built model.
     """
     nodes = d.bid_nodes
     m.bid_index = pyo.Set(initialize=nodes)
