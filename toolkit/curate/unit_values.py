@@ -24,7 +24,8 @@ Method (stated in every note and in ``datasets/PROVENANCE.md``):
 4. small flows: a country gets its own row only with at least ``MIN_FLOWS`` kept flows whose
    contained tonnes are at least ``MIN_EXPORT_SHARE`` and at most ``MAX_EXPORT_RATIO`` times
    its production at the stage, so the unit value describes a material part of what the
-   country itself produces (not re-exports);
+   country itself produces (not re-exports), and only for a net exporter of the BACI codes
+   (gross tonnes exported >= imported): a net importer's exports may be re-exports;
 5. the stage-wide fallback row is the world unit value over all kept flows, where the code
    is one product (``world_fallback``).
 
@@ -166,6 +167,7 @@ def read_baci_qty(raw_dir: Path) -> pd.DataFrame:
                                                 "importer": str})
     df = df[(df["qty_t"] > 0) & (df["value_kusd"] > 0)]
     return pd.DataFrame({"exporter": df["exporter"].replace(BACI_CODE_FIX),
+                         "importer": df["importer"].replace(BACI_CODE_FIX),
                          "hs6": df["hs6"], "value_usd": df["value_kusd"] * 1000.0,
                          "qty_t": df["qty_t"], "source": "baci"}).reset_index(drop=True)
 
@@ -255,6 +257,10 @@ def unit_values(spec: UnitValueSpec, baci: pd.DataFrame, comtrade: pd.DataFrame,
     kept, medians = trimmed(world, world)
     cn = china[china["hs6"].isin(spec.china_hs6)]  # monthly partner totals: not trimmed
     exporters = by_exporter(pd.concat([kept, cn]), spec.content)
+    exported = world.groupby("exporter")["qty_t"].sum()
+    imported = world.groupby("importer")["qty_t"].sum().reindex(exported.index, fill_value=0)
+    exporters["net_exporter"] = (exported >= imported).reindex(exporters.index,
+                                                               fill_value=True)
     ct, _ = trimmed(comtrade[comtrade["hs6"].isin(spec.hs6)], world)
     world_uv = kept["value_usd"].sum() / (kept["qty_t"].sum() * spec.content)
     return UnitValues(spec, exporters, float(world_uv), len(kept), len(world) - len(kept),
@@ -288,13 +294,14 @@ def _describe(uv: UnitValues, country: str, row: pd.Series, production_t: float)
 
 METHOD_NOTE = (f"method: value / tonnes of flows within 1/{TRIM_FACTOR:g}-{TRIM_FACTOR:g}x "
                f"the code's quantity-weighted median unit value; own row only with >= "
-               f"{MIN_FLOWS} flows and exports {MIN_EXPORT_SHARE:.0%}-{MAX_EXPORT_RATIO:g}x of the "
-               "country's output; a unit value is an export price, not a production cost")
+               f"{MIN_FLOWS} flows, for a net exporter, with exports {MIN_EXPORT_SHARE:.0%}-"
+               f"{MAX_EXPORT_RATIO:g}x of the country's output; a unit value is an export "
+               "price, not a production cost")
 
 
 def representative(row: pd.Series, production_t: float) -> bool:
-    """Enough kept flows, and exports between 5 % and 2x the country's own production."""
-    return bool(row["flows"] >= MIN_FLOWS
+    """Enough kept flows, a net exporter, exports between 5 % and 2x its own production."""
+    return bool(row["flows"] >= MIN_FLOWS and row["net_exporter"]
                 and MIN_EXPORT_SHARE * production_t <= row["contained_t"]
                 <= MAX_EXPORT_RATIO * production_t)
 
