@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from toolkit.curate.bid_premiums import build_bid_premiums
 from toolkit.curate.common import STAGES, render_csv
 from toolkit.curate.costs import build_costs
 from toolkit.curate.countries import build_countries
@@ -124,7 +125,8 @@ def build_all(raw_dir: Path) -> dict[str, pd.DataFrame]:
     baci = read_baci(raw_dir)
     imports = build_imports(baci, minerals)
     demand = build_demand(baci, minerals, prod)
-    costs = build_costs(minerals, prod, read_mcs_full(raw_dir))
+    costs = build_costs(minerals, prod, read_mcs_full(raw_dir), raw_dir)
+    bid_premiums = build_bid_premiums(prod)
     used = set(prod["country"]) | set(imports["origin"]) | set(demand["buyer"])
     countries = build_countries(raw_dir, used)
     sources = build_sources()
@@ -132,6 +134,7 @@ def build_all(raw_dir: Path) -> dict[str, pd.DataFrame]:
         "minerals.csv": minerals, "countries.csv": countries, "production.csv": prod,
         "stage_coverage.csv": coverage, "demand.csv": demand, "imports.csv": imports,
         "costs.csv": costs, "sources.csv": sources,
+        "bid_premiums.csv": bid_premiums,
     }
     check_integrity(tables)
     return tables

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from toolkit.curate.sources_costs import COST_SOURCES
+
 SOURCES = (
     ("usgs_mcs2026", "Mineral Commodity Summaries 2026 Data Release", "U.S. Geological Survey",
      "data release CSV (v1.3 revision history; CSV carries some pre-v1.3 reserves figures)",
@@ -83,6 +85,8 @@ SOURCES = (
      "HS6 codes; mine = 50 % of refined price; manufacture = refined value; FeNb 65 % Nb; "
      "germanium world refinery total 2024 = USGS 2021 total"),
 )
+
+SOURCES = SOURCES + COST_SOURCES  # costs.csv and bid_premiums.csv (sources_costs.py)
 
 
 def build_sources() -> pd.DataFrame:
