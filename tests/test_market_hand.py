@@ -203,3 +203,18 @@ def test_without_market_buyers_the_rules_reduce_to_todays_model():
     assert _both(d) == pytest.approx(300.0)
     m = solve_plan(d).model
     assert len(m.bid) == 0 and m.world_balance is None
+
+
+@pytest.mark.parametrize("cap", [None, 0.0, 0.5])
+def test_market_buyers_on_their_own_extra_output_change_nothing(cap):
+    # Metamorphic: give every node extra output equal to what a market buyer of 150 t
+    # holds there (P_n doubles, so H_n = P_n/2 = the old C_n = P_n) and forbid bids: the
+    # free tonnes are the old capacities and the world balance the old total, so the
+    # optimum is the market-free one (cap 0 -> 30 t from AUS at 12 = 360).
+    pol = [("max_bid_share", 0.0)] + ([("max_china_share", cap)] if cap is not None else [])
+    alone = data_of(market_chain(ONE_STAGE, {"JPN": 30.0},
+                                 policy=policy(*pol[1:]) if cap is not None else None))
+    doubled = [(st, c, 2 * cap_t, cost, 2 * prod) for st, c, cap_t, cost, prod in ONE_STAGE]
+    world = data_of(market_chain(doubled, {"ROW": 150.0, "JPN": 30.0}, policy=policy(*pol)))
+    assert world.holding_t.tolist() == pytest.approx(alone.capacity_t.tolist())
+    assert _both(world) == pytest.approx(_both(alone), rel=1e-9)

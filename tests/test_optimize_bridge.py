@@ -54,3 +54,33 @@ def test_resolve_pushes_parameter_bounds_like_a_fresh_build():
     assert fresh.solve().objective_usd == pytest.approx(again.objective_usd, rel=1e-9)
     for pushed, built in zip(_lp(solver.h), _lp(fresh.h), strict=True):
         assert np.array_equal(pushed, built)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_without_market_buyers_the_lp_is_the_one_without_the_market_families(seed,
+                                                                              monkeypatch):
+    """D^M = 0: the LP handed to HiGHS equals, array for array, the LP the builder makes
+    when the market families (bids, world balance) are left out of FAMILIES."""
+    from toolkit.optimize import model as model_module
+    from toolkit.optimize.bids import define_bids, define_world_balance
+
+    chain = random_chain(seed, stages=2 + seed % 2, spot=True, stock=seed % 2 == 0,
+                         cvar=seed % 2 == 1)
+    d = data_of(chain)
+    assert not d.market_enabled
+    with_market = Solver(build_model(d))
+    with_market.solve()
+    legacy = tuple(f for f in model_module.FAMILIES
+                   if f not in (define_bids, define_world_balance))
+    monkeypatch.setattr(model_module, "FAMILIES", legacy)
+
+    def sets_only(m, data):
+        legacy[0](m, data)
+        m.bid_index, m.bid, m.world_t = [], {}, None  # what the capacity/spot rows look up
+
+    monkeypatch.setattr(model_module, "FAMILIES", (sets_only, *legacy[1:]))
+    without = Solver(build_model(d))
+    without.solve()
+    for a, b in zip(_lp(with_market.h), _lp(without.h), strict=True):
+        assert np.array_equal(a, b)
+    assert with_market.outcome().objective_usd == without.outcome().objective_usd
