@@ -76,6 +76,16 @@ CONTENT_FACTORS: dict[tuple[str, str], ContentFactor] = {
         "alumina -> 1 t aluminum) = Al equivalent"),
     ("titanium", "mine"): ContentFactor(
         TI_IN_TIO2, f"TiO2 content x {TI_IN_TIO2:.4f} Ti/TiO2 (stoichiometry) = Ti content"),
+    # USGS MCS 2026 Boron world table: each country is reported in its own form (crude ore,
+    # ulexite, B2O3 equivalent, compounds, crude / refined borates, datolite ore) and "World
+    # totals cannot be calculated because production and reserves are not reported in a
+    # consistent manner by all countries".  No cited grade exists for most forms, so the
+    # reported tonnes are kept as they are and summed.
+    ("boron", "mine"): ContentFactor(
+        1.0, "ASSUMPTION: the reported tonnes of each country's form (crude ore, ulexite, "
+        "B2O3 equivalent, compounds, borates, datolite ore) are summed as if comparable; "
+        "USGS: world totals cannot be calculated; shares are indicative only",
+        "assumption", True),
     ("arsenic", "refine"): ContentFactor(
         AS_IN_AS2O3, f"arsenic trioxide gross weight x {AS_IN_AS2O3} (USGS MCS 2026 Arsenic "
         "note: As content of As2O3 75.71%) = As content"),

@@ -45,7 +45,7 @@ REASONS: dict[tuple[str, str], str] = {
     ("arsenic", "mine"): "arsenic is recovered from copper/lead/gold smelter flue dust; USGS "
         "reports arsenic trioxide plant production only",
     **{(m, "refine"): MINE_PRODUCT
-       for m in ("barite", "fluorspar", "phosphate", "potash", "zirconium")},
+       for m in ("barite", "boron", "fluorspar", "phosphate", "potash", "zirconium")},
 }
 # Notes added to covered stages (content basis differs between stages; per-element REE).
 EXTRA_NOTES: dict[tuple[str, str], str] = {
@@ -61,6 +61,10 @@ EXTRA_NOTES: dict[tuple[str, str], str] = {
         "(synthetic graphite is made from petroleum coke, not mined)",
     ("magnesium", "refine"): "Mg metal; the mine stage (magnesite, Mg content) is mostly "
         "refractory feed - Mg metal is mostly made from dolomite, which USGS does not tabulate",
+    ("boron", "mine"): "USGS reports each country in its own form (Turkey refined borates, "
+        "China B2O3 equivalent, Chile/Bolivia ulexite, Argentina crude ore, Peru crude "
+        "borates, Russia datolite ore, Germany compounds) and no world total; the tonnes "
+        "are summed as if comparable (ASSUMPTION), so shares are indicative only",
     ("titanium", "mine"): "Ti content of ilmenite + rutile (TiO2 x 0.5993); most of it "
         "feeds TiO2 pigment, not sponge",
 }

@@ -172,6 +172,11 @@ MINERALS: tuple[Mineral, ...] = (
             "bertrandite)", "BERYLLIUM", "Price, annual average unit value, beryllium-copper "
             "master alloy, dollars per kilogram of contained beryllium", 1000.0,
             "Be-Cu master alloy USD/kg Be contained x 1000", "refine"),
+    Mineral("boron", "Boron", "reported gross tonnes of each country's product form, summed "
+            "(ASSUMPTION: forms treated as comparable; USGS: world totals cannot be "
+            "calculated; mine only)", "BORON", "Price, average unit value of combined "
+            "imports, cost, insurance, and freight, dollars per metric ton", 1.0,
+            "US import unit value of borates USD/t gross", "mine"),
     Mineral("fluorspar", "Fluorspar", "gross weight of fluorspar, all grades (mine only)",
             "FLUORSPAR", "Price, average unit value of imports, cost, insurance, and freight, "
             "dollars per metric ton: Acid grade", 1.0,

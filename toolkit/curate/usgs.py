@@ -61,6 +61,9 @@ USGS_SERIES: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("arsenic", "refine"): ("ARSENIC", ("Production (arsenic trioxide, gross weight)",)),
     ("barite", "mine"): ("BARITE", ("Mine production",)),
     ("beryllium", "mine"): ("BERYLLIUM", ("Mine production",)),
+    ("boron", "mine"): ("BORON", tuple(f"Production\u2014{form}" for form in (
+        "All forms", "crude ore", "ulexite", "boric oxide equivalent", "compounds",
+        "crude borates", "datolite ore", "refined borates"))),
     ("fluorspar", "mine"): ("FLUORSPAR", ("Mine production",)),
     ("lead", "mine"): ("LEAD", ("Mine production",)),
     ("phosphate", "mine"): ("PHOSPHATE ROCK", ("Mine production",)),
