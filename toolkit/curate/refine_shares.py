@@ -78,7 +78,8 @@ REFINE_FIGURES: tuple[RefineFigure, ...] = (
     RefineFigure(
         "zinc", "refined zinc (slab)", 2024, {"CHN": 6.23}, 13.55, 1.0e6,
         "ILZSG: 'Refined zinc production dropped 2.6% in 2024, reaching 13.55 million "
-        "tonnes'; SMM: China's companies produced 'about 6.23 million t of zinc' in 2024",
+        "tonnes'; SMM (in Russian): Chinese companies produced 'около 6,23 млн. т цинка' "
+        "(about 6.23 Mt of zinc) in the whole of 2024",
         "world: International Lead and Zinc Study Group (ILZSG) 2024 annual balance as "
         "reported by Metalnomist, 'Global Refined Zinc Market Slips into Deficit in 2024', "
         "Apr 2025 (https://www.metalnomist.com/2025/04/global-refined-zinc-market-slips-"
@@ -89,8 +90,9 @@ REFINE_FIGURES: tuple[RefineFigure, ...] = (
     RefineFigure(
         "molybdenum", "molybdenum production (IMOA; first marketable products, stage not "
         "stated in the report)", 2024, {"CHN": 294.8}, 639.7, 1.0 / LB_PER_T * 1.0e6,
-        "IMOA: world production 639.7 million lb in 2024 (+2 %); China 294.8 million lb; "
-        "South America 174.7; North America 114.5; other regions 55.7",
+        "IMOA (translated from Russian): world production 639.7 million lb in 2024 (+2 %); "
+        "China 294.8 million lb; South America 174.7; North America 114.5; other regions "
+        "55.7",
         "International Molybdenum Association (IMOA) 2024 annual statistics, as reported "
         "(in Russian) by site-chemical.ru, 'IMOA: world molybdenum production rose 2 % in "
         "2024' (secondary; regions other than China are not countries -> ROW)",
