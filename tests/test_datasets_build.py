@@ -23,7 +23,8 @@ def tables() -> dict[str, pd.DataFrame]:
 
 def test_committed_csvs_equal_fresh_rebuild(tables: dict[str, pd.DataFrame]) -> None:
     expected = {"minerals.csv", "countries.csv", "production.csv", "stage_coverage.csv",
-                "demand.csv", "imports.csv", "costs.csv", "sources.csv", "bid_premiums.csv"}
+                "demand.csv", "imports.csv", "costs.csv", "sources.csv", "bid_premiums.csv",
+                "outlook_supply.csv", "outlook_demand.csv"}
     assert set(tables) == expected
     for name, df in tables.items():
         on_disk = (DATASETS / name).read_bytes().decode("utf-8")
@@ -62,6 +63,7 @@ def _mcs2026_china_share(chapter: str, detail: str, year: str = "2024") -> float
         ("tungsten", "mine", "TUNGSTEN", "Mine production", 0.821),
         ("lithium", "mine", "LITHIUM", "Mine production", 0.186),
         ("gallium", "refine", "GALLIUM", "Primary production", 0.989),
+        ("copper", "refine", "COPPER", "Refinery production", 0.449),  # 12,400 of 27,600 kt
     ],
 )
 def test_usgs_china_share_2024(mineral: str, stage: str, chapter: str, detail: str,
@@ -82,7 +84,6 @@ def test_usgs_china_share_2024(mineral: str, stage: str, chapter: str, detail: s
         ("graphite", "Graphite", 0.957),
         ("rare_earths", "Rare Earth Elements", 0.913),
         ("nickel", "Nickel", 0.313),
-        ("copper", "Copper", 0.440),
     ],
 )
 def test_iea_china_refining_share_2024(mineral: str, label: str, expected: float) -> None:
@@ -109,7 +110,7 @@ def _china_share_of(prod: pd.DataFrame, mineral: str, stage: str, year: int) -> 
     return g.loc[g["country"] == "CHN", "tonnes"].sum() / g["tonnes"].sum()
 
 
-def test_germanium_2021_china_share_from_usgs_mcs2022() -> None:
+def test_germanium_usgs_2021_world_total_is_the_only_tonnage_input() -> None:
     path = RAW / "usgs_mcs2022_partial" / "world" / "mcs2022-germa_world.csv"
     china = listed = world = 0.0
     with path.open(newline="", encoding="utf-8-sig") as fh:
@@ -121,26 +122,40 @@ def test_germanium_2021_china_share_from_usgs_mcs2022() -> None:
                 listed += float(value)
                 china += float(value) if row["Country"] == "China" else 0.0
     assert world == 140000.0 and listed == world  # USGS: 140,000 kg, China 95,000 kg
+    assert china / listed == pytest.approx(0.68, abs=0.005)  # "68%" (Graphic News)
     prod = pd.read_csv(DATASETS / "production.csv")
-    share = _china_share_of(prod, "germanium", "refine", 2021)
-    assert share == pytest.approx(china / listed, rel=1e-9)
-    assert share == pytest.approx(0.68, abs=0.005)  # "68%" as quoted by Graphic News
-    g = prod[(prod["mineral"] == "germanium") & (prod["year"] == 2021)]
-    assert g["tonnes"].sum() == pytest.approx(140.0)
-    assert set(g["basis"]) == {"reported"} and set(g["estimate"]) == {True}
+    ge = prod[prod["mineral"] == "germanium"]
+    assert set(ge["year"]) == {2020, 2021, 2022, 2023, 2024}
+    for _, g in ge.groupby("year"):  # one basis: every year sums to the USGS 2021 total
+        assert g["tonnes"].sum() == pytest.approx(140.0, abs=1e-3)
+    assert set(ge["basis"]) == {"assumption"} and set(ge["estimate"]) == {True}
+    assert set(ge["source_id"]) == {"bgs_wms;atlas_refined_years;usgs_mcs2022"}
 
 
-def test_germanium_2024_china_share_from_bgs_json() -> None:
+@pytest.mark.parametrize("year", [2020, 2021, 2023, 2024])
+def test_germanium_china_share_from_bgs_json(year: int) -> None:
     raw = json.loads((RAW / "derived_atlas_bgs_eucrm" / "refined_years.json")
                      .read_text(encoding="utf-8"))
-    cn = next(e["v"] for e in raw["germanium"]["2024"] if e["c"] == "CN") / 100.0
+    cn = next(e["v"] for e in raw["germanium"][str(year)] if e["c"] == "CN") / 100.0
     prod = pd.read_csv(DATASETS / "production.csv")
-    assert _china_share_of(prod, "germanium", "refine", 2024) == pytest.approx(cn, abs=1e-9)
-    assert cn == pytest.approx(0.94)
+    assert _china_share_of(prod, "germanium", "refine", year) == pytest.approx(cn, abs=1e-9)
+
+
+def test_germanium_2022_rounding_excess_scaled() -> None:
+    # BGS 2022 shares CN 94 + US 4 + RU 3 = 101 %: scaled to 100 %, no ROW row
+    prod = pd.read_csv(DATASETS / "production.csv")
+    g = prod[(prod["mineral"] == "germanium") & (prod["year"] == 2022)].set_index("country")
+    assert set(g.index) == {"CHN", "USA", "RUS"}
+    assert g.loc["CHN", "tonnes"] == pytest.approx(140.0 * 94 / 101, abs=1e-3)
+    assert g["tonnes"].to_dict() == pytest.approx(
+        {"CHN": 131.6 * 100 / 101, "USA": 5.6 * 100 / 101, "RUS": 4.2 * 100 / 101}, abs=1e-3)
+
+
+def test_germanium_2024_tonnes() -> None:
+    prod = pd.read_csv(DATASETS / "production.csv")
     g = prod[(prod["mineral"] == "germanium") & (prod["year"] == 2024)].set_index("country")
     assert g["tonnes"].to_dict() == pytest.approx(
         {"CHN": 131.6, "USA": 4.2, "RUS": 2.8, "ROW": 1.4})  # 94/3/2/1 % of 140 t
-    assert set(g["basis"]) == {"assumption"}
 
 
 def test_germanium_coverage_demand_and_cost(tables: dict[str, pd.DataFrame]) -> None:
@@ -186,9 +201,11 @@ def test_msp_partners(tables: dict[str, pd.DataFrame]) -> None:
 def test_schema_and_invariants(tables: dict[str, pd.DataFrame]) -> None:
     prod = tables["production.csv"]
     assert list(prod.columns) == ["mineral", "stage", "country", "year", "tonnes", "estimate",
-                                  "source_id", "source_detail", "basis"]
+                                  "source_id", "source_detail", "basis", "capacity_t",
+                                  "capacity_source_id", "capacity_note"]
     assert set(prod["stage"]) <= set(db.STAGES)
-    assert set(prod["basis"]) <= {"reported", "derived", "hand_entered", "assumption"}
+    assert set(prod["basis"]) <= {"reported", "derived", "modelled", "hand_entered",
+                                  "assumption"}
     assert not prod.duplicated(["mineral", "stage", "country", "year"]).any()
     assert (prod.groupby(["mineral", "stage", "year"])["source_id"].nunique() == 1).all()
     cov = tables["stage_coverage.csv"]
@@ -206,7 +223,8 @@ def test_schema_and_invariants(tables: dict[str, pd.DataFrame]) -> None:
     assert countries["wgi"].dropna().between(-2.5, 2.5).all()
     required = {"lithium", "cobalt", "nickel", "graphite", "rare_earths", "copper", "gallium",
                 "germanium", "tungsten", "antimony", "manganese", "vanadium", "magnesium",
-                "silicon", "titanium", "bismuth", "indium", "tellurium", "pgm", "niobium"}
+                "silicon", "titanium", "bismuth", "indium", "tellurium", "platinum",
+                "palladium", "niobium"}
     assert required <= set(tables["minerals.csv"]["mineral"])
 
 

@@ -26,9 +26,15 @@ def test_non_china_manufacture_costs_carry_the_premium(chain):
 
 def test_default_year_is_latest_final_year(chain):
     at = chain.at_year()
-    assert set(at.supply["year"]) == {2024.0}
-    # germanium has 2021 (USGS) and 2024 rows: 2024 is kept
+    # every (mineral, stage) keeps its latest year <= 2024: 2024 everywhere except tin
+    # refining, whose only published figures (ITA) are for 2023
+    years = at.supply.groupby(["mineral", "stage"])["year"].unique()
+    assert all(len(y) == 1 for y in years)
+    old = {k: y[0] for k, y in years.items() if y[0] != 2024.0}
+    assert old == {("tin", "refine"): 2023.0}
+    # germanium has 2020-2024 rows (one BGS basis): 2024 is kept
     ge = at.supply[at.supply["mineral"] == "germanium"]
+    assert set(ge["year"]) == {2024.0}
     assert ge["capacity_t"].sum() == pytest.approx(140.0)
 
 

@@ -13,7 +13,8 @@ REQUIRED = ["mineral", "stage", "year", "total_t", "china_share", "top1_country"
             "top1_share", "top3_share", "hhi", "hhi_wgi"]
 MUST_HAVE = ["lithium", "cobalt", "nickel", "graphite", "rare_earths", "copper", "gallium",
              "germanium", "tungsten", "antimony", "manganese", "vanadium", "magnesium",
-             "silicon", "titanium", "bismuth", "indium", "tellurium", "pgm", "niobium"]
+             "silicon", "titanium", "bismuth", "indium", "tellurium", "platinum", "palladium",
+             "niobium"]
 
 
 @pytest.fixture(scope="module")

@@ -8,95 +8,46 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.curate.bid_premiums import build_bid_premiums
-from toolkit.curate.common import STAGES, render_csv
+from toolkit.curate.capacity import add_capacity
+from toolkit.curate.common import render_csv
 from toolkit.curate.costs import build_costs
 from toolkit.curate.countries import build_countries
-from toolkit.curate.germanium import (
-    GERMANIUM_YEAR_BGS,
-    GERMANIUM_YEAR_USGS,
-    germanium_bgs_2024,
-    germanium_usgs_2021,
-)
+from toolkit.curate.coverage import build_stage_coverage
+from toolkit.curate.germanium import germanium_bgs
 from toolkit.curate.hand_entered import manufacture_rows
-from toolkit.curate.iea import IEA_MINERALS, iea_refine, read_iea_2025
-from toolkit.curate.minerals import MINERALS, build_minerals
+from toolkit.curate.iea import iea_refine, read_iea_2025
+from toolkit.curate.iea_outlook import build_outlook_demand, build_outlook_supply
+from toolkit.curate.minerals import build_minerals
+from toolkit.curate.refine_shares import refine_share_rows
 from toolkit.curate.sources import build_sources
 from toolkit.curate.trade import build_demand, build_imports, check_hs_codes, read_baci
 from toolkit.curate.usgs import PROD_COLS, USGS_SERIES, read_mcs_full, read_mcs_world, usgs_series
 
 
-def build_production(raw_dir: Path) -> tuple[pd.DataFrame, dict[tuple[str, str], list]]:
-    """Build ``production.csv`` and return withheld-cell notes per (mineral, stage)."""
+def build_production(raw_dir: Path) -> tuple[pd.DataFrame, dict, dict]:
+    """Build ``production.csv``; return it with withheld-cell notes and capacity cells left
+    out, both per (mineral, stage)."""
     world = read_mcs_world(raw_dir)
     parts, skipped = [], {}
     for (mineral, stage) in USGS_SERIES:
         df, sk = usgs_series(world, mineral, stage)
         parts.append(df)
         skipped[(mineral, stage)] = sk
-    refine = iea_refine(read_iea_2025(raw_dir))
-    ge_2021, ge_skipped, ge_world_t = germanium_usgs_2021(raw_dir)
+    ge, ge_skipped = germanium_bgs(raw_dir)
     skipped[("germanium", "refine")] = ge_skipped
-    parts += [refine, manufacture_rows(refine), ge_2021,
-              germanium_bgs_2024(raw_dir, ge_world_t)]
+    parts += [iea_refine(read_iea_2025(raw_dir)), ge]
     prod = pd.concat(parts, ignore_index=True)
+    prod = pd.concat([prod, refine_share_rows(raw_dir, prod)], ignore_index=True)
+    prod = pd.concat([prod, manufacture_rows(prod)], ignore_index=True)
+    prod, capacity_left_out = add_capacity(prod, world)
     key = ["mineral", "stage", "year", "country"]
     if prod.duplicated(key).any():
-        raise ValueError("duplicate production keys")
+        raise ValueError(f"duplicate production keys: {prod[prod.duplicated(key)][key]}")
     one_source = prod.groupby(["mineral", "stage", "year"])["source_id"].nunique()
     if (one_source > 1).any():
         raise ValueError(f"mixed sources: {one_source[one_source > 1]}")
     prod = prod.sort_values(["mineral", "stage", "year", "country"]).reset_index(drop=True)
-    return prod[PROD_COLS], skipped
-
-
-def build_stage_coverage(prod: pd.DataFrame, skipped: dict) -> pd.DataFrame:
-    """One row per mineral x stage with status, source and a coverage note."""
-    rows = []
-    for m in MINERALS:
-        for stage in STAGES:
-            g = prod[(prod["mineral"] == m.mineral) & (prod["stage"] == stage)]
-            if g.empty:
-                note = {"mine": "no country-level mine production in USGS MCS 2026 or IEA",
-                        "refine": "no country-level refinery data in USGS MCS 2026; not in "
-                                  "IEA Data Explorer",
-                        "manufacture": "no cited country-level manufacturing figure found"}
-                if m.mineral == "germanium":
-                    note["mine"] = ("germanium is recovered as a by-product of zinc ores and "
-                                    "coal fly ash; USGS reports refinery production only; no "
-                                    "country-level mine figure found")
-                    note["manufacture"] = ("no cited country-level figure for germanium "
-                                           "products (wafers, IR optics, fibre-optic "
-                                           "GeCl4)")
-                rows.append({"mineral": m.mineral, "stage": stage, "status": "no_source",
-                             "source_id": "", "note": note[stage]})
-                continue
-            sid = ";".join(sorted({i for v in g["source_id"] for i in v.split(";")}))
-            years = ",".join(str(y) for y in sorted(g["year"].unique()))
-            note = f"years {years}; {len(g)} rows"
-            if stage == "manufacture":
-                status = "hand_entered"
-                note += "; China share hand-entered, x refine total; rest -> ROW"
-            elif (g["basis"] == "assumption").any():
-                status = "assumption"
-                note += ("; " + ", ".join(str(y) for y in sorted(
-                    g.loc[g["basis"] == "assumption", "year"].unique()))
-                    + " rests on an ASSUMPTION (see source_detail)")
-            else:
-                status = "sourced"
-            sk = skipped.get((m.mineral, stage), [])
-            if sk:
-                note += "; left out (withheld/not available): " + ", ".join(
-                    f"{c} {y} {t}" for y, c, t in sorted(sk))
-            if stage == "refine" and m.mineral in IEA_MINERALS.values():
-                note += "; IEA has no 2025 observed year"
-            if stage == "refine" and m.mineral == "germanium":
-                note += (f"; {GERMANIUM_YEAR_USGS} = USGS MCS 2022 estimate; "
-                         f"{GERMANIUM_YEAR_BGS} = BGS rounded shares (secondary) x the "
-                         f"{GERMANIUM_YEAR_USGS} USGS world total (assumed unchanged); BGS "
-                         "and USGS China shares differ (country coverage; see PROVENANCE)")
-            rows.append({"mineral": m.mineral, "stage": stage, "status": status,
-                         "source_id": sid, "note": note})
-    return pd.DataFrame(rows).sort_values(["mineral", "stage"]).reset_index(drop=True)
+    return prod[PROD_COLS], skipped, capacity_left_out
 
 
 # ---------------------------------------------------------------------------------------
@@ -119,15 +70,18 @@ def build_all(raw_dir: Path) -> dict[str, pd.DataFrame]:
     """
     raw_dir = Path(raw_dir)
     minerals = build_minerals(raw_dir)
-    prod, skipped = build_production(raw_dir)
-    coverage = build_stage_coverage(prod, skipped)
+    prod, skipped, capacity_left_out = build_production(raw_dir)
+    coverage = build_stage_coverage(prod, skipped, capacity_left_out)
+    outlook_supply = build_outlook_supply(raw_dir)
+    outlook_demand = build_outlook_demand(raw_dir)
     check_hs_codes(raw_dir)
     baci = read_baci(raw_dir)
     imports = build_imports(baci, minerals)
     demand = build_demand(baci, minerals, prod)
     costs = build_costs(minerals, prod, read_mcs_full(raw_dir), raw_dir)
     bid_premiums = build_bid_premiums(prod)
-    used = set(prod["country"]) | set(imports["origin"]) | set(demand["buyer"])
+    used = (set(prod["country"]) | set(imports["origin"]) | set(demand["buyer"])
+            | set(outlook_supply["country"]))
     countries = build_countries(raw_dir, used)
     sources = build_sources()
     tables = {
@@ -135,6 +89,7 @@ def build_all(raw_dir: Path) -> dict[str, pd.DataFrame]:
         "stage_coverage.csv": coverage, "demand.csv": demand, "imports.csv": imports,
         "costs.csv": costs, "sources.csv": sources,
         "bid_premiums.csv": bid_premiums,
+        "outlook_supply.csv": outlook_supply, "outlook_demand.csv": outlook_demand,
     }
     check_integrity(tables)
     return tables
@@ -152,12 +107,18 @@ def check_integrity(tables: dict[str, pd.DataFrame]) -> None:
                 raise ValueError(f"{name}: unknown source ids {ids - src}")
         if "mineral" in df.columns and set(df["mineral"]) - minerals:
             raise ValueError(f"{name}: unknown minerals")
+    for name, df in tables.items():
+        if "source_id" not in df.columns or (df["source_id"].fillna("") == "").any():
+            raise ValueError(f"{name}: every row needs a source_id")
     for name, col in (("production.csv", "country"), ("imports.csv", "origin"),
-                      ("demand.csv", "buyer")):
+                      ("demand.csv", "buyer"), ("outlook_supply.csv", "country")):
         if set(tables[name][col]) - countries:
             raise ValueError(f"{name}: countries missing from countries.csv")
-    if (tables["production.csv"]["tonnes"] <= 0).any():
+    prod = tables["production.csv"]
+    if (prod["tonnes"] <= 0).any():
         raise ValueError("non-positive production tonnes")
+    if (prod["capacity_t"].notna() & (prod["capacity_t"] < prod["tonnes"])).any():
+        raise ValueError("capacity below production")
     if (tables["demand.csv"]["demand_t"] <= 0).any():
         raise ValueError("non-positive demand")
 

@@ -44,6 +44,8 @@ W_KG_PER_MTU_WO3 = 7.93  # USGS MCS 2026 Tungsten note: 1 mtu WO3 contains 7.93 
 NB_IN_FENB = 0.65  # ASSUMPTION: standard-grade ferroniobium ~65 % Nb (see PROVENANCE)
 
 USGS_COUNTRY_ISO3 = {
+    "Algeria": "DZA", "Belarus": "BLR", "Egypt": "EGY", "Jordan": "JOR", "Morocco": "MAR",
+    "Syria": "SYR", "Togo": "TGO", "Tunisia": "TUN",
     "Argentina": "ARG", "Armenia": "ARM", "Australia": "AUS", "Austria": "AUT",
     "Bahrain": "BHR", "Belgium": "BEL", "Bhutan": "BTN", "Bolivia": "BOL", "Brazil": "BRA",
     "Bulgaria": "BGR", "Burma": "MMR", "Burundi": "BDI", "Canada": "CAN", "Chile": "CHL",

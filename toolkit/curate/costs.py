@@ -25,6 +25,7 @@ import pandas as pd
 
 from toolkit.curate.busch import lithium_costs
 from toolkit.curate.common import PRICE_YEAR, ROW, TRADE_YEAR
+from toolkit.curate.content import BAUXITE_PER_AL, TI_IN_TIO2
 from toolkit.curate.minerals import MINERAL_BY_ID, Mineral, _price_row
 from toolkit.curate.unit_values import (
     UnitValues,
@@ -50,12 +51,15 @@ STAGE_WIDE = "STAGE-WIDE (every country without its own row): "
 # refined product priced in minerals.csv: (chapter, Statistics_detail, factor, note).
 MINE_PRICE_OVERRIDE: dict[str, tuple[str, str, float, str]] = {
     "aluminium": ("BAUXITE AND ALUMINA", "Price, average unit value of imports, free "
-                  "alongside ship (f.a.s.), dollars per metric ton", 1.0,
-                  "US bauxite import unit value USD/t gross dry weight"),
+                  "alongside ship (f.a.s.), dollars per metric ton", BAUXITE_PER_AL,
+                  "US bauxite import unit value USD/t gross dry weight x 4 t bauxite per t "
+                  "Al equivalent (USGS rule of thumb, see content.py)"),
     "titanium": ("TITANIUM MINERAL CONCENTRATES", "Price, dollars per metric ton: Rutile, "
-                 "bulk, minimum 95% TiO2, free on board (f.o.b.) Australia", 1.0 / 0.95,
-                 "rutile (95 % TiO2) USD/t / 0.95 = USD/t TiO2; rutile is dearer than the "
-                 "ilmenite that dominates tonnage, so this overstates the average"),
+                 "bulk, minimum 95% TiO2, free on board (f.o.b.) Australia",
+                 1.0 / 0.95 / TI_IN_TIO2,
+                 "rutile (95 % TiO2) USD/t / 0.95 / 0.5993 Ti/TiO2 = USD/t Ti contained; "
+                 "rutile is dearer than the ilmenite that dominates tonnage, so this "
+                 "overstates the average"),
 }
 
 # Rare-earth concentrate (REO basis), hand-entered: MP Materials, fourth-quarter 2024

@@ -51,7 +51,12 @@ def partner_basis(iso: str) -> str:
 
 
 def build_countries(raw_dir: Path, used: set[str]) -> pd.DataFrame:
-    """Countries used anywhere (+GBR, JPN, ROW) with 2023 WGI estimates and partner flag."""
+    """Countries used anywhere (+GBR, JPN, ROW) with 2023 WGI estimates and partner flag.
+
+    ``source_id``: the WGI release (name and estimates) or, for economies WGI does not
+    cover, the file the name comes from (BACI, USGS); plus the MSP page for MSP partners.
+    G7 and EU27 membership are public facts stated in ``partner_basis``.
+    """
     wgi = pd.read_csv(raw_dir / WGI2023)
     wgi["code"] = wgi["code"].replace(WGI_CODE_FIX)
     wgi = wgi.set_index("code")
@@ -66,14 +71,17 @@ def build_countries(raw_dir: Path, used: set[str]) -> pd.DataFrame:
         if iso == ROW:
             rows.append({"country": ROW, "name": ROW_NAME, "wgi": None,
                          **{f"wgi_{k}": None for k in ind}, "partner": "FALSE",
-                         "partner_basis": "aggregate, not a country"})
+                         "partner_basis": "aggregate, not a country",
+                         "source_id": "usgs_mcs2026;iea_cm_2025"})
             continue
         if iso in wgi.index:
             name = wgi.at[iso, "countryname"]
             est = {f"wgi_{k}": wgi.at[iso, f"{k}_estimate"] for k in ind}
+            ids = ["wb_wgi_2024"]
         else:
             name = baci_names.get(iso) or usgs_names.get(iso)
             est = {f"wgi_{k}": None for k in ind}
+            ids = ["cepii_baci_v202601" if iso in baci_names else "usgs_mcs2026"]
         if not name:
             raise KeyError(f"no name for country {iso}")
         vals = [v for v in est.values() if v is not None and pd.notna(v)]
@@ -81,7 +89,9 @@ def build_countries(raw_dir: Path, used: set[str]) -> pd.DataFrame:
         est = {k: (round(float(v), 6) if v is not None and pd.notna(v) else None)
                for k, v in est.items()}
         pb = partner_basis(iso)
+        if iso in MSP:
+            ids.append("msp_state_dept")
         rows.append({"country": iso, "name": name, "wgi": wgi_mean, **est,
-                     "partner": tf(bool(pb)), "partner_basis": pb})
+                     "partner": tf(bool(pb)), "partner_basis": pb, "source_id": ";".join(ids)})
     return pd.DataFrame(rows)
 

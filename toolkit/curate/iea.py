@@ -1,4 +1,8 @@
-"""IEA Critical Minerals Data Explorer 2025: refining by country."""
+"""IEA Critical Minerals Data Explorer 2025: refining by country (modelled estimates).
+
+The IEA figures are model-based estimates (IEA supply modelling, passed through a
+third-party JSON conversion), so every row is ``basis = modelled``.  Copper refining is
+taken from the USGS MCS 2026 refinery table (18 countries + other) instead, see usgs.py."""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ IEA_MINERALS = {
     "Rare Earth Elements": "rare_earths",
     "Copper": "copper",
 }
+# Minerals whose refine stage comes from the IEA (copper: USGS refinery table instead).
+IEA_REFINE_MINERALS = ("lithium", "cobalt", "nickel", "graphite", "rare_earths")
 IEA_REFINE_LABEL = {
     "lithium": "lithium chemicals (Li content)",
     "cobalt": "refined cobalt",
@@ -25,6 +31,7 @@ IEA_REFINE_LABEL = {
     "rare_earths": "magnet rare earth elements (Nd, Pr, Dy, Tb)",
     "copper": "refined copper",
 }
+
 
 def read_iea_2025(raw_dir: Path) -> pd.DataFrame:
     """Read the IEA 2025 tidy supply table, keeping well-formed numeric rows only."""
@@ -41,6 +48,8 @@ def iea_refine(iea: pd.DataFrame) -> pd.DataFrame:
     sel = iea[(iea["stage"] == "refining") & (iea["year"] == IEA_YEAR)]
     out = []
     for label, mineral in IEA_MINERALS.items():
+        if mineral not in IEA_REFINE_MINERALS:
+            continue
         g = sel[sel["mineral"] == label]
         total = float(g.loc[g["row_type"] == "total", "value"].iloc[0])
         countries = g[g["row_type"] == "country"]
@@ -53,8 +62,9 @@ def iea_refine(iea: pd.DataFrame) -> pd.DataFrame:
             out.append({"mineral": mineral, "stage": "refine",
                         "country": IEA_COUNTRY_ISO3[r["row_label"]], "year": IEA_YEAR,
                         "tonnes": round(float(r["value"]) * 1000.0, 3), "estimate": "FALSE",
-                        "source_id": "iea_cm_2025", "source_detail": f"{detail} (kt x 1000)",
-                        "basis": "reported"})
+                        "source_id": "iea_cm_2025",
+                        "source_detail": f"{detail} (kt x 1000; IEA modelled estimate)",
+                        "basis": "modelled"})
         row_kt = total - float(countries["value"].sum())
         file_row = float(g.loc[g["row_type"] == "rest_of_world", "value"].iloc[0])
         note = "" if abs(row_kt - file_row) < 1e-6 else (
@@ -64,7 +74,7 @@ def iea_refine(iea: pd.DataFrame) -> pd.DataFrame:
                         "year": IEA_YEAR, "tonnes": round(row_kt * 1000.0, 3),
                         "estimate": "FALSE", "source_id": "iea_cm_2025",
                         "source_detail": f"{detail}: Total {total:.3f} kt minus named "
-                                         f"countries (kt x 1000){note}",
-                        "basis": "derived"})
+                                         f"countries (kt x 1000; IEA modelled estimate){note}",
+                        "basis": "modelled"})
     return pd.DataFrame(out, columns=PROD_COLS)
 

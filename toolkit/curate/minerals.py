@@ -17,7 +17,7 @@ from toolkit.curate.common import (
     V_IN_V2O5,
     W_KG_PER_MTU_WO3,
 )
-from toolkit.curate.usgs import read_mcs_full, read_mcs_world
+from toolkit.curate.usgs import read_mcs_full
 
 # ---------------------------------------------------------------------------------------
 # Minerals
@@ -107,14 +107,17 @@ MINERALS: tuple[Mineral, ...] = (
             "Price, average, vanadium pentoxide, dollars per pound", LB_PER_T / V_IN_V2O5,
             "V2O5 USD/lb x 2204.62 / V mass fraction of V2O5 (0.5602)", "refine",
             ("720292",)),
-    Mineral("magnesium", "Magnesium", "Mg metal (refine); MgO content of magnesite (mine)",
+    Mineral("magnesium", "Magnesium", "Mg content (mine: gross magnesite x 0.478 MgO x "
+            "0.603 Mg/MgO; refine: Mg metal; magnesite feeds mostly refractories, Mg metal is "
+            "mostly made from dolomite)",
             "MAGNESIUM METAL", "Price, annual average: European free market, dollars per "
             "metric ton", 1.0, "European free market Mg metal USD/t", "refine", ("810411",)),
     Mineral("silicon", "Silicon", "Si content of silicon metal (ferrosilicon excluded)",
             "SILICON", "Price, average, cents per pound of silicon: Silicon metal", C_PER_LB,
             "metallurgical silicon metal US cents/lb x 22.0462", "refine", ("280469",)),
-    Mineral("titanium", "Titanium", "Ti sponge metal (refine); TiO2 content of ilmenite + "
-            "rutile (mine)", "TITANIUM AND TITANIUM DIOXIDE", "Price, dollars per kilogram",
+    Mineral("titanium", "Titanium", "Ti content (mine: TiO2 content of ilmenite + rutile x "
+            "0.5993; refine: Ti sponge metal; most TiO2 feeds pigment, not metal)",
+            "TITANIUM AND TITANIUM DIOXIDE", "Price, dollars per kilogram",
             1000.0, "titanium sponge US import unit value USD/kg x 1000", "refine",
             ("810820",)),
     Mineral("bismuth", "Bismuth", "Bi metal", "BISMUTH", "Price, average, dollars per pound",
@@ -125,10 +128,12 @@ MINERALS: tuple[Mineral, ...] = (
     Mineral("tellurium", "Tellurium", "Te content", "TELLURIUM",
             "Price, annual average, dollars per kilogram: Europe", 1000.0,
             "Europe 99.99 % USD/kg x 1000", "refine"),
-    Mineral("pgm", "Platinum-group metals (Pt + Pd)", "Pt + Pd metal content",
-            "PLATINUM-GROUP METALS", "", 0.0,
-            "2024 mean of Pt and Pd Engelhard prices (USD/troy oz) weighted by 2024 USGS "
-            "world mine output of each, x 32150.75 ozt/t", "refine", ("711011", "711021")),
+    Mineral("platinum", "Platinum", "Pt metal content", "PLATINUM-GROUP METALS",
+            "Price, dollars per troy ounce: Platinum", OZT_PER_T,
+            "Engelhard unfabricated Pt USD/troy oz x 32150.75 ozt/t", "refine", ("711011",)),
+    Mineral("palladium", "Palladium", "Pd metal content", "PLATINUM-GROUP METALS",
+            "Price, dollars per troy ounce: Palladium", OZT_PER_T,
+            "Engelhard unfabricated Pd USD/troy oz x 32150.75 ozt/t", "refine", ("711021",)),
     Mineral("niobium", "Niobium", "Nb content", "NIOBIUM (COLUMBIUM)",
             "Price, average unit value, ferroniobium, dollars per kilogram",
             1000.0 / NB_IN_FENB, "ferroniobium USD/kg gross x 1000 / 0.65 Nb in FeNb "
@@ -141,10 +146,12 @@ MINERALS: tuple[Mineral, ...] = (
     Mineral("tin", "Tin", "Sn content", "TIN",
             "Price, average, cents per pound: London Metal Exchange (LME), cash", C_PER_LB,
             "LME cash US cents/lb x 22.0462", "refine"),
-    Mineral("chromium", "Chromium", "Cr content", "CHROMIUM",
+    Mineral("chromium", "Chromium", "Cr content (mine: gross chromite x 0.40 Cr2O3, "
+            "ASSUMPTION, x 0.6842 Cr/Cr2O3; refine: Cr content of ferrochrome)", "CHROMIUM",
             "Price: Ferrochromium (chromium content), dollars per pound", LB_PER_T,
             "ferrochromium USD/lb Cr contained x 2204.62", "refine"),
-    Mineral("aluminium", "Aluminium", "Al metal (refine); bauxite gross dry weight (mine)",
+    Mineral("aluminium", "Aluminium", "Al content (mine: dry bauxite / 4, USGS rule of "
+            "thumb; refine: Al metal)",
             "ALUMINUM", "Price, ingot, average U.S. market (spot), cents per pound", C_PER_LB,
             "US market ingot US cents/lb x 22.0462", "refine"),
     Mineral("molybdenum", "Molybdenum", "Mo content", "MOLYBDENUM",
@@ -153,6 +160,46 @@ MINERALS: tuple[Mineral, ...] = (
     Mineral("zinc", "Zinc", "Zn content", "ZINC",
             "Price, average, cents per pound: London Metal Exchange (LME), cash", C_PER_LB,
             "LME cash US cents/lb x 22.0462", "refine"),
+    # Minerals of the US 2025 critical-minerals list with an MCS 2026 world table (no HS6
+    # codes here: their demand is left to the fallback rule in trade.py).
+    Mineral("arsenic", "Arsenic", "As content (As2O3 gross weight x 0.7571, USGS note)",
+            "ARSENIC", "Price, metal, annual average, U.S. warehouse, dollars per pound",
+            LB_PER_T, "99 % As metal US warehouse USD/lb x 2204.62", "refine"),
+    Mineral("barite", "Barite", "gross weight of barite (mine only)", "BARITE",
+            "Price, average unit value, ground, ex-works, dollars per metric ton", 1.0,
+            "ground barite ex-works USD/t gross weight", "mine"),
+    Mineral("beryllium", "Beryllium", "Be content (mine only; USGS: 4 % Be in beryl and "
+            "bertrandite)", "BERYLLIUM", "Price, annual average unit value, beryllium-copper "
+            "master alloy, dollars per kilogram of contained beryllium", 1000.0,
+            "Be-Cu master alloy USD/kg Be contained x 1000", "refine"),
+    Mineral("boron", "Boron", "reported gross tonnes of each country's product form, summed "
+            "(ASSUMPTION: forms treated as comparable; USGS: world totals cannot be "
+            "calculated; mine only)", "BORON", "Price, average unit value of combined "
+            "imports, cost, insurance, and freight, dollars per metric ton", 1.0,
+            "US import unit value of borates USD/t gross", "mine"),
+    Mineral("fluorspar", "Fluorspar", "gross weight of fluorspar, all grades (mine only)",
+            "FLUORSPAR", "Price, average unit value of imports, cost, insurance, and freight, "
+            "dollars per metric ton: Acid grade", 1.0,
+            "US import unit value of acid-grade fluorspar USD/t gross", "mine"),
+    Mineral("lead", "Lead", "Pb content (mine only)", "LEAD",
+            "Price, average, North American, cents per pound", C_PER_LB,
+            "North American lead US cents/lb x 22.0462", "refine"),
+    Mineral("phosphate", "Phosphate rock", "gross weight of marketable phosphate rock "
+            "(mine only)", "PHOSPHATE ROCK", "Price, average value, f.o.b. mine, dollars per "
+            "metric ton", 1.0, "marketable phosphate rock f.o.b. mine USD/t gross", "mine"),
+    Mineral("potash", "Potash", "K2O equivalent (mine only)", "POTASH",
+            "Price, average, f.o.b. mine, dollars per metric ton of K2O equivalent: All "
+            "products", 1.0, "US potash f.o.b. mine USD/t K2O equivalent", "mine"),
+    Mineral("rhenium", "Rhenium", "Re content (mine = Re recovered from Cu/Mo roasting)",
+            "RHENIUM", "Price, average value, gross weight, dollars per kilogram: Metal, "
+            "99.99% pure", 1000.0, "Re metal pellets USD/kg x 1000", "refine"),
+    Mineral("silver", "Silver", "Ag content (mine only)", "SILVER",
+            "Price, bullion, average, dollars per troy ounce", OZT_PER_T,
+            "Engelhard bullion USD/troy oz x 32150.75", "refine"),
+    Mineral("zirconium", "Zirconium", "gross weight of zirconium mineral concentrates "
+            "(zircon; mine only)", "ZIRCONIUM AND HAFNIUM", "Price: Zircon, dollars per "
+            "metric ton (gross weight): Premium grade, cost, insurance, and freight, China",
+            1.0, "premium zircon CIF China USD/t gross", "mine"),
 )
 MINERAL_BY_ID = {m.mineral: m for m in MINERALS}
 
@@ -170,42 +217,28 @@ def _price_row(full: pd.DataFrame, chapter: str, detail: str) -> pd.Series:
     return sel.iloc[0]
 
 
-def pgm_price(full: pd.DataFrame, world: pd.DataFrame) -> tuple[float, str]:
-    """Pt+Pd price in USD/t weighted by 2024 world mine output (USGS rounded totals)."""
-    prices, weights, rows = {}, {}, []
-    for metal in ("Platinum", "Palladium"):
-        r = _price_row(full, "PLATINUM-GROUP METALS", f"Price, dollars per troy ounce: {metal}")
-        prices[metal] = float(r["Value"].replace(",", ""))
-        rows.append(r["source_row_number"])
-        w = world[(world["MCS chapter"] == "PLATINUM-GROUP METALS")
-                  & (world["Country"] == "World total")
-                  & (world["Statistics_detail"] == f"Mine production: {metal}, rounded")
-                  & (world["Year"] == str(PRICE_YEAR))]
-        weights[metal] = float(w.iloc[0]["Value"].replace(",", ""))
-    mean = sum(prices[m] * weights[m] for m in prices) / sum(weights.values())
-    src = (f"USGS MCS 2026 PGM salient prices rows {'+'.join(rows)} (Pt {prices['Platinum']}, "
-           f"Pd {prices['Palladium']} USD/ozt, {PRICE_YEAR}), weights = world mine output "
-           f"{PRICE_YEAR} (Pt {weights['Platinum']:.0f} kg, Pd {weights['Palladium']:.0f} kg)")
-    return mean * OZT_PER_T, src
+def _mineral_source_ids(m: Mineral) -> str:
+    """Source ids behind a ``minerals.csv`` row: the USGS price row, plus ``assumption``
+    when the price conversion or the content basis rests on an assumption."""
+    ids = ["usgs_mcs2026"]
+    if "ASSUMPTION" in m.content_basis or "assumed" in m.price_note:
+        ids.append("assumption")
+    return ";".join(ids)
 
 
 def build_minerals(raw_dir: Path) -> pd.DataFrame:
     """Build ``minerals.csv``: ids, content basis and 2024 USGS unit price in USD/t."""
-    full, world = read_mcs_full(raw_dir), read_mcs_world(raw_dir)
+    full = read_mcs_full(raw_dir)
     rows = []
     for m in MINERALS:
-        if m.mineral == "pgm":
-            price, src = pgm_price(full, world)
-            src = f"{src}; {m.price_note}"
-        else:
-            r = _price_row(full, m.usgs_chapter, m.price_detail)
-            price = float(r["Value"].replace(",", "")) * m.price_factor
-            src = (f"USGS MCS 2026 {m.usgs_chapter} salient statistics row "
-                   f"{r['source_row_number']}: '{m.price_detail}' = {r['Value']} "
-                   f"({PRICE_YEAR}); {m.price_note}")
+        r = _price_row(full, m.usgs_chapter, m.price_detail)
+        price = float(r["Value"].replace(",", "")) * m.price_factor
+        src = (f"USGS MCS 2026 {m.usgs_chapter} salient statistics row "
+               f"{r['source_row_number']}: '{m.price_detail}' = {r['Value']} "
+               f"({PRICE_YEAR}); {m.price_note}")
         rows.append({"mineral": m.mineral, "name": m.name, "unit": "t",
                      "content_basis": m.content_basis, "usgs_chapter": m.usgs_chapter,
                      "unit_price_usd_per_t": round(price, 2), "price_year": PRICE_YEAR,
-                     "price_source": src})
+                     "price_source": src, "source_id": _mineral_source_ids(m)})
     return pd.DataFrame(rows).sort_values("mineral").reset_index(drop=True)
 

@@ -79,11 +79,90 @@ SOURCES = (
      "https://github.com/Varcolacus/critical-materials-atlas",
      "secondary, derived figures: shares only, rounded to integer percent, remainder to 100 "
      "% assigned to ROW; combined with the USGS 2021 world total under an assumption"),
+    ("iea_cm_2024", "Critical Minerals Data Explorer (May 2024 edition, base year 2023)",
+     "International Energy Agency", "original workbook CM_Data_Explorer_May2024.xlsx (via "
+     "drorrosen/mineral_analysis commit 0d1e5088)", 2024, "CC BY 4.0 (workbook Notice sheet)",
+     "https://www.iea.org/data-and-statistics/data-tools/critical-minerals-data-explorer",
+     "modelled estimates; base case supply by country 2030-2040 and demand by scenario; top "
+     "4-6 countries named; used only for outlook_supply.csv / outlook_demand.csv"),
+    ("ita_2024", "Global tin production sees modest decline in 2023", "International Tin "
+     "Association", "news item, Mar 2024", 2024, "publisher terms (figures quoted)",
+     "https://www.internationaltin.org/global-tin-production-sees-modest-decline-in-2023/",
+     "world refined tin 370,100 t and mainland China 177,000 t (2023); no other country "
+     "tonnes (only company rankings), so the rest is ROW"),
+    ("ilzsg_2025", "ILZSG 2024 refined zinc balance, as reported by Metalnomist ('Global "
+     "Refined Zinc Market Slips into Deficit in 2024', Apr 2025)", "International Lead and "
+     "Zinc Study Group (via Metalnomist)", "secondary report", 2025,
+     "publisher terms (figure quoted)",
+     "https://www.metalnomist.com/2025/04/global-refined-zinc-market-slips-into.html",
+     "secondary; world refined zinc 13.55 Mt in 2024"),
+    ("smm_2025", "China refined zinc output 2024 (Shanghai Metals Market), as reported by "
+     "metalinfo.ru", "SMM (via metalinfo.ru)", "secondary report, Jan 2025", 2025,
+     "publisher terms (figure quoted)", "https://metalinfo.ru/ru/news/168730",
+     "secondary; 'about 6.23 million t' China refined zinc 2024; SMM and ILZSG may count "
+     "China differently"),
+    ("imoa_2025", "IMOA 2024 molybdenum production and use statistics, as reported by "
+     "site-chemical.ru", "International Molybdenum Association (via site-chemical.ru)",
+     "secondary report (Russian)", 2025, "publisher terms (figures quoted)",
+     "https://www.imoa.info/molybdenum-media-centre/latest-news/",
+     "secondary; world 639.7 Mlb, China 294.8 Mlb (2024); regions (South/North America, "
+     "other) are not countries -> ROW; IMOA's production stage is not stated in the report"),
+    ("wpic_2025", "WPIC Platinum Quarterly Q4 2024, as reported by Mining Zimbabwe "
+     "('Zimbabwean platinum production declines 9% in 2024')", "World Platinum Investment "
+     "Council (via Mining Zimbabwe)", "secondary report, Mar 2025", 2025,
+     "publisher terms (figures quoted)",
+     "https://miningzimbabwe.com/zimbabwean-platinum-production-declines-9-in-2024/",
+     "secondary; refined mine supply by country of mine 2024: world 5,766 koz, South Africa "
+     "4,132, Russia 677, Zimbabwe 512 koz; Zimbabwean output is partly refined in South "
+     "Africa"),
+    ("eu_crm_2023", "Study on the critical raw materials for the EU 2023 - Final report",
+     "European Commission", "2023 (DOI 10.2873/725585), table of major global suppliers",
+     2023, "CC BY 4.0 (EU)", "https://doi.org/10.2873/725585",
+     "top supplier share only, processing stage, data mostly 2016-2020 averages; used "
+     "through atlas_eucrm; tungsten CN 86 %, niobium BR 92 %, palladium RU 40 %"),
+    ("atlas_eucrm", "critical-materials-atlas: eucrm.json (EU CRM 2023 major global supplier "
+     "table)", "Varcolacus (GitHub)", "out/eucrm.json, commit 914085ba", 2026,
+     "no licence file in the repository; underlying data EU (CC BY 4.0)",
+     "https://github.com/Varcolacus/critical-materials-atlas",
+     "secondary transcription; not checked against the EU report"),
+    ("stratas_2023", "Battery-Grade Manganese Refining Market Assessment", "Stratas "
+     "Advisors", "insight, 24 Feb 2023", 2023, "publisher terms (figures quoted)",
+     "https://stratasadvisors.com/insights/2023/02242023-midstream-manganese-market-"
+     "assessment", "China ~84 % and Japan 11 % of high-purity manganese sulphate "
+     "monohydrate supply (year not stated, ~2022); a battery-grade product, used as the "
+     "manganese refine-stage proxy under an assumption"),
+    ("icda_2017", "South Africa crucial to global chrome supply, Chromium 2017 hears (Mining "
+     "Weekly report of the ICDA Chromium 2017 conference)", "International Chromium "
+     "Development Association (via Mining Weekly)", "secondary report, 2017", 2017,
+     "publisher terms (figures quoted)", "https://www.miningnewspro.com/En/News/58468/"
+     "South-Africa-crucial-to-global-chrome-supply-Chromium-2017-hears",
+     "ferrochrome 2016: China 43 %, South Africa 33 %; no newer country shares found; "
+     "assumed to hold in 2024"),
+    ("northern_miner_2009", "Clarification (Cliffs / KWG chromite article)", "The Northern "
+     "Miner", "16 Mar 2009", 2009, "publisher terms (figure quoted)",
+     "https://secure.northernminer.com/news/clarification-2/1000229405",
+     "'To be saleable it would have to contain in the vicinity of 40%+ Cr2O3': basis of the "
+     "40 % Cr2O3 grade assumed for gross chromite"),
+    ("rystad_2021", "The electric vehicle market is getting increasingly reliant on China's "
+     "battery components (Rystad Energy, via AJOT)", "Rystad Energy (via AJOT)",
+     "secondary report, 2021", 2021, "publisher terms (figures quoted)",
+     "https://www.ajot.com/news/the-electric-vehicle-market-is-getting-increasingly-reliant-"
+     "on-chinas-battery-components", "cathode capacity end 2020: China 74.3 %, Korea 18.9 %,"
+     " Japan 5.5 %, Europe 0.3 %, North America 1 %; only its split of the non-China "
+     "remainder is used (assumption)"),
+    ("iea_solar_2022", "Solar PV Global Supply Chains (2022), per-stage shares as reported "
+     "by Canary Media", "International Energy Agency (via Canary Media)", "2022", 2022,
+     "CC BY 4.0 (IEA); figure read from the Canary Media chart article",
+     "https://www.canarymedia.com/articles/solar/chart-which-country-dominates-the-solar-"
+     "supply-chain", "secondary; China 97 % of solar wafer capacity at end 2021; applied to "
+     "all silicon metal under an assumption"),
     ("assumption", "Toolkit modelling assumptions (documented in datasets/PROVENANCE.md)",
      "this repository", "", 2026, "MIT (repository licence)", "",
      "rules: demand fallback = world total x buyer share of world imports of the mineral "
      "HS6 codes; mine = 50 % of refined price; manufacture = refined value; FeNb 65 % Nb; "
-     "germanium world refinery total 2024 = USGS 2021 total"),
+     "germanium world refinery total 2020-2024 = USGS 2021 total; chromite 40 % Cr2O3; "
+     "share-only refine stages x USGS mine total; older shares held to 2024; Rystad split of "
+     "non-China cathode capacity; wafer share for all silicon"),
 )
 
 SOURCES = SOURCES + COST_SOURCES  # costs.csv and bid_premiums.csv (sources_costs.py)

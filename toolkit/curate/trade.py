@@ -101,12 +101,15 @@ def build_imports(baci: pd.DataFrame, minerals: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(["buyer", "mineral", "origin", "hs6"]).reset_index(drop=True)
 
 
+PGM_IDS = ("platinum", "palladium")
+
+
 def buyer_trade_shares(baci: pd.DataFrame) -> dict[str, float]:
     """Buyer share of world 2024 import value over the mineral HS6 codes used (excl. PGM).
 
     PGM codes are excluded because London's PGM trading hub inflates UK gross trade.
     """
-    codes = {c for m in MINERALS if m.mineral != "pgm" for c in m.hs6}
+    codes = {c for m in MINERALS if m.mineral not in PGM_IDS for c in m.hs6}
     sel = baci[baci["cmd"].isin(codes)]
     world = float(sel["value"].sum())
     return {b: float(sel.loc[sel["j"] == b, "value"].sum()) / world for b in BUYERS}

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.curate.common import BACI_CODE_FIX, BACI_COUNTRIES, LI_IN_LI2CO3, NB_IN_FENB, ROW
+from toolkit.curate.content import BAUXITE_PER_AL
 
 BACI_QTY = "cepii_baci_qty_extract/baci_hs17_v202601_critical_hs6_2024_with_qty.csv"
 COMTRADE_2024 = ("un_comtrade_raw_atlas_2022_2024/"
@@ -102,9 +103,10 @@ class UnitValueSpec:
 
 PURE = "traded as metal: no conversion (purity > 98 %)"
 UNIT_VALUE_SPECS: tuple[UnitValueSpec, ...] = (
-    UnitValueSpec("aluminium", "mine", ("260600",), 1.0,
-                  "gross tonnes as USGS bauxite (dry weight; BACI moisture basis not stated)",
-                  r"bauxite", "aluminium ores and concentrates (bauxite)"),
+    UnitValueSpec("aluminium", "mine", ("260600",), 1.0 / BAUXITE_PER_AL,
+                  "gross tonnes of bauxite (BACI moisture basis not stated) / 4 t dry bauxite "
+                  "per t Al (USGS MCS 2026 Bauxite and Alumina rule of thumb, content.py)",
+                  r"bauxite / 4", "aluminium ores and concentrates (bauxite)"),
     UnitValueSpec("antimony", "refine", ("811010",), 1.0, PURE, r"\bsb\b",
                   "unwrought antimony"),
     UnitValueSpec("cobalt", "refine", ("282200",), CO_IN_CO3O4,

@@ -16,10 +16,12 @@ from toolkit.curate.common import (
     tf,
     usgs_iso3,
 )
+from toolkit.curate.content import CONTENT_FACTORS
 
 # USGS world production series: (mineral, stage) -> (chapter, Statistics_detail values).
-# Several details are summed per country (PGM = Pt + Pd; titanium = ilmenite + rutile;
-# tellurium variants reported for single countries).
+# Several details are summed per country (titanium = ilmenite + rutile; tellurium variants
+# reported for single countries).  Gross-weight or oxide series are converted to the
+# mineral's content basis with :data:`toolkit.curate.content.CONTENT_FACTORS`.
 USGS_SERIES: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("lithium", "mine"): ("LITHIUM", ("Mine production",)),
     ("cobalt", "mine"): ("COBALT", ("Mine production",)),
@@ -34,8 +36,8 @@ USGS_SERIES: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("magnesium", "mine"): ("MAGNESIUM COMPOUNDS", ("Mine production",)),
     ("titanium", "mine"): ("TITANIUM MINERAL CONCENTRATES",
                            ("Mine production: Ilmenite", "Mine production: Rutile")),
-    ("pgm", "mine"): ("PLATINUM-GROUP METALS",
-                      ("Mine production: Platinum", "Mine production: Palladium")),
+    ("platinum", "mine"): ("PLATINUM-GROUP METALS", ("Mine production: Platinum",)),
+    ("palladium", "mine"): ("PLATINUM-GROUP METALS", ("Mine production: Palladium",)),
     ("niobium", "mine"): ("NIOBIUM (COLUMBIUM)", ("Mine production",)),
     ("tantalum", "mine"): ("TANTALUM", ("Mine production",)),
     ("tin", "mine"): ("TIN", ("Mine production",)),
@@ -54,6 +56,23 @@ USGS_SERIES: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
                                             "Refinery production: concentrate",
                                             "Refinery production: copper telluride")),
     ("aluminium", "refine"): ("ALUMINUM", ("Smelter production",)),
+    ("copper", "refine"): ("COPPER", ("Refinery production",)),
+    # Minerals of the US 2025 critical-minerals list with an MCS 2026 world table.
+    ("arsenic", "refine"): ("ARSENIC", ("Production (arsenic trioxide, gross weight)",)),
+    ("barite", "mine"): ("BARITE", ("Mine production",)),
+    ("beryllium", "mine"): ("BERYLLIUM", ("Mine production",)),
+    ("boron", "mine"): ("BORON", tuple(f"Production\u2014{form}" for form in (
+        "All forms", "crude ore", "ulexite", "boric oxide equivalent", "compounds",
+        "crude borates", "datolite ore", "refined borates"))),
+    ("fluorspar", "mine"): ("FLUORSPAR", ("Mine production",)),
+    ("lead", "mine"): ("LEAD", ("Mine production",)),
+    ("phosphate", "mine"): ("PHOSPHATE ROCK", ("Mine production",)),
+    ("potash", "mine"): ("POTASH", ("Mine production",)),
+    ("rhenium", "mine"): ("RHENIUM", ("Mine production",)),
+    ("silver", "mine"): ("SILVER", ("Mine production",)),
+    ("zirconium", "mine"): ("ZIRCONIUM AND HAFNIUM", (
+        "Zirconium mineral concentrates, mine production (thousand metric tons, gross "
+        "weight)",)),
 }
 
 
@@ -80,7 +99,7 @@ def read_mcs_full(raw_dir: Path) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 
 PROD_COLS = ["mineral", "stage", "country", "year", "tonnes", "estimate", "source_id",
-             "source_detail", "basis"]
+             "source_detail", "basis", "capacity_t", "capacity_source_id", "capacity_note"]
 
 
 def usgs_series(world: pd.DataFrame, mineral: str, stage: str) -> tuple[pd.DataFrame, list]:
@@ -114,15 +133,21 @@ def usgs_series(world: pd.DataFrame, mineral: str, stage: str) -> tuple[pd.DataF
         e["t"] += val * TONNES_PER_UNIT[r["Unit"]]
         e["est"] = e["est"] or year == USGS_ESTIMATE_YEAR or "Estimated" in r["Notes"]
         e["rows"].append(r["source_row_number"])
+    conv = CONTENT_FACTORS.get((mineral, stage))
+    factor = conv.factor if conv else 1.0
+    source_id = ";".join(["usgs_mcs2026"] + ([conv.source_id] if conv and conv.source_id
+                                             else []))
+    basis = "reported" if conv is None else ("assumption" if conv.assumption else "derived")
     out = []
     for (year, iso), e in acc.items():
         if e["t"] == 0:
             continue
+        detail = (f"MCS2026 {chapter}: {' + '.join(details)} ({e['unit']}); extract rows "
+                  f"{'+'.join(e['rows'])}")
+        if conv:
+            detail += f"; reported {e['t']:.3f} t x {factor:.6f}: {conv.label}"
         out.append({"mineral": mineral, "stage": stage, "country": iso, "year": year,
-                    "tonnes": round(e["t"], 3), "estimate": tf(e["est"]),
-                    "source_id": "usgs_mcs2026",
-                    "source_detail": f"MCS2026 {chapter}: {' + '.join(details)} ({e['unit']});"
-                                     f" extract rows {'+'.join(e['rows'])}",
-                    "basis": "reported"})
+                    "tonnes": round(e["t"] * factor, 3), "estimate": tf(e["est"]),
+                    "source_id": source_id, "source_detail": detail, "basis": basis})
     return pd.DataFrame(out, columns=PROD_COLS), skipped
 

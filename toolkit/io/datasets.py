@@ -96,6 +96,24 @@ FILES: tuple[Sheet, ...] = (
         _c("mineral", "id", ref="minerals.csv.mineral"), _c("stage", "id", allowed=STAGES),
         _c("status", "id", allowed=("sourced", "hand_entered", "no_source", "assumption")),
         _opt("source_id"), _opt("note")), key=("mineral", "stage")),
+    Sheet("outlook_supply.csv", "IEA base-case supply by country (base year, 2030, 2035, "
+          "2040; both Data Explorer editions).", (
+        _c("edition", "id"), _c("mineral", "id", ref="minerals.csv.mineral"),
+        _opt("iea_mineral"), _c("stage", "id", allowed=STAGES),
+        _c("country", "id", ref="countries.csv.country"),
+        _c("year", "number", low=1900, high=2100), _opt("scenario"),
+        _c("tonnes", "number", low=0.0), _c("basis", "id", allowed=BASES),
+        _c("source_id", "id", ref="sources.csv.source_id", separator=";"), _opt("note")),
+        key=("edition", "mineral", "stage", "country", "year"), required=False),
+    Sheet("outlook_demand.csv", "IEA demand by sector and scenario (STEPS, APS, NZE; "
+          "2030-2050) and the base year.", (
+        _c("edition", "id"), _c("mineral", "id", ref="minerals.csv.mineral"),
+        _opt("iea_mineral"),
+        _c("scenario", "id", allowed=("BASE_YEAR", "STEPS", "APS", "NZE")),
+        _c("sector", "text"), _c("year", "number", low=1900, high=2100),
+        _c("demand_t", "number", low=0.0), _c("basis", "id", allowed=BASES),
+        _c("source_id", "id", ref="sources.csv.source_id", separator=";")),
+        key=("edition", "mineral", "scenario", "sector", "year"), required=False),
 )
 
 
