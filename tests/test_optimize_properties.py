@@ -88,7 +88,11 @@ def test_zero_probability_scenario_changes_nothing(seed):
 
 
 def test_pyomo_matches_reference_on_default_model():
-    chain = load_default()
+    # reference.py has no market-buyer families yet (holdings, bids, world balance: issue 8,
+    # part 2), so the embedded market buyers are left out here; with them the two
+    # formulations differ for every mineral (checked when the data gained market buyers).
+    full = load_default()
+    chain = full.with_tables(demand=full.demand[full.demand["buyer"].isin(["GBR", "JPN"])])
     for case in resolve_cases(chain):
         at = chain.at_year(case.year)
         for mineral in chain.mineral_ids:

@@ -10,6 +10,7 @@ import pandas as pd
 from toolkit.curate.common import STAGES, render_csv
 from toolkit.curate.costs import build_costs
 from toolkit.curate.countries import build_countries
+from toolkit.curate.demand import build_planned_demand, read_trade
 from toolkit.curate.germanium import (
     GERMANIUM_YEAR_BGS,
     GERMANIUM_YEAR_USGS,
@@ -18,9 +19,11 @@ from toolkit.curate.germanium import (
 )
 from toolkit.curate.hand_entered import manufacture_rows
 from toolkit.curate.iea import IEA_MINERALS, iea_refine, read_iea_2025
+from toolkit.curate.imports_mix import build_imports
+from toolkit.curate.market import add_market_buyers
 from toolkit.curate.minerals import MINERALS, build_minerals
 from toolkit.curate.sources import build_sources
-from toolkit.curate.trade import build_demand, build_imports, check_hs_codes, read_baci
+from toolkit.curate.trade import check_hs_codes, read_baci
 from toolkit.curate.usgs import PROD_COLS, USGS_SERIES, read_mcs_full, read_mcs_world, usgs_series
 
 
@@ -121,10 +124,13 @@ def build_all(raw_dir: Path) -> dict[str, pd.DataFrame]:
     prod, skipped = build_production(raw_dir)
     coverage = build_stage_coverage(prod, skipped)
     check_hs_codes(raw_dir)
-    baci = read_baci(raw_dir)
-    imports = build_imports(baci, minerals)
-    demand = build_demand(baci, minerals, prod)
-    costs = build_costs(minerals, prod, read_mcs_full(raw_dir))
+    trade = read_trade(raw_dir, read_baci(raw_dir))
+    imports = build_imports(trade)
+    full = read_mcs_full(raw_dir)
+    # market buyers run after production and planned demand, over whatever minerals and
+    # stages exist (toolkit/curate/market.py)
+    demand = add_market_buyers(prod, build_planned_demand(trade, prod), full)
+    costs = build_costs(minerals, prod, full)
     used = set(prod["country"]) | set(imports["origin"]) | set(demand["buyer"])
     countries = build_countries(raw_dir, used)
     sources = build_sources()

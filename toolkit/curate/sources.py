@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from toolkit.curate.demand_sources import DEMAND_SOURCES
+
 SOURCES = (
     ("usgs_mcs2026", "Mineral Commodity Summaries 2026 Data Release", "U.S. Geological Survey",
      "data release CSV (v1.3 revision history; CSV carries some pre-v1.3 reserves figures)",
@@ -88,5 +90,6 @@ SOURCES = (
 def build_sources() -> pd.DataFrame:
     """``sources.csv`` from :data:`SOURCES`."""
     cols = ["source_id", "title", "publisher", "edition", "year", "licence", "url", "caveats"]
-    return pd.DataFrame(SOURCES, columns=cols).sort_values("source_id").reset_index(drop=True)
+    df = pd.DataFrame(SOURCES + DEMAND_SOURCES, columns=cols)
+    return df.sort_values("source_id").reset_index(drop=True)
 
