@@ -28,7 +28,13 @@ from toolkit.curate.common import BUYERS, TRADE_YEAR
 from toolkit.curate.demand_published import CHECKS, PUBLISHED_DEMAND, SUPPLEMENTS, Figure
 from toolkit.curate.minerals import MINERALS
 from toolkit.curate.trade import buyer_trade_shares
-from toolkit.curate.trade_codes import MISSING_CODES, TRADE_CODES, TRADING_HUB, TradeCode
+from toolkit.curate.trade_codes import (
+    LOWER_BOUND_CODES,
+    MISSING_CODES,
+    TRADE_CODES,
+    TRADING_HUB,
+    TradeCode,
+)
 from toolkit.curate.trade_qty import (
     HMRC_WINDOW,
     baci_net,
@@ -44,9 +50,14 @@ from toolkit.curate.trade_qty import (
 DEMAND_COLS = ["buyer", "mineral", "sector", "demand_t", "year", "basis", "method",
                "source_id", "check_t", "check"]
 BACI_QTY_ID = "cepii_baci_qty_v202601"
-NATIONAL = {"JPN": ("MOF via UN Comtrade 2024 (JPN-reported, partner World, deduplicated)",
-                    "un_comtrade_2024_atlas"),
-            "GBR": (f"{HMRC_WINDOW} (HMRC-reported)", "hmrc_ots_atlas")}
+# The buyer's own customs figures used to re-run the trade build as a check.
+NATIONAL: dict[str, tuple[tuple[str, str], ...]] = {
+    "JPN": (("comtrade", "MOF figures via UN Comtrade 2024 (JPN-reported, partner World, "
+                         "deduplicated)"),),
+    "GBR": (("comtrade", "HMRC figures via UN Comtrade 2024 (GBR-reported, partner World, "
+                         "deduplicated)"),
+            ("hmrc", f"{HMRC_WINDOW} (HMRC monthly files)")),
+}
 
 
 @dataclass
@@ -66,15 +77,24 @@ def read_trade(raw_dir: Path, baci_values: pd.DataFrame) -> TradeData:
                      read_china_exports(raw_dir), buyer_trade_shares(baci_values))
 
 
-def _flows(trade: TradeData, buyer: str, code: TradeCode, national: bool) -> tuple[float, float]:
-    """(imports, exports) gross tonnes of one code: BACI, or the buyer's own customs."""
+def _flows(trade: TradeData, buyer: str, code: TradeCode,
+           source: str) -> tuple[float, float, str]:
+    """(imports, exports, note): gross tonnes of one code from ``source``.
+
+    ``source`` is ``baci``, ``comtrade`` (the buyer's own declaration) or ``hmrc``.  A
+    national flow without a weight is replaced by the BACI flow, and the note says so.
+    """
     if code.china_only:
-        return china_exports_to(trade.china, buyer, code.hs6)[0], 0.0
-    if not national:
-        return baci_net(trade.baci, buyer, code.hs6)
-    if buyer == "GBR":
-        return hmrc_net(trade.hmrc, code.hs6)
-    return comtrade_world(trade.comtrade, buyer, code.hs6)
+        return china_exports_to(trade.china, buyer, code.hs6)[0], 0.0, ""
+    baci = baci_net(trade.baci, buyer, code.hs6)
+    if source == "baci":
+        return baci[0], baci[1], ""
+    own = hmrc_net(trade.hmrc, code.hs6) if source == "hmrc" else comtrade_world(
+        trade.comtrade, buyer, code.hs6)
+    gaps = [name for name, v in zip(("imports", "exports"), own, strict=True) if v != v]
+    imp, exp = (baci[0] if own[0] != own[0] else own[0], baci[1] if own[1] != own[1] else own[1])
+    note = f" ({' and '.join(gaps)} without a declared weight: BACI used)" if gaps else ""
+    return imp, exp, note
 
 
 def _domestic(prod: pd.DataFrame, mineral: str, stage: str, buyer: str) -> tuple[float, str]:
@@ -96,7 +116,7 @@ def buyer_codes(buyer: str, mineral: str) -> tuple[TradeCode, ...]:
 
 
 def trade_build(trade: TradeData, prod: pd.DataFrame, buyer: str, mineral: str,
-                national: bool = False) -> dict | None:
+                source: str = "baci") -> dict | None:
     """Apparent consumption from trade quantities, or None without codes/supplements."""
     codes = buyer_codes(buyer, mineral)
     supps = SUPPLEMENTS.get((buyer, mineral), ())
@@ -107,13 +127,13 @@ def trade_build(trade: TradeData, prod: pd.DataFrame, buyer: str, mineral: str,
     total, parts, assumed = dom, [f"domestic {stage} production {dom:,.1f} t "
                                   f"(production.csv{', ' + dom_src if dom_src else ''})"], False
     for c in codes:
-        imp, exp = _flows(trade, buyer, c, national)
+        imp, exp, note = _flows(trade, buyer, c, source)
         net = (imp - exp) * c.factor
         total += net
         assumed |= c.assumed
         who = "China-declared exports to " + buyer if c.china_only else "imports - exports"
-        parts.append(f"HS {c.hs6} {c.product}: ({who} {imp:,.1f} - {exp:,.1f} t gross) x "
-                     f"{c.factor_note} = {net:,.1f} t")
+        parts.append(f"HS {c.hs6} {c.product}: ({who} {imp:,.1f} - {exp:,.1f} t gross"
+                     f"{note}) x {c.factor_note} = {net:,.1f} t")
     for s in supps:
         total += s.tonnes
         assumed |= s.assumed
@@ -127,7 +147,8 @@ def trade_build(trade: TradeData, prod: pd.DataFrame, buyer: str, mineral: str,
 
 def _missing(mineral: str) -> str:
     gap = MISSING_CODES.get(mineral)
-    return f"; not in the raw trade files: {gap}" if gap else ""
+    return (f"; codes not in the raw trade files (flows through them are not counted): {gap}"
+            if gap else "")
 
 
 def _checks(trade: TradeData, prod: pd.DataFrame, buyer: str, mineral: str,
@@ -136,14 +157,19 @@ def _checks(trade: TradeData, prod: pd.DataFrame, buyer: str, mineral: str,
     figs = CHECKS.get((buyer, mineral), ())
     texts = [f"published: {f.text()}" for f in figs]
     check_t = figs[0].tonnes if figs else None
-    if used_trade:
-        rerun = trade_build(trade, prod, buyer, mineral, national=True)
-        if rerun is not None and buyer_codes(buyer, mineral):
-            label = NATIONAL[buyer][0]
+    if used_trade and buyer_codes(buyer, mineral):
+        for source, label in NATIONAL[buyer]:
+            rerun = trade_build(trade, prod, buyer, mineral, source=source)
+            gaps = "; ".join(p for p in rerun["parts"] if "BACI used" in p)
             texts.append(f"national statistics: the same formula with {label} = "
-                         f"{rerun['value']:,.1f} t")
+                         f"{rerun['value']:,.1f} t" + (f" [{gaps}]" if gaps else ""))
             check_t = rerun["value"] if check_t is None else check_t
-    elif buyer_codes(buyer, mineral):
+    for c in LOWER_BOUND_CODES.get(mineral, ()):
+        imp, exp = baci_net(trade.baci, buyer, c.hs6)
+        texts.append(f"net trade in HS {c.hs6} {c.product} alone (BACI {TRADE_YEAR}; "
+                     f"contents of imported products not counted): ({imp:,.1f} - {exp:,.1f} "
+                     f"t) x {c.factor:.4f} = {(imp - exp) * c.factor:,.1f} t ({c.factor_note})")
+    if not used_trade and buyer_codes(buyer, mineral):
         lower = trade_build(trade, prod, buyer, mineral)
         if lower is not None:
             texts.append(f"trade build on the available codes (BACI {TRADE_YEAR}) = "
@@ -211,7 +237,7 @@ def demand_row(trade: TradeData, prod: pd.DataFrame, buyer: str, mineral: str) -
                              f"{why}; no published {buyer} figure found{_missing(mineral)}")
     if built["value"] <= 0:
         return _fallback_row(trade, prod, buyer, mineral,
-                             f"trade build not positive ({'; '.join(built['parts'])} = "
+                             f"trade build not positive ({'; '.join(built['parts'])}; total "
                              f"{built['value']:,.1f} t: net exporter or trading hub)"
                              f"{_missing(mineral)}")
     method = ("apparent consumption from trade quantities (BACI 2024 qty_t) = "

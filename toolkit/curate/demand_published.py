@@ -244,6 +244,14 @@ _CHECKS: tuple[Figure, ...] = (
            "'In 2021, Japan used 167 tons of gallium' (incl. recycled)",
            "as published; includes secondary gallium", "Yomiuri / The Japan News, c. 2025",
            "yomiuri_ga_2025"),
+    Figure("JPN", "germanium", 3.569, 2022,
+           "Jan-Sep 2023 imports of 3,569 kg had '既にほぼ昨年の年間輸入量に到達' (almost reached "
+           "last year's annual imports)", "2022 imports ~3,569 kg (derived lower-end reading)",
+           "iru-miru ゲルマニウム輸入Report#48", "iru_miru_ge_2023"),
+    Figure("JPN", "indium", 3.0 * 154.0, 2018,
+           "2022 imports of 154 t were 'ピークだった18年の3分の1未満' (under a third of the "
+           "2018 peak)", "2018 imports > 3 x 154 t (context: no independent demand figure "
+           "found)", "日刊産業新聞 2023-06-28", "nikkan_in_2023"),
     Figure("JPN", "magnesium", 17493.0, 2022,
            "pure magnesium ingot imports 2022: '1万7493トン'", "as published (imports only)",
            f"{JMD}, https://www.japanmetaldaily.com/articles/-/121802 (Ministry of Finance)",

@@ -165,8 +165,12 @@ def market_rows(mineral: str, tight: Tightest, planned_t: float,
             want = room
         rows.append(_row(c.buyer, mineral, want, c.basis, method, c.source_id))
         room = round(room - want, ROUND)
-    rows.append(_row_of_rest(mineral, tight, planned_t, rows, room, dropped))
-    return [r for r in rows if r["demand_t"] > 0]
+    rest = _row_of_rest(mineral, tight, planned_t, rows, room, dropped)
+    if rest["demand_t"] > 0:
+        rows.append(rest)
+    elif rows:  # no ROW row: the balance (and what was dropped) is noted on the last one
+        rows[-1]["method"] += f"; ROW = 0: {rest['method']}"
+    return rows
 
 
 def _row(buyer: str, mineral: str, tonnes: float, basis: str, method: str,

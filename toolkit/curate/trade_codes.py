@@ -150,6 +150,9 @@ MAGNETS_850511 = TradeCode(
     f"{ND_IN_ND2FE14B * REO_PER_RE:.4f} t REO-eq per t magnet; ASSUMPTION that the code's "
     "trade is NdFeB (it also holds SmCo and AlNiCo)", assumed=True, stage="manufacture")
 
+# Codes that bound a published demand figure from below (compared, never added).
+LOWER_BOUND_CODES: dict[str, tuple[TradeCode, ...]] = {"rare_earths": (MAGNETS_850511,)}
+
 # What the raw trade files lack for each mineral (stated in every demand method).
 MISSING_CODES: dict[str, str] = {
     "lithium": "282520 lithium hydroxide, 2530 spodumene, 8506/8507 cells",

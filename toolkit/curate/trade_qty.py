@@ -74,26 +74,33 @@ def read_comtrade_2024(raw_dir: Path) -> pd.DataFrame:
 
     The pull dropped Comtrade's breakdown keys, so a key holds the total, its parts by
     transport mode / customs procedure, and exact duplicates (PROVENANCE 6c).  Exact
-    duplicates are dropped and, per key, the row with the largest value is kept: a total
-    is never smaller than any of its parts.  ``netwgt`` is converted from kg to tonnes.
+    duplicates are dropped and, per key, the value is the largest row's (a total is never
+    smaller than any of its parts).  Totals often carry no weight, so the tonnes are that
+    value / the unit value (value / netwgt) of the largest row that has a weight (a row's
+    unit value is valid, PROVENANCE 6c); blank if no row of the key has one.
     """
     df = pd.read_csv(raw_dir / COMTRADE_2024, dtype={"cmd": str}).drop_duplicates()
-    df = df.sort_values("value", ascending=False, kind="mergesort")
-    df = df.drop_duplicates(["reporter", "partner", "cmd", "flow"], keep="first")
+    key = ["reporter", "partner", "cmd", "flow"]
+    df = df.sort_values(key + ["value"], ascending=[True] * 4 + [False], kind="mergesort")
+    weighed = df[df["netwgt"] > 0].drop_duplicates(key, keep="first")
+    uv = weighed.set_index(key)["value"] / weighed.set_index(key)["netwgt"]
+    top = df.drop_duplicates(key, keep="first").set_index(key)
+    top["unit_value_usd_per_kg"] = uv.reindex(top.index)
+    top["qty_t"] = top["value"] / top["unit_value_usd_per_kg"] / 1000.0
+    top = top.reset_index()
     iso = m49_to_iso3(raw_dir)
-    df["reporter_iso3"] = df["reporter"].map(iso)
-    df["partner_iso3"] = df["partner"].map(iso)
-    df["qty_t"] = df["netwgt"] / 1000.0
-    return df.reset_index(drop=True)
+    top["reporter_iso3"] = top["reporter"].map(iso)
+    top["partner_iso3"] = top["partner"].map(iso)
+    return top
 
 
 def comtrade_world(comtrade: pd.DataFrame, reporter: str, hs6: str) -> tuple[float, float]:
     """(imports, exports) in tonnes declared by ``reporter`` with partner World."""
     sel = comtrade[(comtrade["reporter_iso3"] == reporter) & (comtrade["cmd"] == hs6)
                    & (comtrade["partner"] == 0)]
-    imp = float(sel.loc[sel["flow"] == "M", "qty_t"].sum())
-    exp = float(sel.loc[sel["flow"] == "X", "qty_t"].sum())
-    return imp, exp
+    imp = sel.loc[sel["flow"] == "M", "qty_t"]
+    exp = sel.loc[sel["flow"] == "X", "qty_t"]
+    return (float(imp.iloc[0]) if len(imp) else 0.0, float(exp.iloc[0]) if len(exp) else 0.0)
 
 
 def read_hmrc(raw_dir: Path) -> pd.DataFrame:
