@@ -93,7 +93,7 @@ def _flows(trade: TradeData, buyer: str, code: TradeCode,
         trade.comtrade, buyer, code.hs6)
     gaps = [name for name, v in zip(("imports", "exports"), own, strict=True) if v != v]
     imp, exp = (baci[0] if own[0] != own[0] else own[0], baci[1] if own[1] != own[1] else own[1])
-    note = f" ({' and '.join(gaps)} without a declared weight: BACI used)" if gaps else ""
+    note = f" ({' and '.join(gaps)} not in the pull with a weight: BACI used)" if gaps else ""
     return imp, exp, note
 
 

@@ -95,12 +95,16 @@ def read_comtrade_2024(raw_dir: Path) -> pd.DataFrame:
 
 
 def comtrade_world(comtrade: pd.DataFrame, reporter: str, hs6: str) -> tuple[float, float]:
-    """(imports, exports) in tonnes declared by ``reporter`` with partner World."""
+    """(imports, exports) in tonnes declared by ``reporter`` with partner World.
+
+    NaN where the pull holds no row for the flow or no row of the key has a weight.
+    """
     sel = comtrade[(comtrade["reporter_iso3"] == reporter) & (comtrade["cmd"] == hs6)
                    & (comtrade["partner"] == 0)]
     imp = sel.loc[sel["flow"] == "M", "qty_t"]
     exp = sel.loc[sel["flow"] == "X", "qty_t"]
-    return (float(imp.iloc[0]) if len(imp) else 0.0, float(exp.iloc[0]) if len(exp) else 0.0)
+    nan = float("nan")  # no declaration in the pull: unknown, not zero
+    return (float(imp.iloc[0]) if len(imp) else nan, float(exp.iloc[0]) if len(exp) else nan)
 
 
 def read_hmrc(raw_dir: Path) -> pd.DataFrame:
