@@ -13,14 +13,17 @@ from toolkit.curate.common import render_csv
 from toolkit.curate.costs import build_costs
 from toolkit.curate.countries import build_countries
 from toolkit.curate.coverage import build_stage_coverage
+from toolkit.curate.demand import build_planned_demand, read_trade
 from toolkit.curate.germanium import germanium_bgs
 from toolkit.curate.hand_entered import manufacture_rows
 from toolkit.curate.iea import iea_refine, read_iea_2025
 from toolkit.curate.iea_outlook import build_outlook_demand, build_outlook_supply
+from toolkit.curate.imports_mix import build_imports
+from toolkit.curate.market import add_market_buyers
 from toolkit.curate.minerals import build_minerals
 from toolkit.curate.refine_shares import refine_share_rows
 from toolkit.curate.sources import build_sources
-from toolkit.curate.trade import build_demand, build_imports, check_hs_codes, read_baci
+from toolkit.curate.trade import check_hs_codes, read_baci
 from toolkit.curate.usgs import PROD_COLS, USGS_SERIES, read_mcs_full, read_mcs_world, usgs_series
 
 
@@ -75,10 +78,13 @@ def build_all(raw_dir: Path) -> dict[str, pd.DataFrame]:
     outlook_supply = build_outlook_supply(raw_dir)
     outlook_demand = build_outlook_demand(raw_dir)
     check_hs_codes(raw_dir)
-    baci = read_baci(raw_dir)
-    imports = build_imports(baci, minerals)
-    demand = build_demand(baci, minerals, prod)
-    costs = build_costs(minerals, prod, read_mcs_full(raw_dir), raw_dir)
+    trade = read_trade(raw_dir, read_baci(raw_dir))
+    imports = build_imports(trade)
+    full = read_mcs_full(raw_dir)
+    # market buyers run after production and planned demand, over whatever minerals and
+    # stages exist (toolkit/curate/market.py)
+    demand = add_market_buyers(prod, build_planned_demand(trade, prod), full)
+    costs = build_costs(minerals, prod, full, raw_dir)
     bid_premiums = build_bid_premiums(prod)
     used = (set(prod["country"]) | set(imports["origin"]) | set(demand["buyer"])
             | set(outlook_supply["country"]))

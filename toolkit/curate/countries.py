@@ -33,6 +33,8 @@ EU27 = ("AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "D
 MSP = ("AUS", "CAN", "EST", "FIN", "FRA", "DEU", "IND", "ITA", "JPN", "NOR", "KOR", "SWE",
        "GBR", "USA")
 BRIEF_ALLIES = ("AUS", "CAN", "KOR")
+# The EU as a market buyer in demand.csv (an aggregate like ROW, not a country).
+EU_AGGREGATE = "EUU"
 
 
 def partner_basis(iso: str) -> str:
@@ -73,6 +75,13 @@ def build_countries(raw_dir: Path, used: set[str]) -> pd.DataFrame:
                          **{f"wgi_{k}": None for k in ind}, "partner": "FALSE",
                          "partner_basis": "aggregate, not a country",
                          "source_id": "usgs_mcs2026;iea_cm_2025"})
+            continue
+        if iso == EU_AGGREGATE:
+            rows.append({"country": iso, "name": "European Union (27), aggregate market buyer",
+                         "wgi": None, **{f"wgi_{k}": None for k in ind}, "partner": "TRUE",
+                         "partner_basis": "aggregate, not a country; the EU is a Minerals "
+                                          "Security Partnership member (msp_state_dept)",
+                         "source_id": "msp_state_dept"})
             continue
         if iso in wgi.index:
             name = wgi.at[iso, "countryname"]

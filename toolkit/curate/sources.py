@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from toolkit.curate.demand_sources import DEMAND_SOURCES
 from toolkit.curate.sources_costs import COST_SOURCES
 
 SOURCES = (
@@ -171,5 +172,9 @@ SOURCES = SOURCES + COST_SOURCES  # costs.csv and bid_premiums.csv (sources_cost
 def build_sources() -> pd.DataFrame:
     """``sources.csv`` from :data:`SOURCES`."""
     cols = ["source_id", "title", "publisher", "edition", "year", "licence", "url", "caveats"]
-    return pd.DataFrame(SOURCES, columns=cols).sort_values("source_id").reset_index(drop=True)
+    df = pd.DataFrame(SOURCES + DEMAND_SOURCES, columns=cols)
+    # one row per id: the same file cited by the cost and the demand modules is listed once
+    # (the first declaration wins)
+    df = df.drop_duplicates("source_id", keep="first")
+    return df.sort_values("source_id").reset_index(drop=True)
 

@@ -240,7 +240,8 @@ def open_zip(data: bytes, file: str) -> zipfile.ZipFile:
     """Open the in-memory zip package (damaged archives are reported)."""
     try:
         return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError,
+            NotImplementedError) as exc:
         raise _fail(file, f"file is damaged (not a readable zip package: {exc}); open it "
                           "in Excel and save it again") from None
 
