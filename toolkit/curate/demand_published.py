@@ -73,12 +73,19 @@ KOZAN_2020 = ("鉱山 (Japan Mining Industry Association journal) 2020年8・9�
               "https://j-mining-pf.jp/jmpf/bulletin/r02/kozan20200809/HTML/")
 
 _DEMAND: tuple[Figure, ...] = (
-    Figure("JPN", "rare_earths", 18835.0, 2024,
-           "'希土類製品の合計は前年比14・6%増の1万8835トン' (total rare-earth products)",
-           "as published; t of rare-earth products, oxide-equivalent (the basis Adamas "
-           "Intelligence gives for the same industry series)",
-           f"Japan Society of Newer Metals (JSNM), rare-earth division, 2024 domestic demand, "
-           f"reported by {JMD}, https://www.japanmetaldaily.com/articles/-/237695 (2025)",
+    # The chain's refine (IEA) and manufacture (magnets) stages count the magnet rare
+    # earths Nd, Pr, Dy, Tb only, so Japan's demand is its Nd + didymium (PrNd) demand; the
+    # JSNM total of all rare-earth products (18,835 t in 2024, cerium and lanthanum
+    # included) is not on that basis and is quoted for context only.
+    Figure("JPN", "rare_earths", 5229.0 * 1.052, 2024,
+           "2023: '2023年ネオジム・ジジムの日本国内需要は前年比8.5%増の5,229トン'; 2024: "
+           "'ジジム・ネオジムが5・2%増' (Nd + didymium; all rare-earth products '1万8835トン')",
+           "5,229 t (2023) x 1.052 (the published 2024 growth) = Nd + PrNd 2024, t of "
+           "products (oxide-equivalent basis, as Adamas describes the series); magnet rare "
+           "earths only, Dy and Tb not published separately, so a lower bound",
+           "Japan Society of Newer Metals (JSNM), rare-earth division: 2023 demand results "
+           "(http://www.jsnm.or.jp/news/?p=1476) and 2024 results reported by "
+           f"{JMD}, https://www.japanmetaldaily.com/articles/-/237695 (2025)",
            "jsnm_re_2024"),
     Figure("JPN", "cobalt", 9413.0, 2013,
            "'In total, 9413 t of cobalt was input to Japan in 2013' (Li-ion batteries 7,839 t)",
@@ -189,17 +196,11 @@ for _f in _SUPPLEMENTS:
     SUPPLEMENTS[(_f.buyer, _f.mineral)] = SUPPLEMENTS.get((_f.buyer, _f.mineral), ()) + (_f,)
 
 _CHECKS: tuple[Figure, ...] = (
-    Figure("JPN", "rare_earths", 9898.0 * 2.0, 2024,
-           "'Japan imported 9,898 tonnes of rare earth metal equivalents from January to "
-           "June'", "x 2; ASSUMPTION: second half as the first",
-           "Metalnomist, 'Japan's growing reliance on China for rare earths', Aug 2024 "
-           "(Japanese customs), https://metalnomist.com/2024/08/japans-growing-reliance-on-"
-           "china-for.html", "metalnomist_re_2024", assumed=True),
-    Figure("JPN", "rare_earths", 17400.0, 2020,
-           "'In 2020, Japan consumed 17,400 tonnes of rare earth oxides (and oxide "
-           "equivalents)'", "as published",
-           "Adamas Intelligence, https://www.adamasintel.com/japan-rare-earth-consumption-"
-           "2020-2/", "adamas_jp_re_2020"),
+    Figure("JPN", "rare_earths", 5229.0, 2023,
+           "'2023年ネオジム・ジジムの日本国内需要は前年比8.5%増の5,229トン'",
+           "as published (the year before; same magnet rare-earth basis)",
+           "Japan Society of Newer Metals (JSNM), rare-earth division, 2023 demand results, "
+           "http://www.jsnm.or.jp/news/?p=1476", "jsnm_re_2024"),
     Figure("JPN", "lithium", 11520.0 * LI_IN_LI2CO3 + 37640.0 * LI_IN_LIOH_H2O, 2024,
            "Li2CO3 imports ~11,520 t; lithium oxide and hydroxide imports ~37,640 t",
            f"11,520 x {LI_IN_LI2CO3:.5f} + 37,640 x {LI_IN_LIOH_H2O:.4f} (LiOH.H2O, "

@@ -9,7 +9,7 @@ from toolkit.chain import SupplyChain
 from toolkit.optimize.cooperation import cooperation, realisable_independent, solve_mode
 from toolkit.optimize.pareto import china_grid, shortfall_grid, sweep
 from toolkit.optimize.plan import MineralPlan
-from toolkit.optimize.sensitivity import bid_sensitivity, tightest_feasible
+from toolkit.optimize.sensitivity import bid_sensitivity
 from toolkit.policy import CaseSettings
 
 Progress = Callable[[str], None]
@@ -33,8 +33,8 @@ def solve_case(chain: SupplyChain, case: CaseSettings, pareto_points: int = 11,
 
     The independent plans reported are the realisable ones
     (:mod:`toolkit.optimize.cooperation`).  ``pareto_points`` <= 0 skips the sweeps
-    (and the bid-premium sensitivity, which caps China at the sweep's tightest
-    feasible point where the case sets no China cap).
+    (and the bid-premium sensitivity, which caps China at 65 % where the case sets no
+    China cap).
     """
     at_year = chain.at_year(case.year)
     standalone = solve_mode(at_year, case, "independent", progress)
@@ -47,6 +47,6 @@ def solve_case(chain: SupplyChain, case: CaseSettings, pareto_points: int = 11,
         pareto += sweep(case.name, plans, "china_share", china_grid(pareto_points), progress)
         pareto += sweep(case.name, plans, "expected_shortfall",
                         shortfall_grid(plans, pareto_points), progress)
-    sensitivity = bid_sensitivity(case.name, plans, tightest_feasible(pareto),
-                                  progress=progress) if pareto_points > 0 else []
+    sensitivity = bid_sensitivity(case.name, plans, progress=progress) \
+        if pareto_points > 0 else []
     return CaseRun(case, at_year, plans, coop, pareto, sensitivity)

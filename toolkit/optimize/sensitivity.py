@@ -6,9 +6,10 @@ For a case, the *de-risking cost* at premium multiplier :math:`m` is
 
 the cheapest plan's annual cost with China's share of every stage capped at
 :math:`\\varepsilon^*` minus the cost with no China cap, both with every bid cost
-:math:`m \\beta_k c_n` (``bid_premium`` × :math:`m`).  :math:`\\varepsilon^*` is the
-case's own ``max_china_share`` where it sets one (per buyer and stage), else the
-tightest cap of the case's Pareto sweep that every mineral meets.  Only mutable
+:math:`m \\beta_k c_n` (``bid_premium`` × :math:`m`), summed over the minerals that can
+meet the cap (the others are named).  :math:`\\varepsilon^*` is the case's own
+``max_china_share`` where it sets one (per buyer and stage), else 65 % (the EU CRMA
+single-country benchmark).  Only mutable
 parameters change (``bid_cost``, ``china_eps``); they are restored afterwards.
 """
 
@@ -25,11 +26,9 @@ Progress = Callable[[str], None]
 MULTIPLIERS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 
 
-def tightest_feasible(pareto: list[dict]) -> float | None:
-    """The smallest ε of the China-share sweep whose whole-plan point is optimal."""
-    ok = [r["epsilon"] for r in pareto if r.get("sweep") == "china_share"
-          and r.get("mineral") == "all" and r.get("status") == "optimal"]
-    return min(ok) if ok else None
+# China cap used where a case sets none: the EU Critical Raw Materials Act benchmark of at
+# most 65 % of a strategic raw material from one third country (Reg. 2024/1252).
+DEFAULT_CAP = 0.65
 
 
 def has_bids(plans: dict[str, list[MineralPlan]]) -> bool:
@@ -37,36 +36,61 @@ def has_bids(plans: dict[str, list[MineralPlan]]) -> bool:
     return any(p.model is not None and len(p.model.bid) for g in plans.values() for p in g)
 
 
-def bid_sensitivity(case: str, plans: dict[str, list[MineralPlan]], eps: float | None,
-                    multipliers: tuple[float, ...] = MULTIPLIERS,
+def bid_sensitivity(case: str, plans: dict[str, list[MineralPlan]],
+                    eps: float = DEFAULT_CAP, multipliers: tuple[float, ...] = MULTIPLIERS,
                     progress: Progress | None = None) -> list[dict]:
     """Rows ``case, multiplier, epsilon, capped_usd, uncapped_usd, derisking_cost_usd,
-    bid_t, status`` (one per multiplier; costs None where a plan cannot be met;
-    ``epsilon`` is the uniform cap used where the case sets none).
+    bid_t, minerals, excluded, status`` (one per multiplier).
 
-    ``eps`` is the uniform cap used where the case sets no China cap (None: the case's
-    own caps only).  Empty when no model has market buyers.
+    The totals cover the minerals whose plans are optimal and can meet the cap at the
+    cited premiums (``minerals`` of them); the others are named in ``excluded`` (a cap no
+    plan can meet has no cost, whatever the premium).  ``epsilon`` is the uniform cap
+    used where the case sets no China cap.  Empty when no model has market buyers.
     """
-    if not has_bids(plans) or not all(p.status == "optimal" for g in plans.values()
-                                      for p in g):
+    if not has_bids(plans):
         return []
+    included, excluded = _meets_cap(plans, eps)
     rows = []
     for i, mult in enumerate(multipliers):
         if progress:
             progress(f"case {case}: bid-premium sensitivity {i + 1}/{len(multipliers)}")
-        capped, bids, ok_c = _total(plans, mult, eps, capped=True)
-        free, _, ok_f = _total(plans, mult, eps, capped=False)
-        ok = ok_c and ok_f
+        capped, bids, ok_c = _total(included, mult, eps, capped=True)
+        free, _, ok_f = _total(included, mult, eps, capped=False)
+        ok = ok_c and ok_f and bool(included)
         rows.append({"case": case, "multiplier": mult, "epsilon": eps,
-                     "capped_usd": capped if ok_c else None,
-                     "uncapped_usd": free if ok_f else None,
-                     "derisking_cost_usd": capped - free if ok else None,
-                     "bid_t": bids if ok_c else None,
+                     "capped_usd": capped if ok else None,
+                     "uncapped_usd": free if ok else None,
+                     "derisking_cost_usd": _difference(capped, free) if ok else None,
+                     "bid_t": bids if ok else None, "minerals": len(included),
+                     "excluded": ", ".join(excluded),
                      "status": "optimal" if ok else "infeasible"})
     for group in plans.values():
         for plan in group:
-            _set(plan, 1.0, None, capped=True)
+            if plan.model is not None:
+                _set(plan, 1.0, None, capped=True)
     return rows
+
+
+def _difference(capped: float, free: float) -> float:
+    """``capped - free``; within the solver's relative tolerance (1e-7) it is 0."""
+    diff = capped - free
+    return 0.0 if abs(diff) <= 1e-7 * max(abs(capped), abs(free), 1.0) else diff
+
+
+def _meets_cap(plans: dict[str, list[MineralPlan]], eps: float
+               ) -> tuple[dict[str, list[MineralPlan]], list[str]]:
+    """Minerals whose every plan is optimal capped at the cited premiums, and the rest."""
+    included, excluded = {}, []
+    for mineral in sorted(plans):
+        group = plans[mineral]
+        ok = all(p.status == "optimal" and p.model is not None for p in group)
+        if ok:
+            _, _, ok = _total({mineral: group}, 1.0, eps, capped=True)
+        if ok:
+            included[mineral] = group
+        else:
+            excluded.append(mineral)
+    return included, excluded
 
 
 def _total(plans: dict[str, list[MineralPlan]], mult: float, eps: float | None,

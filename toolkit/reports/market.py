@@ -26,7 +26,7 @@ DISRUPTION_COLS = ["case", "scenario", "mineral", "probability", "demand_t", "lo
                    "spot_t", "drawdown_t", "shortfall_t", "spot_available_t",
                    "spot_contested_t", "planned_share"]
 SENSITIVITY_COLS = ["case", "multiplier", "epsilon", "capped_usd", "uncapped_usd",
-                    "derisking_cost_usd", "bid_t", "status"]
+                    "derisking_cost_usd", "bid_t", "minerals", "excluded", "status"]
 NUMERIC = {"bid_t", "bid_premium", "unit_cost_usd_per_t", "bid_cost_usd", "multiplier",
            "epsilon", "capped_usd", "uncapped_usd", "derisking_cost_usd", "probability"}
 
@@ -129,10 +129,16 @@ def sensitivity_lines(sensitivity: pd.DataFrame) -> list[str]:
         eps = rows["epsilon"].dropna()
         what = (f"capping China's share of every stage at {pct(float(eps.iloc[0]))}"
                 if len(eps) else "its China caps")
-        costs = ", ".join(f"{usd(float(ok.loc[m, 'derisking_cost_usd']))} at {m:g}×"
-                          for m in points)
-        lines.append(f"In “{case}”, {what} costs {costs} the cited bid premiums a year "
-                     "(over the same plan with no China cap).")
+        words = {0.0: "with no bid premium", 1.0: "at the cited premiums",
+                 2.0: "at twice them"}
+        costs = ", ".join(f"{usd(float(ok.loc[m, 'derisking_cost_usd']))} a year "
+                          f"{words.get(m, f'at {m:g}×')}" for m in points)
+        excluded = str(rows["excluded"].fillna("").iloc[0]) if "excluded" in rows else ""
+        verb = "are" if "," in excluded else "is"
+        left = (f" ({excluded} cannot meet the cap at any premium and {verb} left out)"
+                if excluded else "")
+        lines.append(f"In “{case}”, {what} costs {costs}, over the same plan with no China "
+                     f"cap{left}.")
     return lines
 
 
