@@ -43,6 +43,8 @@ class Tables:
     market: pd.DataFrame = field(default_factory=pd.DataFrame)
     disruption_market: pd.DataFrame = field(default_factory=pd.DataFrame)
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    premiums: pd.DataFrame = field(default_factory=pd.DataFrame)
+    bases: dict = field(default_factory=dict)
 
 
 def tables_of(bundle: dict) -> Tables:
@@ -64,10 +66,27 @@ def tables_of(bundle: dict) -> Tables:
     world = {"bids": market.table(cases, "bids", market.BID_COLS),
              "market": market.table(cases, "market", market.MARKET_COLS),
              "disruption_market": market.table(cases, "disruptions", market.DISRUPTION_COLS),
-             "sensitivity": market.table(cases, "bid_sensitivity", market.SENSITIVITY_COLS)}
+             "sensitivity": market.table(cases, "bid_sensitivity", market.SENSITIVITY_COLS),
+             "premiums": _dataset_table(chain, "bid_premiums.csv"), "bases": _bases(chain)}
     return Tables(cases=cases, metrics=metrics, latest=data.latest_metrics(metrics),
                   settings=data.settings_rows(cases), headline=headline,
                   caveats=caveats(cases, t["prices"], chain, world["market"]), **t, **world)
+
+
+def _dataset_table(chain, name: str) -> pd.DataFrame:
+    """A table of the embedded dataset the chain came from (empty for a workbook)."""
+    tables = (getattr(chain, "meta", None) or {}).get("tables") or {}
+    table = tables.get(name)
+    return table if isinstance(table, pd.DataFrame) else pd.DataFrame()
+
+
+def _bases(chain) -> dict:
+    """Mineral -> content basis (what its tonnes count), from the Minerals table."""
+    minerals = getattr(chain, "minerals", None)
+    if minerals is None or minerals.empty or "content_basis" not in minerals:
+        return {}
+    return {m: str(b) for m, b in zip(minerals["mineral"], minerals["content_basis"],
+                                      strict=True) if isinstance(b, str) and b.strip()}
 
 
 def headline_table(cases: list[data.Case], portfolio: pd.DataFrame, scenarios: pd.DataFrame,
@@ -161,8 +180,9 @@ def findings(t: Tables) -> list[str]:
     lines = [_case_line(t, case) for case in t.cases]
     for case in [c for c in t.cases if c.status == "optimal"][:1]:
         lines += _china_lines(t, case) + _price_lines(t, case)
-    lines += market.bid_lines(t.cases, t.bids) + market.sensitivity_lines(t.sensitivity)
-    lines += market.impossible_lines(t.pareto_minerals)
+    lines += market.bid_lines(t.cases, t.bids, t.premiums)
+    lines += market.sensitivity_lines(t.sensitivity)
+    lines += market.impossible_lines(t.pareto_minerals, t.bases)
     worst = market.disruption_lines(t.cases, t.disruption_market)
     for case in [c for c in t.cases if c.status == "optimal"][:1]:
         lines += worst or _worst_lines(t, case)
@@ -231,7 +251,7 @@ def _stockpile_lines(t: Tables) -> list[str]:
         if sel.empty:
             without.append(case.name)
         else:
-            lines.append(_stockpile_sentence(case, sel))
+            lines.append(_stockpile_sentence(case, sel, t.portfolio))
     if not met:
         return []
     if not lines:
@@ -243,12 +263,33 @@ def _stockpile_lines(t: Tables) -> list[str]:
     return lines
 
 
-def _stockpile_sentence(case: data.Case, sel: pd.DataFrame) -> str:
+STOCKPILE_ITEMS = 6
+
+
+def _stockpile_sentence(case: data.Case, sel: pd.DataFrame,
+                        portfolio: pd.DataFrame | None = None) -> str:
+    """The stockpiles of one case; beyond six minerals, the six of largest value."""
     per = sel.groupby("mineral", sort=True)["tonnes"].sum()
+    more = ""
+    if len(per) > STOCKPILE_ITEMS:
+        value = per * _chain_cost(case, portfolio).reindex(per.index).fillna(0.0)
+        top = value.sort_values(ascending=False, kind="stable").index[:STOCKPILE_ITEMS]
+        more = (f", the largest by value of {len(per)} minerals (the rest in the workbook, "
+                "sheet Stockpile)")
+        per = per[sorted(top)]
     items = [f"{tonnes(v)} of {m}" for m, v in per.items()]
     listed = ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else items[0]
     pooled = " (pooled between the buyers)" if is_joint(case) else ""
-    return f"In “{case.name}” the plan holds {listed} as stockpile{pooled}."
+    return f"In “{case.name}” the plan holds {listed} as stockpile{pooled}{more}."
+
+
+def _chain_cost(case: data.Case, portfolio: pd.DataFrame | None) -> pd.Series:
+    """Per mineral, the sum over stages of the mean unit cost of the case's portfolio."""
+    if portfolio is None or portfolio.empty or "unit_cost_usd_per_t" not in portfolio:
+        return pd.Series(dtype=float)
+    sel = portfolio[portfolio["case"] == case.name]
+    stage = sel.groupby(["mineral", "stage"])["unit_cost_usd_per_t"].mean()
+    return stage.groupby(level="mineral").sum()
 
 
 def _names(names: list[str]) -> str:
@@ -271,6 +312,12 @@ def _price_lines(t: Tables, case: data.Case) -> list[str]:
 
 
 def _cooperation_lines(t: Tables) -> list[str]:
+    savings = [data.number(data.cooperation(c).get("saving_usd")) for c in t.cases]
+    known = [v for v in savings if not math.isnan(v)]
+    if len(known) > 1 and all(abs(v) < 0.5 for v in known):
+        return [f"Planning jointly (UK and Japan) brings no cost saving in any of the "
+                f"{len(known)} policy cases: the independent plans, rationed where they claim the "
+                "same tonnes, cost what one joint plan costs."]
     lines = []
     for case in t.cases:
         coop = data.cooperation(case)

@@ -43,8 +43,13 @@ def table(cases: list[data.Case], key: str, columns: list[str]) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- findings
 
 
-def bid_lines(cases: list[data.Case], bids: pd.DataFrame) -> list[str]:
-    """Per case that can be met: the price of de-risking = tonnes bid away x premium."""
+def bid_lines(cases: list[data.Case], bids: pd.DataFrame,
+              premiums: pd.DataFrame | None = None) -> list[str]:
+    """Per case that can be met: the price of de-risking = tonnes bid away x premium.
+
+    ``premiums`` (the dataset's ``bid_premiums.csv``, optional) says whether the largest
+    item's premium is a published figure or a labelled proxy.
+    """
     lines = []
     for case in (c for c in cases if c.status == "optimal"):
         sel = bids[bids["case"] == case.name]
@@ -56,27 +61,43 @@ def bid_lines(cases: list[data.Case], bids: pd.DataFrame) -> list[str]:
         per = per.sort_values(["bid_cost_usd", "mineral"], ascending=[False, True],
                               kind="stable")
         top = per.iloc[0]
+        count = per["mineral"].nunique()
         lines.append(
-            f"In “{case.name}” the UK and Japan must bid {tonnes(per['bid_t'].sum())} of supply "
-            f"away from other buyers, paying {usd(per['bid_cost_usd'].sum())} a year in "
-            f"premiums; the largest item is {top['mineral']} at the {top['stage']} stage: "
+            f"In “{case.name}” the cheapest plan bids supply of {count} mineral"
+            f"{'s' if count != 1 else ''} away from other buyers, paying "
+            f"{usd(per['bid_cost_usd'].sum())} a year in premiums; the largest item is "
+            f"{top['mineral']} at the {top['stage']} stage: "
             f"{tonnes(top['bid_t'])} at +{pct(top['bid_premium'])} of the unit cost "
-            f"({usd(top['bid_cost_usd'])} a year).")
+            f"({usd(top['bid_cost_usd'])} a year{_premium_basis(premiums, top)}).")
     return lines
 
 
-def impossible_lines(pareto_minerals: pd.DataFrame) -> list[str]:
+def _premium_basis(premiums: pd.DataFrame | None, row) -> str:
+    """'; premium: a published price spread' or '; premium: a labelled proxy'."""
+    if premiums is None or premiums.empty:
+        return ""
+    hit = premiums[(premiums["mineral"] == row["mineral"]) & (premiums["stage"] == row["stage"])]
+    if hit.empty:
+        return ""
+    if str(hit["basis"].iloc[0]) == "assumption":
+        return "; that premium is a labelled proxy, not a published price spread"
+    return "; that premium is a published price spread"
+
+
+def impossible_lines(pareto_minerals: pd.DataFrame, bases: dict | None = None) -> list[str]:
     """China caps no plan can meet because the world has too few non-Chinese tonnes.
 
     For each case, the loosest impossible cap of the China-share sweep and, per mineral
-    at that cap, the stage and the tonnes missing (largest first, at most three).
+    at that cap, the stage and the tonnes missing (largest first, at most three); cases
+    with the same finding share one sentence.  ``bases`` maps a mineral to its content
+    basis (what the tonnes count), quoted beside it.
     """
     if pareto_minerals.empty or "missing_t" not in pareto_minerals:
         return []
     sel = pareto_minerals[(pareto_minerals["sweep"] == "china_share")
                           & pd.to_numeric(pareto_minerals["missing_t"],
                                           errors="coerce").notna()]
-    lines = []
+    found: dict[str, list[str]] = {}
     for case, rows in sel.groupby("case", sort=False):
         eps = float(rows["epsilon"].max())
         at = rows[rows["epsilon"] == eps].assign(
@@ -84,11 +105,24 @@ def impossible_lines(pareto_minerals: pd.DataFrame) -> list[str]:
         at = at.sort_values(["missing_t", "mineral"], ascending=[False, True], kind="stable")
         items = [f"{r.mineral} at the {r.gap_stage} stage (needs {tonnes(float(r.needed_t))} "
                  f"from outside China, the world can spare {tonnes(float(r.available_t))}: "
-                 f"{tonnes(float(r.missing_t))} missing)" for r in at.head(3).itertuples()]
-        lines.append(f"In “{case}”, a cap of {pct(eps)} on China's share of every stage "
-                     "cannot be met because the world has too few non-Chinese tonnes to "
-                     "spare or to bid away from other buyers: " + "; ".join(items) + ".")
+                 f"{tonnes(float(r.missing_t))} missing{_basis(bases, r.mineral)})"
+                 for r in at.head(3).itertuples()]
+        text = (f"a cap of {pct(eps)} on China's share of every stage cannot be met because "
+                "the world has too few non-Chinese tonnes to spare or to bid away from other "
+                "buyers: " + "; ".join(items) + ".")
+        found.setdefault(text, []).append(str(case))
+    lines = []
+    for text, names in found.items():
+        who = (f"In every policy case ({len(names)})" if len(names) == len(
+            sel["case"].unique()) and len(names) > 1 else "In " + ", ".join(
+                f"“{n}”" for n in names))
+        lines.append(f"{who}, {text}")
     return lines
+
+
+def _basis(bases: dict | None, mineral: str) -> str:
+    text = (bases or {}).get(mineral, "")
+    return f"; tonnes of {text}" if text else ""
 
 
 def disruption_lines(cases: list[data.Case], disruptions: pd.DataFrame) -> list[str]:
@@ -124,8 +158,8 @@ def sensitivity_lines(sensitivity: pd.DataFrame) -> list[str]:
     for case, rows in sensitivity.groupby("case", sort=False):
         ok = rows.dropna(subset=["derisking_cost_usd"]).set_index("multiplier")
         points = [m for m in (0.0, 1.0, 2.0) if m in ok.index]
-        if len(points) < 2:
-            continue
+        if len(points) < 2 or (ok["derisking_cost_usd"].abs() < 0.5).all():
+            continue  # no line, or the case's own caps already hold China below the cap
         eps = rows["epsilon"].dropna()
         what = (f"capping China's share of every stage at {pct(float(eps.iloc[0]))}"
                 if len(eps) else "its China caps")
