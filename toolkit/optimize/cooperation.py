@@ -162,6 +162,7 @@ def _replan(plan: MineralPlan, keys: list[int], plans: list[MineralPlan]) -> Min
     for n in (k for k in keys if k >= 0):
         m.capacity_t[n] = float(data.capacity_t[n])
         m.holding_t[n] = float(data.holding_t[n])
+        m.free_t[n] = float(data.capacity_t[n] - data.holding_t[n])
     for k in (-1 - key for key in keys if key < 0):
         m.world_t[k] = float(data.world_t[k])
     new = read_plan(data, m, solver, solver.solve())

@@ -142,6 +142,9 @@ def define_sets(m: pyo.ConcreteModel, d: MineralData) -> None:
                              mutable=True)
     holding = d.holding_t if len(d.holding_t) else np.zeros(len(d.capacity_t))
     m.holding_t = pyo.Param(m.N, initialize=dict(enumerate(holding.tolist())), mutable=True)
+    m.free_t = pyo.Param(m.N, initialize=dict(enumerate((d.capacity_t - holding).tolist())),
+                         mutable=True)
+    m._bid_nodes = frozenset(d.bid_nodes)
 
 
 def _paths_at(d: MineralData, b: int, k: int, mask: np.ndarray) -> list[int]:
@@ -176,9 +179,9 @@ def define_capacity(m: pyo.ConcreteModel, d: MineralData) -> None:
     def rule(m, n):
         if not through[n]:
             return pyo.Constraint.Skip
-        bid = (term(-1, m.bid[n]),) if n in m.bid_index else ()
+        bid = (term(-1, m.bid[n]),) if n in m._bid_nodes else ()
         body = flow(m, through[n], bid + minus(e, n))
-        return body <= (m.capacity_t[n] - m.holding_t[n] if market else m.capacity_t[n])
+        return body <= (m.free_t[n] if market else m.capacity_t[n])
 
     m.capacity = pyo.Constraint(m.N, rule=rule)
 

@@ -106,9 +106,9 @@ def define_spot(m: pyo.ConcreteModel, d: MineralData) -> None:
         if not market:
             return LinearExpression([m.spot_node[b, s, n] for b in m.B] + flow) <= (
                 a * m.capacity_t[n])
-        bid = [term(-a, m.bid[n])] if a and n in m.bid_index else []
+        bid = [term(-a, m.bid[n])] if a and n in m._bid_nodes else []
         return LinearExpression([m.spot_node[b, s, n] for b in m.B] + flow + bid) <= (
-            a * (m.capacity_t[n] - m.holding_t[n]))
+            a * m.free_t[n])
 
     m.spot_capacity = pyo.Constraint(m.S, m.N, rule=cap)
 
