@@ -218,7 +218,9 @@ def _resolve_case(table: pd.DataFrame, case: str, minerals: list[str]) -> CaseSe
     for name, group in rows.groupby("setting", sort=True):
         spec = setting(str(name))
         named = sorted(set(group["country"]) - {""}) if spec.by_country else []
-        resolved = {key: _pick(spec, group, key, case)
+        records = [(order, row, parse_value(spec, row["value"]))
+                   for order, row in enumerate(group.to_dict("records"))]
+        resolved = {key: _pick(spec, records, key, case)
                     for key in _keys(spec, minerals, named)}
         values[str(name)] = {k: v for k, v in resolved.items() if v is not None}
     return CaseSettings(case, values)
@@ -235,14 +237,15 @@ def _keys(spec: Setting, minerals: list[str], countries: list[str]) -> Iterable[
     return [(s, m, b, c) for s in stages for m in mins for b in buyers for c in named]
 
 
-def _pick(spec: Setting, group: pd.DataFrame, key: Key, case: str) -> object:
+def _pick(spec: Setting, records: list[tuple[int, dict, object]], key: Key,
+          case: str) -> object:
+    """The value of one key among ``records`` ``(order, row, parsed value)`` (module doc)."""
     best: list[tuple[int, int, int, object]] = []
-    for order, row in enumerate(group.to_dict("records")):
+    for order, row, value in records:
         if any(row[d] not in ("", key[i]) for i, d in enumerate(SCOPE)):
             continue
         specificity = sum(1 for d in SCOPE if row[d])
-        best.append((specificity, int(row["case"] == case), order,
-                     parse_value(spec, row["value"])))
+        best.append((specificity, int(row["case"] == case), order, value))
     if not best:
         return None
     top = max((b[0], b[1]) for b in best)

@@ -4,23 +4,12 @@ Both formulations (the Pyomo model in :mod:`toolkit.optimize.model` and the dire
 highspy reference in :mod:`toolkit.optimize.reference`) read only a
 :class:`MineralData`, so they solve exactly the same instance.
 
-Paths
------
-A *path* is one chain of nodes ``mine -> refine -> manufacture -> buyer`` over
-the stages the mineral has rows for.  Links come from the ``Routes`` table when it
-has rows for a pair of stages (only those links, with their extra cost), otherwise
-every link is allowed at zero extra cost (the rule of :mod:`toolkit.network`).
-Path cost:
-
-.. math:: c_p = \\sum_{n \\in p} c_n + \\sum_{(u,v) \\in p} r_{uv}
-
-A path-based formulation keeps three meanings exact and linear: the *China-touch*
-share (a path touches China or not), and the multiplicative survival of a path
-in a disruption, :math:`\\prod_{n \\in p} (1 - \\ell_{n,s})`.
+Paths are enumerated by :mod:`toolkit.optimize.paths`.
 """
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -36,11 +25,11 @@ from toolkit.market import (
     planned_share,
     production_of,
 )
+from toolkit.optimize.paths import all_paths, path_cost
 from toolkit.policy import CaseSettings
 from toolkit.schema import CHINA, STAGES, WILDCARD
 
 ROW_COUNTRY = "ROW"
-BUYER_STAGE = "buyer"
 
 
 @dataclass(frozen=True)
@@ -197,60 +186,6 @@ def demand_of(chain: SupplyChain, mineral: str) -> dict[str, float]:
     return planned_demand(chain, mineral)
 
 
-def _links(chain: SupplyChain, mineral: str, up: str, down: str) -> pd.DataFrame | None:
-    """Allowed links ``from_country, to_country, cost`` between two stages (None = all)."""
-    routes = chain.routes
-    if routes is None or routes.empty:
-        return None
-    rows = routes[(routes["mineral"] == mineral) & (routes["from_stage"] == up)
-                  & (routes["to_stage"] == down)]
-    if rows.empty:
-        return None
-    out = rows[["from_country", "to_country", "cost_usd_per_t"]].copy()
-    out["cost_usd_per_t"] = out["cost_usd_per_t"].fillna(0.0).astype(float)
-    return out.reset_index(drop=True)
-
-
-def enumerate_paths(chain: SupplyChain, mineral: str, nodes: pd.DataFrame,
-                    stages: list[str], buyer: str) -> tuple[np.ndarray, np.ndarray]:
-    """All allowed paths to ``buyer``: ((P, K) node indices, (P,) route cost)."""
-    first = nodes.index[nodes["stage"] == stages[0]]
-    paths = pd.DataFrame({"n0": first, "route": 0.0})
-    for k in range(1, len(stages)):
-        paths = _extend(paths, k, nodes, stages, _links(chain, mineral, stages[k - 1],
-                                                        stages[k]))
-    paths = _to_buyer(paths, nodes, stages, _links(chain, mineral, stages[-1], BUYER_STAGE),
-                      buyer)
-    cols = [f"n{k}" for k in range(len(stages))]
-    paths = paths.sort_values(cols).reset_index(drop=True)
-    return paths[cols].to_numpy(dtype=np.int64), paths["route"].to_numpy(dtype=float)
-
-
-def _extend(paths: pd.DataFrame, k: int, nodes: pd.DataFrame, stages: list[str],
-            links: pd.DataFrame | None) -> pd.DataFrame:
-    down = pd.DataFrame({f"n{k}": nodes.index[nodes["stage"] == stages[k]]})
-    if links is None:
-        return paths.merge(down, how="cross")
-    country = nodes["country"]
-    left = paths.assign(from_country=country.loc[paths[f"n{k - 1}"]].to_numpy())
-    right = down.assign(to_country=country.loc[down[f"n{k}"]].to_numpy())
-    out = left.merge(links, on="from_country").merge(right, on="to_country")
-    out["route"] = out["route"] + out["cost_usd_per_t"]
-    return out.drop(columns=["from_country", "to_country", "cost_usd_per_t"])
-
-
-def _to_buyer(paths: pd.DataFrame, nodes: pd.DataFrame, stages: list[str],
-              links: pd.DataFrame | None, buyer: str) -> pd.DataFrame:
-    if links is None:
-        return paths
-    last = f"n{len(stages) - 1}"
-    mine = links[links["to_country"] == buyer][["from_country", "cost_usd_per_t"]]
-    left = paths.assign(from_country=nodes["country"].loc[paths[last]].to_numpy())
-    out = left.merge(mine, on="from_country")
-    out["route"] = out["route"] + out["cost_usd_per_t"]
-    return out.drop(columns=["from_country", "cost_usd_per_t"])
-
-
 def scenario_losses(chain: SupplyChain, mineral: str,
                     nodes: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
     """Scenarios that disrupt some node of ``mineral``: names, probabilities, (S, N) loss.
@@ -323,12 +258,6 @@ def governance_tie_break(chain: SupplyChain, nodes: pd.DataFrame) -> np.ndarray:
         risk, dtype=float)
 
 
-def _path_cost(cost: np.ndarray, paths: np.ndarray, owner: np.ndarray,
-               route: np.ndarray) -> np.ndarray:
-    """USD/t of each path: node costs along it plus route costs."""
-    return (cost[paths].sum(axis=1) if paths.size else np.zeros(len(owner))) + route
-
-
 def _alpha(value: float | None) -> float:
     """CVaR level: the setting when given (0 is a valid level), else 0.95."""
     return 0.95 if value is None or pd.isna(value) else float(value)
@@ -351,6 +280,65 @@ def _cost(case: CaseSettings, usd: str, relative: str, mineral: str,
     return np.where(np.isnan(out), scale, out)
 
 
+@dataclass(frozen=True)
+class MineralBase:
+    """What :func:`prepare` needs of one mineral that no policy case changes (cached per
+    chain object, see :func:`mineral_base`)."""
+
+    nodes: pd.DataFrame
+    stages: tuple[str, ...]
+    demand: dict[str, float]
+    node_stage: np.ndarray
+    country: np.ndarray
+    partner: np.ndarray
+    tie_cost: np.ndarray
+    scenarios: tuple
+    chain_cost: float
+    market: dict
+    paths: dict = field(default_factory=dict)
+
+
+_BASES: dict[int, dict[str, MineralBase]] = {}
+
+
+def mineral_base(chain: SupplyChain, mineral: str) -> MineralBase:
+    """The case-independent part of a mineral's instance, built once per chain object.
+
+    The cache entry of a chain is dropped when the chain is garbage-collected, so an
+    object id is never reused for another chain's data.
+
+    Raises
+    ------
+    InputError
+        When the market buyers' demand exceeds a stage's production.
+    """
+    key = id(chain)
+    if key not in _BASES:
+        _BASES[key] = {}
+        weakref.finalize(chain, _BASES.pop, key, None)
+    cache = _BASES[key]
+    if mineral not in cache:
+        cache[mineral] = _build_base(chain, mineral)
+    return cache[mineral]
+
+
+def _build_base(chain: SupplyChain, mineral: str) -> MineralBase:
+    nodes = nodes_table(chain, mineral)
+    demand = demand_of(chain, mineral)
+    stages = tuple(s for s in STAGES if s in set(nodes["stage"]))
+    country = nodes["country"].to_numpy(dtype=object)
+    partners = chain.partners()
+    node_stage = nodes["stage"].map({s: i for i, s in enumerate(stages)}).to_numpy(
+        dtype=np.int64)
+    cost = nodes["unit_cost_usd_per_t"].to_numpy(dtype=float)
+    return MineralBase(
+        nodes=nodes, stages=stages, demand=demand, node_stage=node_stage, country=country,
+        partner=np.array([c in partners for c in country], dtype=bool),
+        tie_cost=cost + governance_tie_break(chain, nodes),
+        scenarios=scenario_losses(chain, mineral, nodes), chain_cost=chain_cost(nodes),
+        market=_market(chain, mineral, nodes, node_stage, sum(demand.values())))
+
+
 def prepare(chain: SupplyChain, case: CaseSettings, mineral: str,
             buyers: tuple[str, ...] | None = None, joint: bool | None = None) -> MineralData:
     """Build the :class:`MineralData` of ``mineral`` for ``buyers`` under ``case``.
@@ -362,30 +350,26 @@ def prepare(chain: SupplyChain, case: CaseSettings, mineral: str,
     buyers : buyers to plan for (default: every buyer with positive demand).
     joint : share capacity and stockpiles (default: ``case.mode == "joint"``).
     """
-    nodes = nodes_table(chain, mineral)
-    demand = demand_of(chain, mineral)
+    base = mineral_base(chain, mineral)
+    demand, stages, nodes = base.demand, list(base.stages), base.nodes
     buyers = tuple(b for b in (buyers or tuple(demand)) if b in demand)
-    stages = [s for s in STAGES if s in set(nodes["stage"])]
-    partners = chain.partners()
-    paths, route, owner = _all_paths(chain, mineral, nodes, stages, buyers)
+    if buyers not in base.paths:
+        base.paths[buyers] = all_paths(chain, mineral, nodes, stages, buyers)
+    paths, route, owner = base.paths[buyers]
     cost = nodes["unit_cost_usd_per_t"].to_numpy(dtype=float)
-    names, probs, loss = scenario_losses(chain, mineral, nodes)
-    country = nodes["country"].to_numpy(dtype=object)
+    names, probs, loss = base.scenarios
+    country, node_stage = base.country, base.node_stage
     china = country == CHINA
-    node_stage = nodes["stage"].map({s: i for i, s in enumerate(stages)}).to_numpy(
-        dtype=np.int64)
-    market = _market(chain, case, mineral, nodes, node_stage, stages, sum(demand.values()))
     return MineralData(
         mineral=mineral, stages=tuple(stages), buyers=buyers,
         joint=case.mode == "joint" if joint is None else joint,
         demand_t=np.array([demand[b] for b in buyers], dtype=float),
         node_stage=node_stage, node_country=country,
         capacity_t=nodes["capacity_t"].to_numpy(dtype=float),
-        unit_cost=cost, china=china,
-        partner=np.array([c in partners for c in country], dtype=bool),
+        unit_cost=cost, china=china, partner=base.partner,
         single=country != ROW_COUNTRY,
         path_buyer=owner, path_nodes=paths,
-        path_cost=_path_cost(cost + governance_tie_break(chain, nodes), paths, owner, route),
+        path_cost=path_cost(base.tie_cost, paths, owner, route),
         path_touch=china[paths].any(axis=1) if paths.size else np.zeros(len(owner), bool),
         scenarios=names, probability=probs, node_loss=loss,
         china_cap=_per_buyer_stage(case, "max_china_share", mineral, buyers, stages),
@@ -394,21 +378,24 @@ def prepare(chain: SupplyChain, case: CaseSettings, mineral: str,
         touch_cap=_per_buyer(case, "max_china_touch_share", mineral, buyers),
         min_served=_per_buyer(case, "min_served_share", mineral, buyers),
         stock_cost=_cost(case, "stockpile_cost_usd_per_t", "stockpile_cost_share", mineral,
-                         buyers, chain_cost(nodes)),
+                         buyers, base.chain_cost),
         short_cost=_cost(case, "shortfall_cost_usd_per_t", "shortfall_cost_multiple", mineral,
-                         buyers, chain_cost(nodes)),
+                         buyers, base.chain_cost),
         offtake=_per_stage(case, "max_offtake_share", mineral, stages),
         spot_share=np.nan_to_num(_per_stage(case, "spot_share", mineral, stages)),
         spot_premium=float(case.number("spot_premium", "", mineral) or 0.0),
         risk_aversion=float(case.number("risk_aversion") or 0.0),
         cvar_alpha=_alpha(case.number("cvar_alpha")),
-        **market,
+        bid_premium=np.nan_to_num(_per_stage(case, "bid_premium", mineral, stages)),
+        max_bid=np.nan_to_num(_per_stage(case, "max_bid_share", mineral, stages), nan=1.0),
+        **base.market,
     )
 
 
-def _market(chain: SupplyChain, case: CaseSettings, mineral: str, nodes: pd.DataFrame,
-            node_stage: np.ndarray, stages: list[str], planned_t: float) -> dict:
-    """The world-market fields of :class:`MineralData` (see :mod:`toolkit.market`).
+def _market(chain: SupplyChain, mineral: str, nodes: pd.DataFrame, node_stage: np.ndarray,
+            planned_t: float) -> dict:
+    """The case-independent world-market fields of :class:`MineralData`
+    (see :mod:`toolkit.market`).
 
     Raises
     ------
@@ -423,13 +410,11 @@ def _market(chain: SupplyChain, case: CaseSettings, mineral: str, nodes: pd.Data
     market_t = market_demand_t(chain, mineral)
     production = nodes["production_t"].to_numpy(dtype=float)
     capacity = nodes["capacity_t"].to_numpy(dtype=float)
-    world = np.array([capacity[node_stage == k].sum() - market_t
-                      for k in range(len(stages))], dtype=float)
+    stages = int(node_stage.max()) + 1 if len(node_stage) else 0
+    world = np.array([capacity[node_stage == k].sum() - market_t for k in range(stages)],
+                     dtype=float)
     return {"production_t": production, "market_t": market_t, "planned_t": planned_t,
             "holding_t": holding_t(production, node_stage, market_t), "world_t": world,
-            "bid_premium": np.nan_to_num(_per_stage(case, "bid_premium", mineral, stages)),
-            "max_bid": np.nan_to_num(_per_stage(case, "max_bid_share", mineral, stages),
-                                     nan=1.0),
             "sigma": planned_share(planned_t, market_t)}
 
 
@@ -451,14 +436,3 @@ def _per_buyer_node(case: CaseSettings, mineral: str, buyers: tuple[str, ...],
             value = case.number("max_country_share", stage, mineral, buyer, str(c))
             out[b, n] = np.nan if value is None else value
     return out
-
-
-def _all_paths(chain: SupplyChain, mineral: str, nodes: pd.DataFrame, stages: list[str],
-               buyers: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    if not stages or not buyers:
-        return (np.zeros((0, len(stages)), dtype=np.int64), np.zeros(0),
-                np.zeros(0, dtype=np.int64))
-    parts = [enumerate_paths(chain, mineral, nodes, stages, b) for b in buyers]
-    owner = np.concatenate([np.full(len(p[0]), i, dtype=np.int64)
-                            for i, p in enumerate(parts)])
-    return (np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts]), owner)

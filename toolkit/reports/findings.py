@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from toolkit.reports import data, market
+from toolkit.reports.stockpile import stockpile_lines
 from toolkit.reports.words import pct, tonnes, usd
 from toolkit.schema import STAGES
 
@@ -67,26 +68,11 @@ def tables_of(bundle: dict) -> Tables:
              "market": market.table(cases, "market", market.MARKET_COLS),
              "disruption_market": market.table(cases, "disruptions", market.DISRUPTION_COLS),
              "sensitivity": market.table(cases, "bid_sensitivity", market.SENSITIVITY_COLS),
-             "premiums": _dataset_table(chain, "bid_premiums.csv"), "bases": _bases(chain)}
+             "premiums": market.dataset_table(chain, "bid_premiums.csv"),
+             "bases": market.content_bases(chain)}
     return Tables(cases=cases, metrics=metrics, latest=data.latest_metrics(metrics),
                   settings=data.settings_rows(cases), headline=headline,
                   caveats=caveats(cases, t["prices"], chain, world["market"]), **t, **world)
-
-
-def _dataset_table(chain, name: str) -> pd.DataFrame:
-    """A table of the embedded dataset the chain came from (empty for a workbook)."""
-    tables = (getattr(chain, "meta", None) or {}).get("tables") or {}
-    table = tables.get(name)
-    return table if isinstance(table, pd.DataFrame) else pd.DataFrame()
-
-
-def _bases(chain) -> dict:
-    """Mineral -> content basis (what its tonnes count), from the Minerals table."""
-    minerals = getattr(chain, "minerals", None)
-    if minerals is None or minerals.empty or "content_basis" not in minerals:
-        return {}
-    return {m: str(b) for m, b in zip(minerals["mineral"], minerals["content_basis"],
-                                      strict=True) if isinstance(b, str) and b.strip()}
 
 
 def headline_table(cases: list[data.Case], portfolio: pd.DataFrame, scenarios: pd.DataFrame,
@@ -186,7 +172,7 @@ def findings(t: Tables) -> list[str]:
     worst = market.disruption_lines(t.cases, t.disruption_market)
     for case in [c for c in t.cases if c.status == "optimal"][:1]:
         lines += worst or _worst_lines(t, case)
-    lines += _stockpile_lines(t)
+    lines += stockpile_lines(t.cases, t.stockpile, t.portfolio)
     lines += _cooperation_lines(t) + _pareto_lines(t) + _concentration_lines(t)
     return [line for line in lines if line]
 
@@ -239,62 +225,6 @@ def _worst_lines(t: Tables, case: data.Case) -> list[str]:
                      + (" — a joint plan's split between the buyers is a convention)."
                         if is_joint(case) else "."))
     return lines
-
-
-def _stockpile_lines(t: Tables) -> list[str]:
-    """Per case that can be met: the stockpile tonnes per mineral, or that it holds none."""
-    met = [c for c in t.cases if c.status == "optimal"]
-    held = t.stockpile[t.stockpile["tonnes"] > 0]
-    lines, without = [], []
-    for case in met:
-        sel = held[held["case"] == case.name]
-        if sel.empty:
-            without.append(case.name)
-        else:
-            lines.append(_stockpile_sentence(case, sel, t.portfolio))
-    if not met:
-        return []
-    if not lines:
-        return [f"No policy case's plan holds a stockpile ({_names(without)})."
-                if len(met) > 1 else f"The plan of “{met[0].name}” holds no stockpile."]
-    if without:
-        lines[-1] = (lines[-1][:-1] + f"; the plan{'s' if len(without) > 1 else ''} of "
-                     f"{_names(without)} hold{'' if len(without) > 1 else 's'} none.")
-    return lines
-
-
-STOCKPILE_ITEMS = 6
-
-
-def _stockpile_sentence(case: data.Case, sel: pd.DataFrame,
-                        portfolio: pd.DataFrame | None = None) -> str:
-    """The stockpiles of one case; beyond six minerals, the six of largest value."""
-    per = sel.groupby("mineral", sort=True)["tonnes"].sum()
-    more = ""
-    if len(per) > STOCKPILE_ITEMS:
-        value = per * _chain_cost(case, portfolio).reindex(per.index).fillna(0.0)
-        top = value.sort_values(ascending=False, kind="stable").index[:STOCKPILE_ITEMS]
-        more = (f", the largest by value of {len(per)} minerals (the rest in the workbook, "
-                "sheet Stockpile)")
-        per = per[sorted(top)]
-    items = [f"{tonnes(v)} of {m}" for m, v in per.items()]
-    listed = ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else items[0]
-    pooled = " (pooled between the buyers)" if is_joint(case) else ""
-    return f"In “{case.name}” the plan holds {listed} as stockpile{pooled}{more}."
-
-
-def _chain_cost(case: data.Case, portfolio: pd.DataFrame | None) -> pd.Series:
-    """Per mineral, the sum over stages of the mean unit cost of the case's portfolio."""
-    if portfolio is None or portfolio.empty or "unit_cost_usd_per_t" not in portfolio:
-        return pd.Series(dtype=float)
-    sel = portfolio[portfolio["case"] == case.name]
-    stage = sel.groupby(["mineral", "stage"])["unit_cost_usd_per_t"].mean()
-    return stage.groupby(level="mineral").sum()
-
-
-def _names(names: list[str]) -> str:
-    quoted = [f"“{n}”" for n in names]
-    return ", ".join(quoted[:-1]) + f" and {quoted[-1]}" if len(quoted) > 1 else quoted[0]
 
 
 def _price_lines(t: Tables, case: data.Case) -> list[str]:

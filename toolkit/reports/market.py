@@ -183,3 +183,19 @@ def premium_stages(market: pd.DataFrame) -> set[tuple[str, str]]:
     sel = market[(market["bid_premium"].fillna(0) > 0)
                  & (market["market_demand_t"].fillna(0) > 0)]
     return set(zip(sel["mineral"], sel["stage"], strict=True))
+
+
+def dataset_table(chain, name: str) -> pd.DataFrame:
+    """A table of the embedded dataset the chain came from (empty for a workbook)."""
+    tables = (getattr(chain, "meta", None) or {}).get("tables") or {}
+    table = tables.get(name)
+    return table if isinstance(table, pd.DataFrame) else pd.DataFrame()
+
+
+def content_bases(chain) -> dict:
+    """Mineral -> content basis (what its tonnes count), from the Minerals table."""
+    minerals = getattr(chain, "minerals", None)
+    if minerals is None or minerals.empty or "content_basis" not in minerals:
+        return {}
+    return {m: str(b) for m, b in zip(minerals["mineral"], minerals["content_basis"],
+                                      strict=True) if isinstance(b, str) and b.strip()}
