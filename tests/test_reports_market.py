@@ -109,3 +109,14 @@ def test_equal_cost_caveat_only_where_no_premium_prices_the_stage(capped):
     equal = [("mine", "CHN", 100.0, 10.0, 100.0), ("mine", "AUS", 50.0, 10.0, 50.0)]
     free = _bundle_of(market_chain(equal, ONE_DEMAND, policy=pol))  # bid premium 0
     assert any("same unit cost" in c for c in tables_of(free).caveats)
+
+
+def test_a_case_that_cannot_be_met_is_explained_without_internal_ids():
+    # AUS can give 20 t (10 free + 10 bid at max_bid_share 0.25): a 0 % China cap on 30 t
+    # misses 10 t
+    pol = policy(("max_china_share", 0.0), ("bid_premium", 0.5), ("max_bid_share", 0.25))
+    t = tables_of(_bundle_of(market_chain(ONE_STAGE, ONE_DEMAND, policy=pol)))
+    line = findings(t)[0]
+    assert line == ("Policy case “base” (independent) cannot be met: Japan's x at the mine "
+                    "stage: a cap of 0% on China's share needs 30 t from outside China, but "
+                    "only 20 t can be had (10 t short).")

@@ -54,12 +54,14 @@ def _pct(share: float) -> str:
 
 
 def _row(d: MineralData, setting: str, stage: str, buyer: str, gap: float, needed: float,
-         available: float, words: str, scenario: str = "", country: str = "") -> dict:
+         available: float, words: str, scenario: str = "", country: str = "",
+         value: float | None = None) -> dict:
     where = ", ".join(x for x in (stage, d.mineral, buyer, scenario and f"scenario {scenario}")
                       if x)
     return {"setting": setting, "stage": stage, "mineral": d.mineral, "buyer": buyer,
             "scenario": scenario, "country": country, "gap_t": gap, "needed_t": needed,
-            "available_t": available, "message": f"{where}: {words} (gap {_t(gap)})"}
+            "available_t": available, "value": value,
+            "message": f"{where}: {words} (gap {_t(gap)})"}
 
 
 def _by_stage(d: MineralData, slacks: dict) -> dict[int, float]:
@@ -117,13 +119,14 @@ def _shares(d: MineralData, gaps: dict) -> list[dict]:
             rows.append(_row(d, "max_china_share", d.stages[k], d.buyers[b], gap, need,
                              need - gap, f"max_china_share {_pct(d.china_cap[b, k])}: "
                              f"non-China supply {_t(need - gap)} < {_t(need)} needed"
-                             + _non_china_room(d, k)))
+                             + _non_china_room(d, k), value=float(d.china_cap[b, k])))
     for b, gap in sorted(gaps.get("max_china_touch_share", {}).items()):
         if gap > TOLERANCE_T:
             need = (1 - d.touch_cap[b]) * d.demand_t[b]
             rows.append(_row(d, "max_china_touch_share", "", d.buyers[b], gap, need, need - gap,
                              f"max_china_touch_share {_pct(d.touch_cap[b])}: supply whose "
-                             f"path avoids China {_t(need - gap)} < {_t(need)} needed"))
+                             f"path avoids China {_t(need - gap)} < {_t(need)} needed",
+                             value=float(d.touch_cap[b])))
     for (b, k, n), gap in sorted(gaps.get("max_country_share", {}).items()):
         if gap > TOLERANCE_T:
             c = str(d.node_country[n])
@@ -131,13 +134,14 @@ def _shares(d: MineralData, gaps: dict) -> list[dict]:
             rows.append(_row(d, "max_country_share", d.stages[k], d.buyers[b], gap, need,
                              need - gap, f"max_country_share {_pct(d.country_cap[b, n])}: "
                              f"supply from outside {c} {_t(need - gap)} < {_t(need)} "
-                             "needed", country=c))
+                             "needed", country=c, value=float(d.country_cap[b, n])))
     for (b, k), gap in sorted(gaps.get("min_partner_share", {}).items()):
         if gap > TOLERANCE_T:
             need = d.partner_min[b, k] * d.demand_t[b]
             rows.append(_row(d, "min_partner_share", d.stages[k], d.buyers[b], gap, need,
                              need - gap, f"min_partner_share {_pct(d.partner_min[b, k])}: "
-                             f"partner supply {_t(need - gap)} < {_t(need)} needed"))
+                             f"partner supply {_t(need - gap)} < {_t(need)} needed",
+                             value=float(d.partner_min[b, k])))
     return rows
 
 
@@ -161,5 +165,5 @@ def _served(d: MineralData, slacks: dict) -> list[dict]:
             rows.append(_row(d, "min_served_share", "", d.buyers[b], gap, need, need - gap,
                              f"min_served_share {_pct(d.min_served[b])}: served "
                              f"{_t(need - gap)} < {_t(need)} needed",
-                             scenario=d.scenarios[s]))
+                             scenario=d.scenarios[s], value=float(d.min_served[b])))
     return rows

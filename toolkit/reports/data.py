@@ -401,6 +401,13 @@ def diagnosis_lines(case: Case) -> list[str]:
     return lines
 
 
+def diagnosis_rows(case: Case) -> list[dict]:
+    """A case's diagnosis rows (dicts with ``setting, stage, mineral, buyer, ...``)."""
+    raw = case.raw.get("diagnosis")
+    rows = raw.get("rows") if isinstance(raw, dict) else raw
+    return [r for r in rows or [] if isinstance(r, dict)]
+
+
 def cooperation(case: Case) -> dict:
     """The case's cooperation dict (empty when absent)."""
     value = case.raw.get("cooperation")

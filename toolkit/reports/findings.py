@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from toolkit.reports import data, market
+from toolkit.reports import data, market, plain
 from toolkit.reports.stockpile import stockpile_lines
 from toolkit.reports.words import pct, tonnes, usd
 from toolkit.schema import STAGES
@@ -183,10 +183,14 @@ def _case_line(t: Tables, case: data.Case) -> str:
         return (f"Policy case “{case.name}”{mode} can be met: the cheapest plan costs "
                 f"{usd(case.objective_usd)} a year.")
     why = data.diagnosis_lines(case)
+    rows = data.diagnosis_rows(case)
+    first = plain.reason(rows[0]) if rows else None
+    why = ([first] + why[1:]) if first and why else why
     more = f" (and {len(why) - 1} more problem{'s' if len(why) > 2 else ''})" \
         if len(why) > 1 else ""
     reason = f": {why[0]}{more}" if why else ""
-    return f"Policy case “{case.name}”{mode} cannot be met ({case.status}){reason}."
+    status = "" if case.status == "infeasible" else f" ({case.status})"
+    return f"Policy case “{case.name}”{mode} cannot be met{status}{reason}."
 
 
 def _china_lines(t: Tables, case: data.Case) -> list[str]:

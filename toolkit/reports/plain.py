@@ -1,0 +1,57 @@
+"""A policy case that cannot be met, in plain words (no setting names, no country codes).
+
+Built from a diagnosis row (:mod:`toolkit.optimize.diagnose`): ``setting, stage,
+mineral, buyer, scenario, country, needed_t, available_t, gap_t, value``.  A row of a
+kind not known here keeps its technical message.
+"""
+
+from __future__ import annotations
+
+from toolkit.reports.words import pct, tonnes
+
+WHO = {"GBR": "the UK", "JPN": "Japan", "GBR+JPN": "the UK and Japan"}
+NAMES = {"CHN": "China", "ROW": "the rest of the world"}
+
+
+def who(buyer: str) -> str:
+    """A buyer code in words."""
+    return WHO.get(buyer, buyer)
+
+
+def _place(row: dict) -> str:
+    stage = f" at the {row['stage']} stage" if row.get("stage") else ""
+    scenario = f" when “{row['scenario']}” happens" if row.get("scenario") else ""
+    return f"{who(str(row.get('buyer', '')))}'s {row.get('mineral', '')}{stage}{scenario}"
+
+
+def _need(row: dict, what: str) -> str:
+    return (f"needs {tonnes(float(row['needed_t']))} {what}, but only "
+            f"{tonnes(max(0.0, float(row['available_t'])))} can be had "
+            f"({tonnes(float(row['gap_t']))} short)")
+
+
+def reason(row: dict) -> str | None:
+    """One plain sentence for a diagnosis row, or None for a kind not known here."""
+    try:
+        setting, value = str(row.get("setting", "")), row.get("value")
+        cap = pct(float(value)) if value is not None else ""
+        if setting == "max_china_share":
+            return f"{_place(row)}: a cap of {cap} on China's share " + _need(
+                row, "from outside China")
+        if setting == "max_country_share":
+            country = NAMES.get(str(row.get("country", "")), str(row.get("country", "")))
+            return (f"{_place(row)}: taking at most {cap} from any one country "
+                    + _need(row, f"from outside {country}"))
+        if setting == "max_china_touch_share":
+            return f"{_place(row)}: a cap of {cap} on supply that passes China " + _need(
+                row, "on paths that avoid China")
+        if setting == "min_partner_share":
+            return f"{_place(row)}: a floor of {cap} from partner countries " + _need(
+                row, "from partners")
+        if setting == "min_served_share":
+            return f"{_place(row)}: serving at least {cap} of demand " + _need(row, "served")
+        if setting in ("world_balance", "capacity"):
+            return f"{_place(row)}: the world " + _need(row, "to spare for them")
+    except (KeyError, TypeError, ValueError):
+        return None
+    return None
