@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from tests.excel_cases import edited
@@ -12,6 +13,8 @@ from toolkit.optimize.cooperation import realisable_independent, solve_mode
 from toolkit.optimize.plan import solve_plan
 from toolkit.optimize.reference import solve_reference
 from toolkit.policy import resolve_cases
+from toolkit.schema import DEMAND
+from toolkit.validate import Where, validate_table
 
 # RUS is the cheapest supplier at both stages; KAZ and AUS cost more.
 THREE = [("mine", "RUS", 100.0, 5.0, 100.0), ("mine", "AUS", 100.0, 8.0, 100.0),
@@ -103,3 +106,13 @@ def test_market_buyers_above_world_output_are_an_input_error(tmp_path, capsys):
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert "market buyers' demand for lithium" in err and "exceeds the mine stage" in err
+
+
+def test_row_is_a_market_buyer_even_when_countries_does_not_declare_it():
+    rows = pd.DataFrame([{"buyer": "ROW", "mineral": "x", "demand_t": 5, "sector": ""},
+                         {"buyer": "XYZ", "mineral": "x", "demand_t": 5, "sector": ""}],
+                        dtype=object)
+    _, problems = validate_table(rows, DEMAND, Where("f.xlsx", "Demand"),
+                                 {"Countries.country": ["GBR", "JPN", "CHN"],
+                                  "Minerals.mineral": ["x"]})
+    assert [p.value for p in problems] == ["XYZ"]

@@ -224,7 +224,7 @@ DEMAND = Sheet(
     "demand the plan does not choose but must leave room for.",
     (
         Column("buyer", "id", "Buyer: GBR or JPN (planned), or any other country or ROW "
-               "(market buyer).", ref="Countries.country"),
+               "(market buyer).", ref="Countries.country", wildcard=ROW),
         Column("mineral", "id", "Mineral id.", ref="Minerals.mineral"),
         Column("demand_t", "number", "Annual demand, tonnes of contained element per year.",
                unit="t/yr", low=0.0),
