@@ -218,3 +218,16 @@ def test_market_buyers_on_their_own_extra_output_change_nothing(cap):
     world = data_of(market_chain(doubled, {"ROW": 150.0, "JPN": 30.0}, policy=policy(*pol)))
     assert world.holding_t.tolist() == pytest.approx(alone.capacity_t.tolist())
     assert _both(world) == pytest.approx(_both(alone), rel=1e-9)
+
+
+def test_demand_above_world_output_is_diagnosed_with_spot_enabled():
+    # 400 t wanted of a world making 150 t with other buyers holding 100 t: the phase-1
+    # model must stay feasible with spot rows (they get their own slack) and name the gaps
+    pol = policy(("bid_premium", 0.5), ("spot_share", 0.1))
+    dis = disruptions(("cut", "x", "mine", "CHN", 1.0, 0.1))
+    d = data_of(market_chain(ONE_STAGE, {"ROW": 100.0, "JPN": 400.0}, policy=pol,
+                             disruptions=dis))
+    rows = solve_plan(d).diagnosis
+    world = [r for r in rows if r["setting"] == "world_balance"]
+    assert world and world[0]["gap_t"] == pytest.approx(350.0)
+    assert all("no allowed path" not in r["message"] for r in rows)

@@ -15,7 +15,7 @@ import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from toolkit.optimize.data import MineralData
-from toolkit.optimize.rows import minus, slack, term
+from toolkit.optimize.rows import CAPACITY_SLACK_WEIGHT, minus, slack, term
 
 
 def define_scenarios(m: pyo.ConcreteModel, d: MineralData) -> None:
@@ -99,16 +99,19 @@ def define_spot(m: pyo.ConcreteModel, d: MineralData) -> None:
     xs = m._xs
     share = spot_availability(d)  # (S, N)
     market = d.market_enabled
+    # elastic mode: a capacity slack lets contracts exceed capacity, which this row would
+    # then refuse outright; its own slack keeps the phase-1 model feasible
+    e = slack(m, "spot_capacity", [(s, n) for s in m.S for n in m.N], CAPACITY_SLACK_WEIGHT)
 
     def cap(m, s, n):
         a = float(share[s, n])
         flow = [term(a, xs[p]) for p in through[n]] if a else []
         if not market:
-            return LinearExpression([m.spot_node[b, s, n] for b in m.B] + flow) <= (
-                a * m.capacity_t[n])
+            return LinearExpression([m.spot_node[b, s, n] for b in m.B] + flow
+                                    + list(minus(e, (s, n)))) <= a * m.capacity_t[n]
         bid = [term(-a, m.bid[n])] if a and n in m._bid_nodes else []
-        return LinearExpression([m.spot_node[b, s, n] for b in m.B] + flow + bid) <= (
-            a * m.free_t[n])
+        return LinearExpression([m.spot_node[b, s, n] for b in m.B] + flow + bid
+                                + list(minus(e, (s, n)))) <= a * m.free_t[n]
 
     m.spot_capacity = pyo.Constraint(m.S, m.N, rule=cap)
 
