@@ -36,6 +36,13 @@ REASONS: dict[tuple[str, str], str] = {
         "residues (the recovery step itself); no separate refinery table",
     ("beryllium", "refine"): "MCS 2026 beryllium chapter has mine production only (Be "
         "content); no country table for Be metal/oxide/alloy found",
+    ("nickel", "manufacture"): "not modelled: cathode material (IEA GEVO 2024 China 'nearly "
+        "90%' of capacity) is a minor use of nickel, most of which goes to stainless steel; "
+        "every tonne of the chain passes every stage, so a cathode stage would route all "
+        "nickel demand through battery plants",
+    ("silicon", "manufacture"): "not modelled: solar wafers (IEA 2022 China 97 % of "
+        "capacity) take a minor share of silicon metal, most of which goes to aluminium "
+        "alloys and silicones; a wafer stage would route all silicon demand through it",
     ("gallium", "manufacture"): "no country shares for GaAs/GaN wafers found (Yole 2022 "
         "names suppliers only: AXT, Sumitomo Electric, Freiberger)",
     ("germanium", "mine"): "germanium is recovered as a by-product of zinc ores and coal fly "

@@ -65,6 +65,11 @@ RYSTAD_NOTE = ("non-China remainder split KOR 18.9 / JPN 5.5 / other 1.3 of 25.7
                "(Rystad Energy cathode capacity end 2020, via AJOT, secondary; rystad_2021)")
 CAM_QUOTE = ("China 'nearly 90%' of installed cathode active material manufacturing "
              "capacity")
+# A manufacture stage is modelled only where its product takes most of the mineral: every
+# tonne of a mineral's flow passes every stage, so a stage whose product is a minor use
+# (cathodes for nickel, most of which goes to stainless steel; solar wafers for silicon
+# metal, most of which goes to aluminium alloys and silicones) would send all demand
+# through it.  Those two are left out (stage_coverage.csv says why).
 MANUFACTURE_SHARES: tuple[ManufactureShare, ...] = (
     ManufactureShare("graphite", "anode active material manufacturing capacity", 0.97,
                      "China 'over 97%' of anode active material manufacturing capacity "
@@ -73,15 +78,10 @@ MANUFACTURE_SHARES: tuple[ManufactureShare, ...] = (
                        "iea_gevo_2024;rystad_2021", IEA_GEVO_2024_CITE, RYSTAD_CAM_SPLIT,
                        RYSTAD_NOTE, "ASSUMPTION: the non-China remainder of the 2023 IEA share"
                        " splits as Rystad's end-2020 capacity")
-      for m in ("lithium", "cobalt", "nickel")),
+      for m in ("lithium", "cobalt")),
     ManufactureShare("rare_earths", "permanent magnet manufacturing", 0.94,
                      "China '94 percent of permanent-magnet manufacturing'",
                      "iea_commentary_2025", IEA_COMMENTARY_2025_CITE),
-    ManufactureShare("silicon", "solar wafer manufacturing capacity (end 2021)", 0.97,
-                     "'97 percent of capacity for producing solar wafers'",
-                     "iea_solar_2022", IEA_SOLAR_2022_CITE,
-                     assumption_note="ASSUMPTION: the wafer share stands for all silicon "
-                     "metal (most silicon metal goes to aluminium alloys and silicones)"),
 )
 
 
