@@ -262,9 +262,17 @@ def test_brief_sections_and_images(written):
 
 
 def test_findings_are_computed():
-    lines = findings(tables_of(fx.bundle()))
+    t = tables_of(fx.bundle())
+    lines = findings(t)
+    # contracts = tonnes x unit cost of the fixture's portfolio, computed here from the
+    # fixture's own tables; the rest of the objective is stockpiles and disruptions
+    supply = fx.bundle()["chain"].supply.set_index(["mineral", "stage", "country"])
+    contracts = sum(tonnes * float(supply.loc[(m, st, c), "unit_cost_usd_per_t"])
+                    for _b, m, st, c, tonnes in fx.PORTFOLIO)
+    assert contracts == pytest.approx(300.15e6)
     assert "Policy case “baseline” (independent) can be met: the cheapest plan costs " \
-           "USD 345.7 m a year." in lines
+           "USD 345.7 m a year (contracts USD 300.1 m, stockpiles and the expected cost of " \
+           "disruptions USD 45.5 m)." in lines
     assert any(line.startswith("GBR: China's average share of supply moves 51% → 25% at "
                                "mine, 77% → 30% at refine") for line in lines)
     assert any("31% of its cobalt demand is still served (shortfall 2,750 t)" in line

@@ -38,7 +38,7 @@ def test_price_of_derisking_is_tonnes_bid_away_times_premium(capped):
     assert t.bids["bid_cost_usd"].sum() == pytest.approx(20 * 0.5 * 12, rel=1e-6)
     line = next(x for x in findings(t) if "bids supply" in x)
     assert "USD 120 a year in premiums" in line
-    assert "x at the mine stage: 20 t at +50% of the unit cost" in line
+    assert "x at the mine stage: 20.0 t at +50% of the unit cost" in line
 
 
 def test_market_table_states_the_world_around_the_buyers(capped):
@@ -56,9 +56,10 @@ def test_impossible_cap_names_the_missing_non_chinese_tonnes():
     # 30 t misses 10 t; the sweep's loosest impossible cap is 30 %: needs 21 t, 1 t missing
     pol = policy(("bid_premium", 0.5), ("max_bid_share", 0.25))
     t = tables_of(_bundle_of(market_chain(ONE_STAGE, ONE_DEMAND, policy=pol)))
-    line = next(x for x in findings(t) if "cannot be met because the world" in x)
+    line = next(x for x in findings(t) if "cannot be met because outside China" in x)
     assert "a cap of 30% on China's share" in line
-    assert "needs 21 t from outside China, the world can spare 20 t: 1.00 t missing" in line
+    assert ("the cap needs 21.0 t from outside China; the UK and Japan can contract or bid "
+            "away only 20.0 t there: 1.00 t missing") in line
     rows = t.pareto_minerals[t.pareto_minerals["epsilon"] == 0.0]
     assert float(rows["missing_t"].iloc[0]) == pytest.approx(10.0)
 
@@ -118,5 +119,5 @@ def test_a_case_that_cannot_be_met_is_explained_without_internal_ids():
     t = tables_of(_bundle_of(market_chain(ONE_STAGE, ONE_DEMAND, policy=pol)))
     line = findings(t)[0]
     assert line == ("Policy case “base” (independent) cannot be met: Japan's x at the mine "
-                    "stage: a cap of 0% on China's share needs 30 t from outside China, but "
-                    "only 20 t can be had (10 t short).")
+                    "stage: a cap of 0% on China's share needs 30.0 t from outside China, but "
+                    "only 20.0 t can be had (10.0 t short).")

@@ -40,16 +40,19 @@ def bid_sensitivity(case: str, plans: dict[str, list[MineralPlan]],
                     eps: float = DEFAULT_CAP, multipliers: tuple[float, ...] = MULTIPLIERS,
                     progress: Progress | None = None) -> list[dict]:
     """Rows ``case, multiplier, epsilon, capped_usd, uncapped_usd, derisking_cost_usd,
-    bid_t, minerals, excluded, status`` (one per multiplier).
+    bid_t, minerals, excluded, own_cap, exempt, status`` (one per multiplier).
 
     The totals cover the minerals whose plans are optimal and can meet the cap at the
     cited premiums (``minerals`` of them); the others are named in ``excluded`` (a cap no
     plan can meet has no cost, whatever the premium).  ``epsilon`` is the uniform cap
-    used where the case sets no China cap.  Empty when no model has market buyers.
+    used where the case sets no China cap; ``own_cap`` the tightest cap the case sets
+    itself (None: none), ``exempt`` the minerals it leaves uncapped.  Empty when no model
+    has market buyers.
     """
     if not has_bids(plans):
         return []
     included, excluded = _meets_cap(plans, eps)
+    own, exempt = own_caps(plans)
     rows = []
     for i, mult in enumerate(multipliers):
         if progress:
@@ -62,13 +65,27 @@ def bid_sensitivity(case: str, plans: dict[str, list[MineralPlan]],
                      "uncapped_usd": free if ok else None,
                      "derisking_cost_usd": _difference(capped, free) if ok else None,
                      "bid_t": bids if ok else None, "minerals": len(included),
-                     "excluded": ", ".join(excluded),
+                     "excluded": ", ".join(excluded), "own_cap": own,
+                     "exempt": ", ".join(exempt),
                      "status": "optimal" if ok else "infeasible"})
     for group in plans.values():
         for plan in group:
             if plan.model is not None:
                 _set(plan, 1.0, None, capped=True)
     return rows
+
+
+def own_caps(plans: dict[str, list[MineralPlan]]) -> tuple[float | None, list[str]]:
+    """The case's own China cap (the tightest it sets; None if it sets none) and the
+    minerals it leaves uncapped (no cap below 1 at any stage)."""
+    caps, exempt = [], []
+    for mineral in sorted(plans):
+        values = [float(v) for p in plans[mineral] for v in np.ravel(p.data.china_cap)
+                  if not np.isnan(v)]
+        caps += [v for v in values if v < 1.0]
+        if values and min(values) >= 1.0:
+            exempt.append(mineral)
+    return (min(caps) if caps else None), (exempt if caps else [])
 
 
 def _difference(capped: float, free: float) -> float:

@@ -221,7 +221,10 @@ def sensitivity_chart(sensitivity: pd.DataFrame) -> bytes | None:
         ax = fig.add_subplot()
         for i, (case, rows) in enumerate(sensitivity.groupby("case", sort=False)):
             ok = rows.dropna(subset=["derisking_cost_usd"]).sort_values("multiplier")
-            eps = rows["epsilon"].dropna()
+            if len(ok) and (ok["derisking_cost_usd"].abs() < 0.5).all():
+                continue  # the case's own caps already hold China below the cap: no line
+            own = rows["own_cap"].dropna() if "own_cap" in rows else rows["epsilon"][0:0]
+            eps = own if len(own) else rows["epsilon"].dropna()
             label = str(case) + (f" (China ≤ {100 * float(eps.iloc[0]):.0f}%)"
                                  if len(eps) else "")
             ax.plot(ok["multiplier"], ok["derisking_cost_usd"] / 1e6, marker="o",

@@ -181,7 +181,7 @@ def _case_line(t: Tables, case: data.Case) -> str:
     mode = f" ({case.mode})" if case.mode else ""
     if case.status == "optimal":
         return (f"Policy case “{case.name}”{mode} can be met: the cheapest plan costs "
-                f"{usd(case.objective_usd)} a year.")
+                f"{usd(case.objective_usd)} a year{_cost_split(t, case)}.")
     why = data.diagnosis_lines(case)
     rows = data.diagnosis_rows(case)
     first = plain.reason(rows[0]) if rows else None
@@ -191,6 +191,29 @@ def _case_line(t: Tables, case: data.Case) -> str:
     reason = f": {why[0]}{more}" if why else ""
     status = "" if case.status == "infeasible" else f" ({case.status})"
     return f"Policy case “{case.name}”{mode} cannot be met{status}{reason}."
+
+
+def _cost_split(t: Tables, case: data.Case) -> str:
+    """'(contracts …, premiums …, stockpiles and expected disruption costs …)'.
+
+    Contracts = tonnes x unit cost of the portfolio; premiums = the bids' cost; the rest
+    of the objective is stockpile holding, spot purchases and unserved tonnes weighted by
+    the scenario probabilities (and the 1e-7 tie-breaks).
+    """
+    if t.portfolio.empty or "cost_usd" not in t.portfolio:
+        return ""
+    contracts = float(t.portfolio.loc[t.portfolio["case"] == case.name, "cost_usd"].sum())
+    premiums = float(t.bids.loc[t.bids["case"] == case.name, "bid_cost_usd"].sum()) \
+        if not t.bids.empty else 0.0
+    rest = case.objective_usd - contracts - premiums
+    if contracts <= 0 or math.isnan(rest):
+        return ""
+    parts = [f"contracts {usd(contracts)}"]
+    if premiums > 0:
+        parts.append(f"premiums on tonnes bid away from other buyers {usd(premiums)}")
+    if abs(rest) >= 1e-6 * abs(case.objective_usd):
+        parts.append(f"stockpiles and the expected cost of disruptions {usd(rest)}")
+    return " (" + ", ".join(parts) + ")" if len(parts) > 1 else ""
 
 
 def _china_lines(t: Tables, case: data.Case) -> list[str]:

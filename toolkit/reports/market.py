@@ -25,10 +25,11 @@ MARKET_COLS = ["case", "mineral", "stage", "world_production_t", "world_capacity
 DISRUPTION_COLS = ["case", "scenario", "mineral", "probability", "demand_t", "lost_t",
                    "spot_t", "drawdown_t", "shortfall_t", "spot_available_t",
                    "spot_contested_t", "planned_share"]
-SENSITIVITY_COLS = ["case", "multiplier", "epsilon", "capped_usd", "uncapped_usd",
-                    "derisking_cost_usd", "bid_t", "minerals", "excluded", "status"]
+SENSITIVITY_COLS = ["case", "multiplier", "epsilon", "own_cap", "capped_usd", "uncapped_usd",
+                    "derisking_cost_usd", "bid_t", "minerals", "excluded", "exempt", "status"]
 NUMERIC = {"bid_t", "bid_premium", "unit_cost_usd_per_t", "bid_cost_usd", "multiplier",
-           "epsilon", "capped_usd", "uncapped_usd", "derisking_cost_usd", "probability"}
+           "epsilon", "capped_usd", "uncapped_usd", "derisking_cost_usd", "probability",
+           "own_cap"}
 
 
 def table(cases: list[data.Case], key: str, columns: list[str]) -> pd.DataFrame:
@@ -103,13 +104,14 @@ def impossible_lines(pareto_minerals: pd.DataFrame, bases: dict | None = None) -
         at = rows[rows["epsilon"] == eps].assign(
             missing_t=lambda f: pd.to_numeric(f["missing_t"], errors="coerce"))
         at = at.sort_values(["missing_t", "mineral"], ascending=[False, True], kind="stable")
-        items = [f"{r.mineral} at the {r.gap_stage} stage (needs {tonnes(float(r.needed_t))} "
-                 f"from outside China, the world can spare {tonnes(float(r.available_t))}: "
+        items = [f"{r.mineral} at the {r.gap_stage} stage (the cap needs "
+                 f"{tonnes(float(r.needed_t))} from outside China; the UK and Japan can "
+                 f"contract or bid away only {tonnes(float(r.available_t))} there: "
                  f"{tonnes(float(r.missing_t))} missing{_basis(bases, r.mineral)})"
                  for r in at.head(3).itertuples()]
         text = (f"a cap of {pct(eps)} on China's share of every stage cannot be met because "
-                "the world has too few non-Chinese tonnes to spare or to bid away from other "
-                "buyers: " + "; ".join(items) + ".")
+                "outside China the world has too few tonnes that other buyers do not hold or "
+                "would give up: " + "; ".join(items) + ".")
         found.setdefault(text, []).append(str(case))
     lines = []
     for text, names in found.items():
@@ -160,9 +162,7 @@ def sensitivity_lines(sensitivity: pd.DataFrame) -> list[str]:
         points = [m for m in (0.0, 1.0, 2.0) if m in ok.index]
         if len(points) < 2 or (ok["derisking_cost_usd"].abs() < 0.5).all():
             continue  # no line, or the case's own caps already hold China below the cap
-        eps = rows["epsilon"].dropna()
-        what = (f"capping China's share of every stage at {pct(float(eps.iloc[0]))}"
-                if len(eps) else "its China caps")
+        what = cap_words(rows)
         words = {0.0: "with no bid premium", 1.0: "at the cited premiums",
                  2.0: "at twice them"}
         costs = ", ".join(f"{usd(float(ok.loc[m, 'derisking_cost_usd']))} a year "
@@ -174,6 +174,18 @@ def sensitivity_lines(sensitivity: pd.DataFrame) -> list[str]:
         lines.append(f"In “{case}”, {what} costs {costs}, over the same plan with no China "
                      f"cap{left}.")
     return lines
+
+
+def cap_words(rows: pd.DataFrame) -> str:
+    """What a sensitivity line caps: the case's own cap (and what it exempts) or ε."""
+    own = rows["own_cap"].dropna() if "own_cap" in rows else pd.Series(dtype=float)
+    if len(own):
+        exempt = str(rows["exempt"].fillna("").iloc[0]) if "exempt" in rows else ""
+        return (f"its own cap of {pct(float(own.iloc[0]))} on China's share"
+                + (f" ({exempt} exempt)" if exempt else ""))
+    eps = rows["epsilon"].dropna()
+    return (f"capping China's share of every stage at {pct(float(eps.iloc[0]))}"
+            if len(eps) else "capping China's share")
 
 
 def premium_stages(market: pd.DataFrame) -> set[tuple[str, str]]:

@@ -25,7 +25,10 @@ def pct(value: float, digits: int = 0) -> str:
 
 
 def tonnes(value: float) -> str:
-    """Tonnes in words: ``1,234 t``."""
+    """Tonnes in words, three significant figures below 100 t: ``1,234 t``, ``10.4 t``,
+    ``1.41 t``."""
     if value is None or math.isnan(value):
         return "n/a"
-    return f"{value:,.0f} t" if abs(value) >= 10 else f"{value:,.2f} t"
+    if abs(value) >= 100:
+        return f"{value:,.0f} t"
+    return f"{value:,.1f} t" if abs(value) >= 10 else f"{value:,.2f} t"
