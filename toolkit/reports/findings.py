@@ -261,9 +261,8 @@ def _price_lines(t: Tables, case: data.Case) -> list[str]:
         return []
     top = sel.assign(_a=sel["usd_per_pp"].abs()).sort_values(
         ["_a", "setting", "mineral"], ascending=[False, True, True], kind="stable").iloc[0]
-    scope = " ".join(str(top[k]) for k in ("buyer", "mineral", "stage")
-                     if isinstance(top[k], str) and top[k])
-    return [f"Costliest binding constraint: {top['setting']} ({scope}) — relaxing it by one "
+    scope = plain.constraint(top)
+    return [f"Costliest binding constraint: {scope} — relaxing it by one "
             f"percentage point saves {usd(abs(top['usd_per_pp']))} a year "
             f"({len(sel)} binding constraint{'s' if len(sel) != 1 else ''} in all)."]
 
@@ -282,7 +281,8 @@ def _cooperation_lines(t: Tables) -> list[str]:
         if math.isnan(saving):
             continue
         alone = data.number(coop.get("independent_cost_usd"))
-        share = f" ({pct(abs(saving) / alone, 1)} of the independent cost)" \
+        ratio = abs(saving) / alone if alone > 0 else 0.0
+        share = f" ({pct(ratio, 1 if ratio >= 0.001 else 3)} of the independent cost)" \
             if alone > 0 else ""
         worst = (data.number(coop.get("independent_worst_served_share")),
                  data.number(coop.get("joint_worst_served_share")))

@@ -55,3 +55,24 @@ def reason(row: dict) -> str | None:
     except (KeyError, TypeError, ValueError):
         return None
     return None
+
+
+SETTING_WORDS = {
+    "max_china_share": "the cap on China's share",
+    "max_country_share": "the cap on any one country's share",
+    "max_china_touch_share": "the cap on supply that passes China",
+    "min_partner_share": "the floor on partner countries' share",
+    "min_served_share": "the floor on demand served in a disruption",
+    "max_offtake_share": "the cap on the share of a supplier's output contracted",
+}
+
+
+def constraint(row) -> str:
+    """A shadow-price row's constraint in words: 'the cap on China's share (Japan's
+    nickel at the refine stage)'; unknown settings keep their name."""
+    name = str(row.get("setting", "")) if hasattr(row, "get") else ""
+    words = SETTING_WORDS.get(name, name)
+    buyer, mineral, stage = (str(row.get(k) or "") for k in ("buyer", "mineral", "stage"))
+    who_ = f"{who(buyer)}'s " if buyer else ""
+    at = f" at the {stage} stage" if stage else ""
+    return f"{words} ({who_}{mineral}{at})" if mineral or buyer else words
