@@ -15,6 +15,7 @@ import pytest
 
 from tests.chains import frame
 from tests.optimize_chains import data_of, disruptions, policy
+from tests.test_optimize_hand import _both
 from toolkit.chain import blank_chain
 from toolkit.errors import InputError
 from toolkit.optimize.cooperation import realisable_independent, solve_mode
@@ -39,14 +40,6 @@ def market_chain(supply: list[tuple], demand: dict[str, float], **tables):
     }
     base.update(tables)
     return blank_chain(**base)
-
-
-def _both(d) -> float:
-    plan = solve_plan(d)
-    status, ref = solve_reference(d)
-    assert plan.status == status == "optimal"
-    assert plan.objective_usd == pytest.approx(ref, rel=1e-9)
-    return plan.objective_usd
 
 
 def _flows(d, plan) -> dict[tuple[str, str], float]:
