@@ -26,11 +26,6 @@ from toolkit.errors import Problem
 from toolkit.schema import BUYERS, STAGES
 
 
-def is_planned(buyer: str) -> bool:
-    """True for a planned buyer (GBR, JPN)."""
-    return buyer in BUYERS
-
-
 def planned_demand(chain: SupplyChain, mineral: str) -> dict[str, float]:
     """Annual demand per planned buyer, t/yr (positive only, sorted)."""
     rows = chain.demand[(chain.demand["mineral"] == mineral)
@@ -44,14 +39,6 @@ def market_demand_t(chain: SupplyChain, mineral: str) -> float:
     rows = chain.demand[(chain.demand["mineral"] == mineral)
                         & ~chain.demand["buyer"].isin(BUYERS)]
     return float(rows["demand_t"].sum())
-
-
-def market_buyers(chain: SupplyChain, mineral: str) -> dict[str, float]:
-    """Annual demand per market buyer, t/yr (positive only, sorted)."""
-    rows = chain.demand[(chain.demand["mineral"] == mineral)
-                        & ~chain.demand["buyer"].isin(BUYERS)]
-    totals = rows.groupby("buyer")["demand_t"].sum()
-    return {str(b): float(v) for b, v in sorted(totals.items()) if v > 0}
 
 
 def production_of(supply: pd.DataFrame) -> pd.Series:

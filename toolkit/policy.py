@@ -81,9 +81,6 @@ class CaseSettings:
         key = scope_key(setting(name), stage, mineral, buyer, country)
         return bool(key[3]) and key in self.values.get(name, {})
 
-    def countries(self, name: str) -> set[str]:
-        """Countries some row of ``name`` names (``country`` scope)."""
-        return {k[3] for k in self.values.get(name, {}) if k[3]}
 
     @property
     def mode(self) -> str:

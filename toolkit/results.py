@@ -151,12 +151,11 @@ def _summary(run: CaseRun, plans: list[MineralPlan]) -> list[dict]:
 
 def _bid_share(plan: MineralPlan, b: int) -> float:
     """The buyer's part of the plan's bid premium (pro rata to its tonnes at each node)."""
-    d = plan.data
     if not plan.bid.size or not plan.bid.any():
         return 0.0
     flow = plan.node_flow.sum(axis=0)
     part = np.divide(plan.node_flow[b], flow, out=np.zeros_like(flow), where=flow > 0)
-    return float((plan.bid * part * d.bid_premium[d.node_stage] * d.unit_cost).sum())
+    return float((plan.bid_cost_by_node * part).sum())
 
 
 def settings_rows(run: CaseRun) -> list[dict]:
@@ -240,8 +239,7 @@ def market_rows(run: CaseRun) -> list[dict]:
         for k, stage in enumerate(d.stages):
             at = d.node_stage == k
             bid = sum(float(p.bid[at].sum()) for p in group if p.bid.size)
-            cost = sum(float((p.bid * d.bid_premium[d.node_stage] * d.unit_cost)[at].sum())
-                       for p in group if p.bid.size)
+            cost = sum(float(p.bid_cost_by_node[at].sum()) for p in group)
             rows.append({"case": run.case.name, "mineral": mineral, "stage": stage,
                          "world_production_t": float(d.production_t[at].sum()),
                          "world_capacity_t": float(d.capacity_t[at].sum()),

@@ -17,6 +17,9 @@ Kind = Literal["text", "id", "number", "bool"]
 STAGES: tuple[str, ...] = ("mine", "refine", "manufacture")
 BUYERS: tuple[str, ...] = ("GBR", "JPN")  # the planned buyers: the plan chooses their supply
 ROW = "ROW"  # rest-of-world aggregate (a supplier node or a market buyer)
+# EU Critical Raw Materials Act (Reg. 2024/1252) benchmark: at most 65 % of a strategic raw
+# material from a single third country
+CRMA_SINGLE_COUNTRY_SHARE = 0.65
 CHINA = "CHN"
 WILDCARD = "*"
 

@@ -27,9 +27,9 @@ from toolkit.market import (
 )
 from toolkit.optimize.paths import all_paths, path_cost
 from toolkit.policy import CaseSettings
-from toolkit.schema import CHINA, STAGES, WILDCARD
+from toolkit.schema import CHINA, ROW, STAGES, WILDCARD
 
-ROW_COUNTRY = "ROW"
+ROW_COUNTRY = ROW  # the rest-of-world aggregate node (toolkit.schema.ROW)
 
 
 @dataclass(frozen=True)

@@ -52,12 +52,18 @@ class MineralPlan:
         return self.unrationed.capacity_t
 
     @property
-    def bid_cost_usd(self) -> float:
-        """Annual premium paid for tonnes bid away: :math:`\\sum_n \\beta_k c_n \\delta_n`."""
+    def bid_cost_by_node(self) -> np.ndarray:
+        """(N,) annual premium paid for the tonnes bid away at each node:
+        :math:`\\omega_k c_n \\delta_n` (USD/yr; zeros without bids)."""
         d = self.data
         if not self.bid.size:
-            return 0.0
-        return float((self.bid * d.bid_premium[d.node_stage] * d.unit_cost).sum())
+            return np.zeros(len(d.capacity_t))
+        return self.bid * d.bid_premium[d.node_stage] * d.unit_cost
+
+    @property
+    def bid_cost_usd(self) -> float:
+        """Annual premium paid for tonnes bid away: :math:`\\sum_n \\omega_k c_n \\delta_n`."""
+        return float(self.bid_cost_by_node.sum())
 
     @property
     def worst_served_share(self) -> float | None:
@@ -173,6 +179,7 @@ def bid_rows(plan: MineralPlan) -> list[dict]:
     unit_cost_usd_per_t, bid_cost_usd`` (the annual premium paid)."""
     d = plan.data
     who = "+".join(d.buyers)
+    cost = plan.bid_cost_by_node
     rows = []
     for n in np.flatnonzero(plan.bid > 1e-9):
         k = d.node_stage[n]
@@ -181,7 +188,7 @@ def bid_rows(plan: MineralPlan) -> list[dict]:
                      "holding_t": float(d.holding_t[n]),
                      "bid_premium": float(d.bid_premium[k]),
                      "unit_cost_usd_per_t": float(d.unit_cost[n]),
-                     "bid_cost_usd": float(plan.bid[n] * d.bid_premium[k] * d.unit_cost[n])})
+                     "bid_cost_usd": float(cost[n])})
     return rows
 
 

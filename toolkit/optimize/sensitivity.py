@@ -21,14 +21,14 @@ import numpy as np
 
 from toolkit.optimize.bids import bid_unit_cost
 from toolkit.optimize.plan import MineralPlan
+from toolkit.schema import CRMA_SINGLE_COUNTRY_SHARE
 
 Progress = Callable[[str], None]
 MULTIPLIERS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 
 
-# China cap used where a case sets none: the EU Critical Raw Materials Act benchmark of at
-# most 65 % of a strategic raw material from one third country (Reg. 2024/1252).
-DEFAULT_CAP = 0.65
+# China cap used where a case sets none: the EU CRMA single-country benchmark.
+DEFAULT_CAP = CRMA_SINGLE_COUNTRY_SHARE
 
 
 def has_bids(plans: dict[str, list[MineralPlan]]) -> bool:

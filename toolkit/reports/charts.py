@@ -17,7 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from toolkit.schema import STAGES
+from toolkit.schema import CRMA_SINGLE_COUNTRY_SHARE, STAGES
 
 STAGE_COLOURS = {"mine": "#8c6d31", "refine": "#3b6ea5", "manufacture": "#c0504d"}
 CASE_COLOURS = ["#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6"]
@@ -28,7 +28,7 @@ RC = {
     "axes.axisbelow": True, "legend.frameon": False, "savefig.dpi": 150,
     "figure.dpi": 100, "path.simplify": False, "svg.hashsalt": "toolkit",
 }
-CRMA_BENCHMARK = 0.65
+CRMA_BENCHMARK = CRMA_SINGLE_COUNTRY_SHARE
 
 
 def png_bytes(fig: Figure) -> bytes:

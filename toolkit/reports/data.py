@@ -401,6 +401,11 @@ def diagnosis_lines(case: Case) -> list[str]:
     return lines
 
 
+def is_joint(case: Case) -> bool:
+    """Whether the case plans the two buyers jointly (one pooled plan)."""
+    return case.mode.strip().lower() == "joint"
+
+
 def diagnosis_rows(case: Case) -> list[dict]:
     """A case's diagnosis rows (dicts with ``setting, stage, mineral, buyer, ...``)."""
     raw = case.raw.get("diagnosis")

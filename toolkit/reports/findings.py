@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from toolkit.reports import data, market, plain
+from toolkit.reports.data import is_joint
 from toolkit.reports.stockpile import stockpile_lines
 from toolkit.reports.words import pct, tonnes, usd
 from toolkit.schema import STAGES
@@ -148,11 +149,6 @@ def cannot(status: str) -> str:
 def cost_or_cannot(value: float, status: str) -> float | str:
     """A cost when ``status`` is optimal, else the words "cannot be met" (never a number)."""
     return value if status == "optimal" else cannot(status)
-
-
-def is_joint(case: data.Case) -> bool:
-    """Whether the case plans the two buyers jointly (one pooled plan)."""
-    return case.mode.strip().lower() == "joint"
 
 
 JOINT_SPLIT_NOTE = ("The split of a joint plan between the two buyers is a convention: the "

@@ -8,10 +8,6 @@ from toolkit.reports import data
 from toolkit.reports.words import tonnes
 
 
-def _is_joint(case: data.Case) -> bool:
-    return case.mode.strip().lower() == "joint"
-
-
 def stockpile_lines(cases: list[data.Case], stockpile: pd.DataFrame,
                     portfolio: pd.DataFrame) -> list[str]:
     """Per case that can be met: the stockpile tonnes per mineral, or that it holds none."""
@@ -51,7 +47,7 @@ def _stockpile_sentence(case: data.Case, sel: pd.DataFrame,
         per = per[sorted(top)]
     items = [f"{tonnes(v)} of {m}" for m, v in per.items()]
     listed = ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else items[0]
-    pooled = " (pooled between the buyers)" if _is_joint(case) else ""
+    pooled = " (pooled between the buyers)" if data.is_joint(case) else ""
     return f"In “{case.name}” the plan holds {listed} as stockpile{pooled}{more}."
 
 
