@@ -8,6 +8,7 @@ All tonnages are tonnes of contained element per year; all money is USD.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -80,7 +81,19 @@ class SupplyChain:
         (mineral, stage) that is not later than :func:`default_year`.
         """
         target = default_year(self) if year is None else year
-        return self.with_tables(supply=supply_at_year(self.supply, target))
+        key = id(self)
+        if key not in _AT_YEAR:  # one derived chain per (chain, year): the per-mineral
+            _AT_YEAR[key] = {}   # data cached on it (optimize.data) is then built once
+            weakref.finalize(self, _AT_YEAR.pop, key, None)
+        cache = _AT_YEAR[key]
+        if target not in cache:
+            cache[target] = self.with_tables(supply=supply_at_year(self.supply, target))
+        return cache[target]
+
+
+# chains derived by SupplyChain.at_year, per parent object id and year (dropped with the
+# parent, so an id is never reused for another chain's data)
+_AT_YEAR: dict[int, dict[float | None, SupplyChain]] = {}
 
 
 def default_year(chain: SupplyChain) -> float | None:
