@@ -31,6 +31,7 @@ and the over-claimed nodes are listed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -56,8 +57,16 @@ Progress = Callable[[str], None]
 
 
 def solve_mode(chain: SupplyChain, case: CaseSettings, mode: str,
-               progress: Progress | None = None) -> dict[str, list[MineralPlan]]:
-    """Plans of every mineral in ``mode`` (one joint plan, or one plan per buyer)."""
+               progress: Progress | None = None,
+               reuse: dict[str, list[MineralPlan]] | None = None
+               ) -> dict[str, list[MineralPlan]]:
+    """Plans of every mineral in ``mode`` (one joint plan, or one plan per buyer).
+
+    ``reuse``: the other mode's plans.  A mineral with one planned buyer has the same
+    LP in both modes (pooling one buyer's stockpile is its own stockpile, and shared
+    capacity is its own), so its plan is taken from ``reuse`` relabelled, not solved
+    again.
+    """
     plans: dict[str, list[MineralPlan]] = {}
     for i, mineral in enumerate(chain.mineral_ids):
         if progress:
@@ -66,12 +75,19 @@ def solve_mode(chain: SupplyChain, case: CaseSettings, mode: str,
         buyers = tuple(demand_of(chain, mineral))
         if not buyers or not chain.stages_of(mineral):
             continue
-        if mode == "joint":
+        if len(buyers) == 1 and reuse and len(reuse.get(mineral, [])) == 1:
+            plans[mineral] = [same_lp(reuse[mineral][0], mode == "joint")]
+        elif mode == "joint":
             plans[mineral] = [solve_plan(prepare(chain, case, mineral, buyers, joint=True))]
         else:
             plans[mineral] = [solve_plan(prepare(chain, case, mineral, (b,), joint=False))
                               for b in buyers]
     return plans
+
+
+def same_lp(plan: MineralPlan, joint: bool) -> MineralPlan:
+    """A one-buyer plan relabelled as the other mode's (the same LP, the same answer)."""
+    return replace(plan, data=replace(plan.data, joint=joint))
 
 
 def overclaims(plans: list[MineralPlan]) -> list[dict]:

@@ -38,7 +38,7 @@ def solve_case(chain: SupplyChain, case: CaseSettings, pareto_points: int = 11,
     """
     at_year = chain.at_year(case.year)
     standalone = solve_mode(at_year, case, "independent", progress)
-    joint = solve_mode(at_year, case, "joint", progress)
+    joint = solve_mode(at_year, case, "joint", progress, reuse=standalone)
     independent, standalone_cost, over = realisable_independent(standalone)
     coop = cooperation(independent, joint, standalone_cost, over)
     plans = joint if case.mode == "joint" else independent
