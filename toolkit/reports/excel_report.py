@@ -96,13 +96,17 @@ def title(ws: Worksheet, text: str, row: int = 1, font: Font = SECTION_FONT) -> 
 def fit_widths(ws: Worksheet, skip_rows: set[int] | None = None) -> None:
     """Column widths from the longest value of each column (capped; titles, notes ignored)."""
     widths: dict[int, int] = {}
-    for cells in ws.iter_rows():
-        for cell in cells:
-            if cell.value is None or cell.row in (skip_rows or set()) \
-                    or (cell.font.sz or 11) >= SECTION_FONT.sz or cell.font.i:
-                continue
-            size = len(_shown(cell.value, cell.number_format))
-            widths[cell.column] = max(widths.get(cell.column, 6), size + 2)
+    skip = skip_rows or set()
+    # fonts looked up once per font id, and only the cells written are visited
+    # (iter_rows would create and style-check every blank cell of the used rectangle)
+    titles = {i for i, f in enumerate(ws.parent._fonts)
+              if (f.sz or 11) >= SECTION_FONT.sz or f.i}
+    for (row, column), cell in sorted(ws._cells.items()):
+        if cell._value is None or row in skip \
+                or getattr(cell._style, "fontId", 0) in titles:
+            continue
+        size = len(_shown(cell._value, cell.number_format))
+        widths[column] = max(widths.get(column, 6), size + 2)
     for column, width in sorted(widths.items()):
         ws.column_dimensions[get_column_letter(column)].width = min(width, MAX_WIDTH)
 
