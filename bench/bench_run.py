@@ -107,6 +107,7 @@ def one_run(model: str, source: Path | None, out: Path) -> tuple[dict, dict]:
         concentration_table(chain), chokepoint_table(chain)
     times["metrics"] = time.perf_counter() - start
     start = time.perf_counter()
+    out.mkdir(exist_ok=True)
     if model != "large":
         pipeline._write_reports(bundle, out, model, False, lambda message: None)
     write_json(out / f"{model}.json", result)
@@ -157,7 +158,7 @@ def child(model: str, repeats: int) -> None:
         steps: dict[str, list[float]] = defaultdict(list)
         refs = []
         for _ in range(repeats):
-            times, result = one_run(model, source, folder)
+            times, result = one_run(model, source, folder / "out")
             for key, value in times.items():
                 steps[key].append(value)
             steps["total"].append(sum(times.values()))
