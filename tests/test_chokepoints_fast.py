@@ -75,7 +75,7 @@ def test_closed_form_equals_max_flow_on_complete_layered_networks(graph, buyer, 
     assert_same(graph, buyer, access, _residual_flows(graph, buyer, access))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(layered(complete=False), st.sampled_from(BUYERS), st.sampled_from([1.0, "pro_rata"]))
 def test_reused_residual_equals_max_flow_on_restricted_networks(graph, buyer, access):
     assert_same(graph, buyer, access, removal_flows(graph, buyer, access))

@@ -26,16 +26,18 @@ and removing node :math:`n` of stage :math:`k` gives
 :math:`F_{-n} = \min(D, S_k - a_k C_n, \min_{j \ne k} S_j)` (:math:`F` when
 :math:`n` is a last-stage node not linked to the buyer): every loss in :math:`O(N)`.
 When Routes restrict some link the network is solved by max flow on one residual
-graph built once and reused for every removal; a node that carries no flow in the
-base maximum flow loses nothing (that flow stays feasible without it) and is not
-re-solved.  Ties are ordered by stage then country, on losses rounded to a gram.
+graph built once and reused for every removal (Edmonds-Karp, which resets the
+flows of the residual it is given and never uses a zero-capacity edge); a node
+that carries no flow in the base maximum flow loses nothing (that flow stays
+feasible without it) and is not re-solved.  Ties are ordered by stage then
+country, on losses rounded to a gram.
 """
 
 from __future__ import annotations
 
 import networkx as nx
 import pandas as pd
-from networkx.algorithms.flow import build_residual_network, edmonds_karp, preflow_push
+from networkx.algorithms.flow import build_residual_network, edmonds_karp
 
 from toolkit.network import BUYER_STAGE, Node, stage_nodes
 
@@ -82,7 +84,9 @@ def deliverable_t(graph: nx.DiGraph, buyer: str, access: float | str = "pro_rata
     flow = flow_network(graph, buyer, access, removed)
     if SOURCE not in flow or FINAL not in flow:
         return 0.0
-    return float(nx.maximum_flow_value(flow, SOURCE, FINAL))
+    # Edmonds-Karp: networkx's default preflow-push can fail on float capacities
+    # (ValueError in its relabel step, seen on random layered networks)
+    return float(nx.maximum_flow_value(flow, SOURCE, FINAL, flow_func=edmonds_karp))
 
 
 def is_complete(graph: nx.DiGraph) -> bool:
@@ -154,7 +158,7 @@ def _residual_flows(graph: nx.DiGraph, buyer: str,
             continue
         edge = residual[(node, "in")][(node, "out")]
         kept, edge["capacity"] = edge["capacity"], 0.0
-        preflow_push(flow, SOURCE, FINAL, residual=residual, value_only=True)
+        edmonds_karp(flow, SOURCE, FINAL, residual=residual, value_only=True)
         out[node] = float(residual.graph["flow_value"])
         edge["capacity"] = kept
     return base, out
