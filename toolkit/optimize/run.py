@@ -62,6 +62,4 @@ def solve_case(chain: SupplyChain, case: CaseSettings, pareto_points: int = 11,
                         shortfall_grid(plans, pareto_points), progress)
     sensitivity = bid_sensitivity(case.name, plans, progress=progress) \
         if pareto_points > 0 else []
-    for group in plans.values():  # nothing re-solves them after this
-        release(group)
     return CaseRun(case, at_year, plans, coop, pareto, sensitivity)
