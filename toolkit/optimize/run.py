@@ -96,4 +96,14 @@ def _solve_years_case(views: list[YearView], case: CaseSettings, pareto_points: 
         if pareto_points > 0 else []
     return CaseRun(case, views[0].chain, first, coop, pareto, sensitivity,
                    years={"views": views, "plans": by_year, "joint": joint,
-                          "independent": independent}, multi_year=True)
+                          "independent": independent,
+                          "all_projects": _projects_considered(views)}, multi_year=True)
+
+
+def _projects_considered(views: list[YearView]) -> list[dict]:
+    """Every project online in some modelled year, as rows (first occurrence kept)."""
+    seen: dict[str, dict] = {}
+    for v in views:
+        for row in v.chain.projects.to_dict("records"):
+            seen.setdefault(str(row["project"]), row)
+    return [seen[k] for k in sorted(seen)]
