@@ -96,6 +96,26 @@ FILES: tuple[Sheet, ...] = (
         _c("mineral", "id", ref="minerals.csv.mineral"), _c("stage", "id", allowed=STAGES),
         _c("status", "id", allowed=("sourced", "hand_entered", "no_source", "assumption")),
         _opt("source_id"), _opt("note")), key=("mineral", "stage")),
+    Sheet("production_years.csv", "Supply of each node in the outlook years (2030, 2035): "
+          "IEA base case for its six minerals, today's output held for the rest.", (
+        _c("mineral", "id", ref="minerals.csv.mineral"), _c("stage", "id", allowed=STAGES),
+        _c("country", "id", ref="countries.csv.country"), _c("year", "number", low=1900,
+                                                             high=2100),
+        _c("tonnes", "number", low=0.0), _opt("estimate", "bool", default=True),
+        _c("source_id", "id", ref="sources.csv.source_id", separator=";"), _opt("source_detail"),
+        _c("basis", "id", allowed=BASES),
+        _opt("capacity_t", "number", default=None, low=0.0),
+        _opt("capacity_source_id", "id", ref="sources.csv.source_id", wildcard="",
+             separator=";"), _opt("capacity_note")),
+        key=("mineral", "stage", "country", "year"), required=False),
+    Sheet("demand_years.csv", "Demand of every buyer in the outlook years (2030, 2035); a "
+          "row replaces the buyer's demand.csv row in its year.", (
+        _c("buyer", "id", ref="countries.csv.country"),
+        _c("mineral", "id", ref="minerals.csv.mineral"),
+        _opt("sector", default="all"), _c("demand_t", "number", low=0.0),
+        _c("year", "number", low=1900, high=2100), _c("basis", "id", allowed=BASES),
+        _opt("method"), _c("source_id", "id", ref="sources.csv.source_id", separator=";")),
+        key=("buyer", "mineral", "sector", "year"), required=False),
     Sheet("outlook_supply.csv", "IEA base-case supply by country (base year, 2030, 2035, "
           "2040; both Data Explorer editions).", (
         _c("edition", "id"), _c("mineral", "id", ref="minerals.csv.mineral"),
