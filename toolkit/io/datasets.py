@@ -171,7 +171,8 @@ def load_tables(folder: Path | None = None) -> dict[str, pd.DataFrame]:
 
 
 def supply_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Supply rows (schema columns) from production joined with unit costs.
+    """Supply rows (schema columns) from production (and its outlook years) joined with
+    unit costs.
 
     ``capacity_t`` is the production file's ``capacity_t`` where a source gives one,
     else its ``tonnes`` (no spare capacity); ``production_t`` is ``tonnes`` where that
@@ -181,6 +182,8 @@ def supply_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     ``unit_cost_usd_per_t x (1 + premium_outside_china)``.
     """
     prod = tables["production.csv"]
+    if "production_years.csv" in tables:  # the outlook years' rows (estimates, year 2030...)
+        prod = pd.concat([prod, tables["production_years.csv"]], ignore_index=True)
     costs = tables["costs.csv"]
     country = costs["country"].fillna("") if "country" in costs else pd.Series("", costs.index)
     stage_wide = costs[country == ""][["mineral", "stage", "unit_cost_usd_per_t",
