@@ -14,7 +14,17 @@ import pandas as pd
 
 from toolkit.chain import SupplyChain, empty_table
 from toolkit.errors import InputError, Problem
-from toolkit.schema import BUYERS, CHINA, DISRUPTIONS, POLICY, ROUTES, STAGES, Column, Sheet
+from toolkit.schema import (
+    BUYERS,
+    CHINA,
+    DISRUPTIONS,
+    POLICY,
+    PROJECTS,
+    ROUTES,
+    STAGES,
+    Column,
+    Sheet,
+)
 from toolkit.validate import Where, validate_table
 
 BASES = ("reported", "derived", "modelled", "hand_entered", "assumption")
@@ -76,7 +86,7 @@ FILES: tuple[Sheet, ...] = (
         _opt("sector", default="all"), _c("demand_t", "number", low=0.0),
         _opt("year", "number", default=None), _c("basis", "id", allowed=BASES),
         _opt("method"), _c("source_id", "id", ref="sources.csv.source_id", separator=";")),
-        key=("buyer", "mineral", "sector")),
+        key=("buyer", "mineral", "sector", "year")),
     Sheet("imports.csv", "UK and Japan import mix by origin.", (
         _c("buyer", "id", allowed=BUYERS), _c("mineral", "id", ref="minerals.csv.mineral"),
         _c("origin", "id", ref="countries.csv.country"), _opt("year", "number", default=None),
@@ -134,6 +144,16 @@ FILES: tuple[Sheet, ...] = (
         _c("demand_t", "number", low=0.0), _c("basis", "id", allowed=BASES),
         _c("source_id", "id", ref="sources.csv.source_id", separator=";")),
         key=("edition", "mineral", "scenario", "sector", "year"), required=False),
+    Sheet("projects.csv", "Announced plants the plan may back (the Projects sheet's columns "
+          "plus provenance).", (
+        _c("project", "id"), _c("mineral", "id", ref="minerals.csv.mineral"),
+        _c("stage", "id", allowed=STAGES), _c("country", "id", ref="countries.csv.country"),
+        _c("capacity_t", "number", low=0.0), _c("unit_cost_usd_per_t", "number", low=0.0),
+        _c("capex_usd", "number", low=0.0), _c("online_year", "number", low=1900, high=2100),
+        _opt("lifetime_years", "number", default=20.0, low=1.0, high=100.0), _opt("source"),
+        _c("basis", "id", allowed=BASES),
+        _c("source_id", "id", ref="sources.csv.source_id", separator=";"), _opt("note")),
+        key=("project",), required=False),
 )
 
 
@@ -234,6 +254,14 @@ def import_shares(imports: pd.DataFrame) -> pd.DataFrame:
         drop=True)
 
 
+def projects_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The Projects rows of ``projects.csv`` (schema columns; empty when absent)."""
+    rows = tables.get("projects.csv")
+    if rows is None or rows.empty:
+        return empty_table(PROJECTS)
+    return rows[list(PROJECTS.names)].reset_index(drop=True)
+
+
 def load_embedded(folder: Path | None = None) -> SupplyChain:
     """The embedded dataset as a :class:`SupplyChain` (no disruptions; policy = the cited
     default bid premiums of :func:`default_policy`)."""
@@ -241,11 +269,12 @@ def load_embedded(folder: Path | None = None) -> SupplyChain:
     t = load_tables(folder)
     minerals = t["minerals.csv"][["mineral", "name", "unit", "content_basis"]]
     countries = t["countries.csv"][["country", "name", "wgi", "partner"]]
-    demand = t["demand.csv"][["buyer", "mineral", "demand_t", "sector"]]
+    demand = t["demand.csv"][["buyer", "mineral", "demand_t", "sector", "year"]]
     imports = import_shares(t["imports.csv"])
     return SupplyChain(
         minerals=minerals.reset_index(drop=True), countries=countries.reset_index(drop=True),
         supply=supply_table(t), demand=demand.reset_index(drop=True),
         routes=empty_table(ROUTES), disruptions=empty_table(DISRUPTIONS),
         policy=default_policy(t), imports=imports.reset_index(drop=True),
-        source="embedded dataset", meta={"datasets": str(folder), "tables": t})
+        projects=projects_table(t), source="embedded dataset",
+        meta={"datasets": str(folder), "tables": t})
