@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from toolkit.curate.projects_published import PROJECT_SOURCES
+
 OUTLOOK_SOURCES = (
     ("oecd_gmro_2019", "Global Material Resources Outlook to 2060: Economic Drivers and "
      "Environmental Consequences (preview press release, 22 Oct 2018)", "OECD",
@@ -16,3 +18,4 @@ OUTLOOK_SOURCES = (
      "the report's base year; used as the demand growth of minerals without an IEA "
      "total-demand projection (an assumption)"),
 )
+OUTLOOK_SOURCES = OUTLOOK_SOURCES + PROJECT_SOURCES  # projects.csv
