@@ -22,6 +22,8 @@ finding (projected supply short of projected demand), not a correction.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from toolkit.curate.common import BUYERS, ROW
@@ -130,8 +132,12 @@ def mineral_rows(base: pd.DataFrame, outlook_demand: pd.DataFrame,
         # a zero row is kept: it replaces the buyer's 2024 row in that year
         basis = "assumption" if "assumption" in src or b["basis"] == "assumption" \
             else "derived"
+        # a fitted market buyer is rounded down so that rounding never lifts world demand
+        # above the supply it was fitted to
+        value = (math.floor(float(t) * 10**ROUND) / 10**ROUND
+                 if cut > 0 and b["buyer"] not in BUYERS else round(float(t), ROUND))
         rows.append({"buyer": b["buyer"], "mineral": mineral, "sector": b["sector"],
-                     "demand_t": round(float(t), ROUND), "year": year, "basis": basis,
+                     "demand_t": value, "year": year, "basis": basis,
                      "method": method, "source_id": _join(b["source_id"], src),
                      "check_t": None, "check": ""})
     return rows

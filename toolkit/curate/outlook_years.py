@@ -175,7 +175,7 @@ def build_production_years(prod: pd.DataFrame, outlook: pd.DataFrame) -> pd.Data
     rows: list[dict] = []
     for year in OUTLOOK_YEARS:
         refine_total = {}
-        for (m, s), g in base.groupby(["mineral", "stage"], sort=True):
+        for (m, s) in base[["mineral", "stage"]].drop_duplicates().itertuples(index=False):
             if s == "refine" and not iea_stage(outlook, m, s).empty:
                 refine_total[m] = _value_total(outlook, m, year)
         for (_m, _s), g in base.groupby(["mineral", "stage"], sort=True):

@@ -254,6 +254,14 @@ def import_shares(imports: pd.DataFrame) -> pd.DataFrame:
         drop=True)
 
 
+def demand_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Demand rows (schema columns): ``demand.csv`` (the data year) plus the outlook years'
+    rows of ``demand_years.csv`` (each replaces the buyer's row in its year)."""
+    cols = ["buyer", "mineral", "demand_t", "sector", "year"]
+    parts = [tables[n][cols] for n in ("demand.csv", "demand_years.csv") if n in tables]
+    return pd.concat(parts, ignore_index=True)
+
+
 def projects_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The Projects rows of ``projects.csv`` (schema columns; empty when absent)."""
     rows = tables.get("projects.csv")
@@ -269,7 +277,7 @@ def load_embedded(folder: Path | None = None) -> SupplyChain:
     t = load_tables(folder)
     minerals = t["minerals.csv"][["mineral", "name", "unit", "content_basis"]]
     countries = t["countries.csv"][["country", "name", "wgi", "partner"]]
-    demand = t["demand.csv"][["buyer", "mineral", "demand_t", "sector", "year"]]
+    demand = demand_table(t)
     imports = import_shares(t["imports.csv"])
     return SupplyChain(
         minerals=minerals.reset_index(drop=True), countries=countries.reset_index(drop=True),
