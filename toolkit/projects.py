@@ -56,6 +56,20 @@ def online(projects: pd.DataFrame, mineral: str, year: float | None) -> pd.DataF
     return rows[mask].reset_index(drop=True)
 
 
+def online_in(projects: pd.DataFrame, year: float | None) -> pd.DataFrame:
+    """Projects of every mineral that produce in ``year`` (None: all of them)."""
+    if year is None or projects.empty:
+        return projects
+    mask = [is_online(r, year) for r in projects.to_dict("records")]
+    return projects[mask].reset_index(drop=True)
+
+
+def annualised_capex(projects: pd.DataFrame, rate: float) -> dict[str, float]:
+    """``{project: CRF(r, L) x capex_usd}``, USD per year."""
+    return {str(r["project"]): crf(rate, float(r["lifetime_years"])) * float(r["capex_usd"])
+            for r in projects.to_dict("records")}
+
+
 def check_projects(projects: pd.DataFrame, supply: pd.DataFrame, where: Where) -> list[Problem]:
     """A project's stage must be one its mineral has Supply rows for (a plant at a stage
     the chain does not model would carry no flow), and ``online_year`` a whole year.
