@@ -107,3 +107,18 @@ def test_a_policy_row_for_a_year_beats_the_blank_year_row_in_that_year():
 def test_discount_rate_defaults_to_the_labelled_assumption():
     case = resolve_cases(years_chain([("CHN", 100, 5)], {"JPN": 1}, "2030"))[0]
     assert case.discount_rate == 0.08
+
+
+def test_market_demand_above_a_later_years_output_names_that_year():
+    from tests.chains import frame
+    from toolkit.optimize.timeline import year_views
+
+    chain = years_chain([("CHN", 100, 5)], {"JPN": 1}, "2024,2030",
+                        demand_table=demand_rows(("JPN", 1, None), ("ROW", 50, None),
+                                                 ("ROW", 150, 2030)))
+    chain = chain.with_tables(countries=frame("country name wgi partner", [
+        ("CHN", "CHN", 0.0, False), ("JPN", "JPN", 0.0, True)]))
+    with pytest.raises(InputError) as info:
+        year_views(chain, resolve_cases(chain)[0])
+    assert "in 2030: market buyers' demand for x (150 t) exceeds the mine stage's " \
+           "production (100 t)" in str(info.value)
