@@ -58,3 +58,14 @@ def test_brief_and_workbook_show_years_and_projects(bundle, tmp_path):
     cases = tables_of(bundle).cases
     assert len(year_table(cases)) == 2 * 2  # two years x two buyers x one stage
     assert project_table(cases)["capacity_t"].tolist() == [20.0]
+
+
+def test_a_year_that_cannot_be_met_is_named_in_the_brief():
+    from tests.test_years_hand import _glide_chain
+
+    chain = _glide_chain(2032)  # the project comes online after the 2030 cap
+    bundle = _bundle(run_result(run_model(chain, pareto_points=0), "t", None), chain, None,
+                     0.0)
+    line = findings(tables_of(bundle))[0]
+    assert line.startswith("Policy case “base” (independent) cannot be met: In 2030, Japan")
+    assert "needs 5.00 t from outside China, but only 3.00 t can be had (2.00 t short)" in line
