@@ -51,7 +51,7 @@ def solve_case(chain: SupplyChain, case: CaseSettings, pareto_points: int = 11,
     views = year_views(chain, case)
     if is_multi_year(views):
         return _solve_years_case(views, case, pareto_points, progress)
-    at_year = views[0].chain  # the data year, with only the projects online in it
+    at_year = views[0].chain  # chain.at_year(case.year), no project online
     standalone = solve_mode(at_year, case, "independent", progress)
     joint = solve_mode(at_year, case, "joint", progress)
     independent, standalone_cost, over = realisable_independent(standalone)
@@ -96,4 +96,14 @@ def _solve_years_case(views: list[YearView], case: CaseSettings, pareto_points: 
         if pareto_points > 0 else []
     return CaseRun(case, views[0].chain, first, coop, pareto, sensitivity,
                    years={"views": views, "plans": by_year, "joint": joint,
-                          "independent": independent}, multi_year=True)
+                          "independent": independent,
+                          "all_projects": _projects_considered(views)}, multi_year=True)
+
+
+def _projects_considered(views: list[YearView]) -> list[dict]:
+    """Every project online in some modelled year, as rows (first occurrence kept)."""
+    seen: dict[str, dict] = {}
+    for v in views:
+        for row in v.chain.projects.to_dict("records"):
+            seen.setdefault(str(row["project"]), row)
+    return [seen[k] for k in sorted(seen)]
