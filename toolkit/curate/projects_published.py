@@ -206,7 +206,8 @@ ANNOUNCED: tuple[Announced, ...] = (
               "from 2026",
               "alcoa_gallium_2025",
               "capex: only the Australian Government's A$200m equity is published (US, "
-              "Alcoa and Japanese shares are not): a lower bound"),
+              "Alcoa and Japanese shares are not): a lower bound; one report (nrinvesting) "
+              "gives it as US$200m, the A$ figure of the Prime Minister's statement is used"),
     # --- cobalt and nickel refining ---
     Announced("electra_cobalt_refinery", "cobalt", "refine", "CAN", 6500, "co_metal", 100e6,
               "CAD", 2027,
