@@ -26,8 +26,8 @@ and removing node :math:`n` of stage :math:`k` gives
 :math:`F_{-n} = \min(D, S_k - a_k C_n, \min_{j \ne k} S_j)` (:math:`F` when
 :math:`n` is a last-stage node not linked to the buyer): every loss in :math:`O(N)`.
 When Routes restrict some link the network is solved by max flow on one residual
-graph built once and reused for every removal (Edmonds-Karp, which resets the
-flows of the residual it is given and never uses a zero-capacity edge); a node
+graph built once and reused for every removal (preflow-push, or Edmonds-Karp where
+networkx's preflow-push fails on float capacities); a node
 that carries no flow in the base maximum flow loses nothing (that flow stays
 feasible without it) and is not re-solved.  Ties are ordered by stage then
 country, on losses rounded to a gram.
@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pandas as pd
-from networkx.algorithms.flow import build_residual_network, edmonds_karp
+from networkx.algorithms.flow import build_residual_network, edmonds_karp, preflow_push
 
 from toolkit.network import BUYER_STAGE, Node, stage_nodes
 
@@ -158,10 +158,20 @@ def _residual_flows(graph: nx.DiGraph, buyer: str,
             continue
         edge = residual[(node, "in")][(node, "out")]
         kept, edge["capacity"] = edge["capacity"], 0.0
-        edmonds_karp(flow, SOURCE, FINAL, residual=residual, value_only=True)
-        out[node] = float(residual.graph["flow_value"])
+        out[node] = _flow_value(flow, residual)
         edge["capacity"] = kept
     return base, out
+
+
+def _flow_value(flow: nx.DiGraph, residual: nx.DiGraph) -> float:
+    """Max-flow value on the reused residual: preflow-push (fast), or Edmonds-Karp
+    where networkx's preflow-push fails on float capacities (it raises in its
+    relabel/discharge steps on some networks; both reset the residual's flows)."""
+    try:
+        preflow_push(flow, SOURCE, FINAL, residual=residual, value_only=True)
+    except (ValueError, StopIteration, KeyError, IndexError):
+        edmonds_karp(flow, SOURCE, FINAL, residual=residual, value_only=True)
+    return float(residual.graph["flow_value"])
 
 
 def chokepoints(graph: nx.DiGraph, buyer: str,
