@@ -17,7 +17,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from toolkit.errors import Problem
-from toolkit.schema import BUYERS, STAGES, WILDCARD, Column, Sheet, column_dtype
+from toolkit.schema import (
+    BUYERS,
+    MAX_CELL_CHARS,
+    STAGES,
+    WILDCARD,
+    Column,
+    Sheet,
+    column_dtype,
+)
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _TRUE = {"true", "yes", "y", "1", "t"}
@@ -128,6 +136,9 @@ def coerce(value: object, col: Column) -> object:
     if col.kind == "bool":
         return to_bool(value)
     out = to_id(value) if col.kind == "id" else str(value).strip()
+    if len(str(out)) > MAX_CELL_CHARS:
+        raise ValueError(f"is {len(str(out)):,} characters; Excel's limit for a cell is "
+                         f"{MAX_CELL_CHARS:,} (the reports could not be opened): shorten it")
     if col.pattern is not None and not re.fullmatch(col.pattern, str(out)):
         raise ValueError(f"must match the pattern {col.pattern} (e.g. an ISO3 code)")
     if col.allowed is not None and out not in col.allowed:
