@@ -122,8 +122,8 @@ def _rename_in_workbook_xml(old: str, new: str):
 
 
 @pytest.mark.parametrize("new, shown", [("Supply", "'Supply' and 'Supply'"),
-                                        ("supply", "'Supply' and 'supply'"),
-                                        ("SUPPLY", "'Supply' and 'SUPPLY'")])
+                                        ("supply", "'supply' and 'Supply'"),
+                                        ("SUPPLY", "'SUPPLY' and 'Supply'")])
 def test_sheets_whose_names_clash_are_an_error(tmp_path, capsys, new, shown):
     path = rewrite_part(base_file(tmp_path), "xl/workbook.xml",
                         _rename_in_workbook_xml("README", new))

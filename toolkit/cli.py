@@ -22,7 +22,7 @@ def _add_metrics(sub: argparse._SubParsersAction) -> None:
                    "default: embedded dataset")
     p.add_argument("--mineral", action="append", help="only this mineral (repeatable)")
     p.add_argument("--stage", action="append", help="only this stage (repeatable)")
-    p.add_argument("--year", type=int, help="only this data year")
+    p.add_argument("--year", type=whole_number(YEAR_LOW, YEAR_HIGH), help="only this data year")
     p.add_argument("--csv", action="store_true", help="CSV on stdout")
     p.add_argument("--out", type=Path, help="also write metrics/chokepoints CSVs here")
     p.set_defaults(func=cmd_metrics)
@@ -47,20 +47,46 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     p.add_argument("input", nargs="?", help="workbook or model; default: the default model")
     p.add_argument("--out", type=Path, default=Path("reports"), help="output folder")
     p.add_argument("--pdf", action="store_true", help="also write a PDF of the brief")
-    p.add_argument("--pareto-points", type=_count, default=11,
-                   help="points per Pareto sweep (0 = no sweep)")
+    p.add_argument("--pareto-points", type=_pareto_points, default=11,
+                   help=f"points per Pareto sweep, 2 to {MAX_PARETO_POINTS} (0 = no sweep)")
     p.add_argument("--no-reports", action="store_true", help="write the JSON only")
     p.set_defaults(func=cmd_run)
 
 
-def _count(text: str) -> int:
-    """A whole number >= 0 (argparse type)."""
+MAX_PARETO_POINTS = 101
+"""Most points per Pareto sweep: a cap on China's share every percentage point."""
+YEAR_LOW, YEAR_HIGH = 1900, 2100
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``, refused otherwise."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text} is out of range: give a whole number "
+                                             f"between {low} and {high}")
+        return value
+    return parse
+
+
+def _pareto_points(text: str) -> int:
+    """Points per Pareto sweep: 0 (no sweep) or 2 to :data:`MAX_PARETO_POINTS`."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative; give 0 or more")
+        raise argparse.ArgumentTypeError(f"{value} is negative; give 0 (no sweep) or 2 to "
+                                         f"{MAX_PARETO_POINTS}")
+    if value == 1:
+        raise argparse.ArgumentTypeError("a sweep needs at least 2 points (its two ends); "
+                                         "give 0 for no sweep")
+    if value > MAX_PARETO_POINTS:
+        raise argparse.ArgumentTypeError(f"{text} points: give at most {MAX_PARETO_POINTS} "
+                                         "(a cap every percentage point)")
     return value
 
 

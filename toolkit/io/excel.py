@@ -138,6 +138,9 @@ def load_workbook(path: Path) -> SupplyChain:
     path = Path(path)
     file = str(path)
     package = read_package(path)
+    clashes = name_clashes([s.name for s in package.sheets], file)
+    if clashes:  # which of two same-named sheets holds the data is anyone's guess
+        raise InputError(clashes)
     problems = sheet_problems(package, file)
     raws = read_sheets(package, file)
     tables, found = validate_sheets(raws, file)
@@ -145,6 +148,18 @@ def load_workbook(path: Path) -> SupplyChain:
     if problems:
         raise InputError(problems)
     return SupplyChain(**tables, source=file, meta={"file": file, "sha256": package.sha256})
+
+
+def name_clashes(names: list[str], file: str) -> list[Problem]:
+    """Sheets whose names are equal, or equal but for case (Excel forbids both, but a
+    file written by another program may have them)."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(name.casefold(), []).append(name)
+    return [Problem(file, f"sheets {' and '.join(repr(n) for n in group)} have the same name"
+                          " (apart from case): rename or delete all but one, so that it is "
+                          "clear which sheet holds the data")
+            for group in groups.values() if len(group) > 1]
 
 
 def sheet_problems(package: Package, file: str) -> list[Problem]:
