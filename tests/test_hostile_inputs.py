@@ -38,7 +38,8 @@ def _clean(out: str) -> None:
     ({"Demand__C2": "1e309"}, "sheet Demand, row 2, column demand_t: value '1e309': must be "
                               "a finite number"),
     ({"Routes__F2": 5e15}, "sheet Routes, row 2, column cost_usd_per_t: value "
-                            "5000000000000000: must be between 0 and 1e+12"),
+                            "5000000000000000: must be at most 1e+12 (larger numbers "
+                            "would overflow the solver)"),
 ])
 def test_numbers_too_large_for_the_solver_are_input_errors(tmp_path, capsys, cells, where):
     path = edited(tmp_path, set_cells(**cells))

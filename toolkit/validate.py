@@ -167,11 +167,16 @@ def _check_bounds(number: float, col: Column) -> None:
         raise ValueError(_range_rule(col, "at most"))
 
 
+OVERFLOW_NOTE = " (larger numbers would overflow the solver)"
+
+
 def _range_rule(col: Column, side: str) -> str:
-    if col.low is not None and col.high is not None:
+    if col.low is not None and col.high is not None and col.high <= 1e6:
         return f"must be between {col.low:g} and {col.high:g}"
     bound = col.low if side == "at least" else col.high
-    return f"must be {side} {bound:g}" + (" (no negative numbers)" if bound == 0 else "")
+    note = " (no negative numbers)" if bound == 0 else (
+        OVERFLOW_NOTE if side == "at most" and bound is not None and bound >= 1e6 else "")
+    return f"must be {side} {bound:g}{note}"
 
 
 def check_columns(headers: Sequence[object], sheet: Sheet, where: Where) -> list[Problem]:

@@ -396,7 +396,21 @@ def validate_sheets(raws: Mapping[str, RawSheet],
         if sheet.key and sheet.key[0] in raw.headers:
             known[f"{sheet.name}.{sheet.key[0]}"] = [v for v in table[sheet.key[0]] if v]
     return tables, problems + _demand_without_supply(tables, raws, file) + (
-        [] if problems else _market_over_output(tables, file))
+        [] if problems else _market_over_output(tables, file)
+        + _unreachable(tables, raws, file))
+
+
+def _unreachable(tables: dict[str, pd.DataFrame], raws: Mapping[str, RawSheet],
+                 file: str) -> list[Problem]:
+    """Planned buyers' demand that no path allowed by Routes can deliver."""
+    from toolkit.chain import blank_chain
+    from toolkit.reach import unreachable_demand
+
+    if tables.get("routes") is None or tables["routes"].empty or "Demand" not in raws:
+        return []
+    chain = blank_chain(**{k: v for k, v in tables.items() if v is not None})
+    return unreachable_demand(chain.at_year(None),
+                              Where(file, "Demand", 2, tuple(raws["Demand"].numbers)))
 
 
 def _market_over_output(tables: dict[str, pd.DataFrame], file: str) -> list[Problem]:
