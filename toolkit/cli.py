@@ -1,19 +1,23 @@
 """Command-line interface: parse arguments, call the library, map errors to exit codes.
 
-Exit statuses: 0 ok, 2 bad input, 3 infeasible policy, 1 anything else.
+Exit statuses: 0 ok, 2 bad input, 3 infeasible policy, 1 anything else (an output that
+cannot be written, ...), 130 interrupted (Ctrl-C), 128 + N stopped by signal N (143 for
+SIGTERM); an interrupted or stopped run replaces no earlier output.
 Set ``TOOLKIT_DEBUG=1`` to see a traceback for an unexpected error.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from toolkit import __version__
-from toolkit.errors import InputError, Problem, ToolkitError
+from toolkit.errors import InputError, Problem, Terminated, ToolkitError
 
 
 def _add_metrics(sub: argparse._SubParsersAction) -> None:
@@ -178,10 +182,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``toolkit run``: solve every policy case and write the results."""
+    from toolkit.io.lock import out_lock
     from toolkit.pipeline import run_command
 
     check_out_dir(args.out)
-    return run_command(args)
+    with out_lock(args.out):
+        return run_command(args)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -242,17 +248,42 @@ def _report(error: ToolkitError) -> None:
         print(f"{len(lines)} problems found", file=sys.stderr)
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _signals_unwind() -> Iterator[None]:
+    """SIGTERM and SIGHUP unwind like Ctrl-C (temporary files removed, earlier outputs
+    kept) instead of killing the process mid-write; the old handlers come back after."""
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    old = {}
+    with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+        for name in names:
+            number = getattr(signal, name)
+            old[number] = signal.signal(number, _terminate)
+    try:
+        yield
+    finally:
+        for number, handler in old.items():
+            signal.signal(number, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``toolkit`` console script."""
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        status = func(args)
+        with _signals_unwind():
+            status = func(args)
         sys.stdout.flush()
         return status
     except ToolkitError as exc:
         _report(exc)
         return exc.exit_status
+    except Terminated as exc:
+        print(f"terminated by signal {exc.signum}; no report was replaced", file=sys.stderr)
+        return 128 + exc.signum
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

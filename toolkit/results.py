@@ -207,10 +207,14 @@ def _round(x: float) -> float | None:
     return float(f"{x:.{SIGNIFICANT}g}") + 0.0
 
 
-def write_json(path: Path, result: dict) -> Path:
-    """Write the result atomically, keys in a stable order, UTF-8."""
-    text = json.dumps(result, indent=1, sort_keys=False, ensure_ascii=False)
-    return write_text(path, text + "\n")
+def write_json(path: Path, result: dict, atomic: bool = True) -> Path:
+    """Write the result (atomically unless ``atomic`` is False: ``path`` is already a
+    staged temporary file), keys in a stable order, UTF-8."""
+    text = json.dumps(result, indent=1, sort_keys=False, ensure_ascii=False) + "\n"
+    if not atomic:
+        Path(path).write_text(text, encoding="utf-8", newline="\n")
+        return Path(path)
+    return write_text(path, text)
 
 
 def tables(result: dict) -> dict[str, pd.DataFrame]:

@@ -35,9 +35,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from toolkit import __version__
 from toolkit.chain import SupplyChain, empty_table
-from toolkit.errors import InputError, Problem
+from toolkit.errors import InputError, OutputError, Problem
 from toolkit.io import xlsx_safety
-from toolkit.io.atomic import atomic_path
+from toolkit.io.atomic import atomic_path, output_errors
 from toolkit.io.xlsx_safety import Package, SheetPart, read_package, row_limit_rule
 from toolkit.schema import (
     DISRUPTIONS,
@@ -552,12 +552,11 @@ def write_template(path: Path, chain: SupplyChain, force: bool = False) -> None:
     _check_target(path, force)
     workbook = build_template(chain)
     try:
-        with atomic_path(path) as tmp:
+        with atomic_path(path) as tmp, output_errors(path):
             workbook.save(tmp)
             os.chmod(tmp, 0o666 & ~_umask())
-    except OSError as exc:
-        raise InputError(Problem(str(path), f"cannot be written: {exc.strerror or exc}")
-                         ) from None
+    except OutputError as exc:
+        raise InputError(Problem(str(path), f"cannot be written: {exc.reason}")) from None
 
 
 def _umask() -> int:
