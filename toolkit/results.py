@@ -145,7 +145,8 @@ def _summary(run: CaseRun, plans: list[MineralPlan]) -> list[dict]:
                          "china_touch_share": float(p.touch[b]) if ok else None,
                          "baseline_china_touch_share": baseline_touch,
                          "worst_served_share": float(served) if ok else None,
-                         "stockpile_t": float(p.stock[b])})
+                         # a joint plan's pooled stockpile has no per-buyer split
+                         "stockpile_t": None if d.joint else float(p.stock[b])})
     return sorted(rows, key=lambda r: (r["buyer"], r["mineral"]))
 
 

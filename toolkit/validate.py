@@ -20,6 +20,7 @@ from toolkit.errors import Problem
 from toolkit.schema import (
     BUYERS,
     MAX_CELL_CHARS,
+    ROW,
     STAGES,
     WILDCARD,
     Column,
@@ -233,6 +234,18 @@ def check_routes(table: pd.DataFrame, where: Where) -> list[Problem]:
                 f"a link to stage 'buyer' must end at a buyer: {', '.join(BUYERS)}",
                 where.row(i), "to_country", country))
     return problems
+
+
+def check_countries(table: pd.DataFrame, where: Where) -> list[Problem]:
+    """``ROW`` (the rest-of-world aggregate) is never a partner: many countries, unnamed."""
+    if "partner" not in table.columns:
+        return []
+    return [where.problem("ROW is the rest-of-world aggregate, never a partner (it stands "
+                          "for many unnamed countries): set partner to FALSE or leave it "
+                          "blank", where.row(i), "partner", True)
+            for i, (country, flag) in enumerate(zip(table["country"], table["partner"],
+                                                    strict=True))
+            if country == ROW and bool(flag)]
 
 
 def check_supply(table: pd.DataFrame, where: Where, production: str = "production_t",

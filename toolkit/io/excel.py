@@ -40,6 +40,7 @@ from toolkit.io import xlsx_safety
 from toolkit.io.atomic import atomic_path, output_errors
 from toolkit.io.xlsx_safety import Package, SheetPart, read_package, row_limit_rule
 from toolkit.schema import (
+    COUNTRIES,
     DISRUPTIONS,
     POLICY,
     ROUTES,
@@ -55,6 +56,7 @@ from toolkit.schema import (
 from toolkit.validate import (
     Where,
     check_columns,
+    check_countries,
     check_disruptions,
     check_keys,
     check_refs,
@@ -499,6 +501,8 @@ def _sheet_rules(table: pd.DataFrame, sheet: Sheet, where: Where) -> list[Proble
         return check_routes(table, where)
     if sheet is SUPPLY and not table.empty:
         return check_supply(table, where)
+    if sheet is COUNTRIES and not table.empty:
+        return check_countries(table, where)
     if sheet is DISRUPTIONS and not table.empty:
         return check_disruptions(table, where)
     return []

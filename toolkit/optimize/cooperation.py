@@ -129,10 +129,29 @@ def ration(plans: list[MineralPlan]) -> tuple[list[MineralPlan], list[dict]]:
     A rationed node gives buyer :math:`b` the share :math:`d_b / \\sum d` of its
     capacity and of the market buyers' holding (so of its free tonnes and bid room);
     a rationed stage the same share of its world balance (``node`` :math:`-1-k` in
-    the rows).  Returns the realisable plans and every over-claim found on the way.
+    the rows).  A buyer whose rationed plan cannot be met contracts nothing, so it
+    rations no one: the other buyers' plans are re-made from their stand-alone plans
+    (rationed only among themselves), and a cap scoped to one buyer never worsens the
+    other's plan through a node the first does not buy.  Returns the realisable plans
+    and every over-claim found on the way.
     Each round rations at least one more node or stage, so the rounds are finite; an
     over-claim left on one already rationed is returned marked ``(unresolved)``.
     """
+    plans, found = _ration_rounds(plans)
+    failed = [p.status != "optimal" for p in plans]
+    kept = [i for i, bad in enumerate(failed) if not bad]
+    if any(failed) and any(plans[i].base_data is not None for i in kept):
+        # a plan that cannot be met contracts nothing: the others re-plan without it
+        again, more = ration([_restore(plans[i]) for i in kept])
+        for i, plan in zip(kept, again, strict=True):
+            plans[i] = plan
+        found += more
+    return plans, found
+
+
+def _ration_rounds(plans: list[MineralPlan]) -> tuple[list[MineralPlan], list[dict]]:
+    """The rationing rounds of :func:`ration`, until nothing is over-claimed or some
+    buyer's re-plan cannot be met."""
     found: list[dict] = []
     rationed: set[int] = set()
     while True:
@@ -170,6 +189,24 @@ def _replan(plan: MineralPlan, keys: list[int], plans: list[MineralPlan]) -> Min
     new.base_data = base
     if new.status == "infeasible":
         new.diagnosis = diagnose(new.data)
+    return new
+
+
+def _restore(plan: MineralPlan) -> MineralPlan:
+    """Re-solve ``plan``'s model with its unrationed capacities, holdings and world
+    balances (its stand-alone plan)."""
+    base, m, solver = plan.unrationed, plan.model, plan.solver
+    holding = base.holding_t if len(base.holding_t) else np.zeros(len(base.capacity_t))
+    for n, (cap, held) in enumerate(zip(base.capacity_t, holding, strict=True)):
+        m.capacity_t[n], m.holding_t[n], m.free_t[n] = float(cap), float(held), float(
+            cap - held)
+    if m.world_t is not None:
+        for k in range(len(base.world_t)):
+            m.world_t[k] = float(base.world_t[k])
+    new = read_plan(base, m, solver, solver.solve())
+    new.model, new.solver = m, solver
+    if new.status == "infeasible":
+        new.diagnosis = diagnose(base)
     return new
 
 
