@@ -203,7 +203,8 @@ COUNTRIES = Sheet(
         Column("name", "text", "Country name.", required=False, default=""),
         Column("wgi", "number", "Mean of the six World Bank WGI estimates (2023); blank if "
                "unknown.", unit="index", required=False, default=None, low=-2.5, high=2.5),
-        Column("partner", "bool", "TRUE if an ally/partner of the UK and Japan.",
+        Column("partner", "bool", "TRUE if an ally/partner of the UK and Japan (never for "
+               "ROW).",
                required=False, default=False),
     ),
     key=("country",),
@@ -255,7 +256,9 @@ DEMAND = Sheet(
 ROUTES = Sheet(
     "Routes",
     "Allowed links between consecutive stages, with extra cost. When the sheet is absent "
-    "every link between consecutive stages is allowed at zero extra cost.",
+    "every link between consecutive stages is allowed at zero extra cost. The links must "
+    "leave every planned buyer's demand a path from mine to buyer through countries with "
+    "capacity.",
     (
         Column("mineral", "id", "Mineral id.", ref="Minerals.mineral"),
         Column("from_stage", "id", "Upstream stage.", allowed=STAGES),
