@@ -150,11 +150,13 @@ def check_out_dir(out: Path | None) -> None:
 def cmd_metrics(args: argparse.Namespace) -> int:
     """``toolkit metrics``: print (and optionally write) the concentration table."""
     from toolkit.io.inputs import load_input
+    from toolkit.io.lock import out_lock
     from toolkit.metrics_view import metrics_command
 
     check_out_dir(args.out)
-    chain = load_input(args.input)
-    return metrics_command(chain, args, sys.stdout)
+    with out_lock(args.out) if args.out else contextlib.nullcontext():
+        chain = load_input(args.input)
+        return metrics_command(chain, args, sys.stdout)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
