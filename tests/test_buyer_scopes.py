@@ -65,6 +65,8 @@ def test_the_uncapped_buyer_is_reported_as_met_when_the_capped_one_cannot_be():
     chain = _gbr_capped(5.0)
     result = run_result(run_model(chain, 0), "x", None)
     head = tables_of({"result": result, "chain": chain}).headline.set_index("buyer")
+    assert [(m["buyers"], m["buyers_not_met"]) for m in result["minerals"]] == [
+        ("GBR+JPN", "GBR")]
     assert head.loc["GBR", "status"] == "infeasible" and np.isnan(head.loc["GBR", "cost_usd"])
     assert head.loc["JPN", "status"] == "optimal"
     assert head.loc["JPN", "cost_usd"] == pytest.approx(50.0)

@@ -98,7 +98,10 @@ def _mineral_row(run: CaseRun, mineral: str) -> dict:
     ok = all(p.status == "optimal" for p in group)
     return {"mineral": mineral, "status": combined_status(p.status for p in group),
             "objective_usd": sum(p.objective_usd for p in group) if ok else None,
-            "buyers": "+".join(b for p in group for b in p.data.buyers)}
+            "buyers": "+".join(b for p in group for b in p.data.buyers),
+            # independent plans fail buyer by buyer: only these buyers' plans cannot be met
+            "buyers_not_met": "+".join(b for p in group for b in p.data.buyers
+                                       if p.status != "optimal")}
 
 
 def _stage_china_share(plan: MineralPlan) -> np.ndarray:
