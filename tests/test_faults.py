@@ -177,3 +177,27 @@ def test_a_killed_run_does_not_leave_a_stale_lock(previous, capsys):
     assert main(["run", str(source), "--out", str(out), "--pareto-points", "0"]) in (0, 3)
     assert "another run" not in capsys.readouterr().err
     assert _leftovers(out) == []  # ... until the next run into the folder removes it
+
+
+@pytest.mark.parametrize("delay_s", [0.3, 1.0, 2.0])
+def test_sigterm_at_any_moment_of_a_real_run_keeps_a_whole_set(previous, delay_s):
+    """An unmodified run stopped after ``delay_s``: either it finished (a whole new set)
+    or it stopped with 143 and every earlier report is as it was; never a temp file."""
+    source, out, before = previous
+    proc = subprocess.Popen([sys.executable, "-m", "toolkit", "run", str(source), "--out",
+                             str(out), "--pareto-points", "21"], stderr=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, text=True, cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        proc.wait(timeout=delay_s)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err, err
+    assert _leftovers(out) == []
+    after = _snapshot(out)
+    if proc.returncode == 128 + signal.SIGTERM:
+        assert {k: after[k] for k in NAMES} == {k: before[k] for k in NAMES}
+    else:
+        assert proc.returncode in (0, 3), err
+        assert all(after[k] != before[k] for k in NAMES)
