@@ -227,3 +227,17 @@ def test_routes_that_cut_the_chain_between_stages_are_found(tmp_path, capsys):
 
 def test_the_small_workbook_itself_is_valid(tmp_path, capsys):
     assert _run(["validate", str(base_file(tmp_path))], capsys)[0] == 0
+
+
+def test_a_case_year_without_supply_for_a_demanded_mineral_is_an_error(tmp_path, capsys):
+    """Case "old" uses data year 2000: no lithium Supply row is that old, so the UK and
+    Japan's lithium demand would silently drop out of the plan."""
+    path = edited(tmp_path, lambda wb: wb["Policy"].append(["year", 2000, None, None, None,
+                                                            "old"]))
+    for command in (["validate", str(path)],
+                    ["run", str(path), "--out", str(tmp_path / "out"), "--no-reports"]):
+        status, out = _run(command, capsys)
+        assert status == 2, out
+        _clean(out)
+        assert ("sheet Policy, column value: value '2000': case 'old' uses data year 2000, "
+                "which has no Supply rows for lithium") in out, out

@@ -174,8 +174,13 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """``toolkit validate INPUT``: exit 0 when valid, 2 listing every problem otherwise."""
     from toolkit.io.inputs import load_input
+    from toolkit.policy import resolve_cases
+    from toolkit.reach import case_year_problems
 
     chain = load_input(args.input)
+    problems = case_year_problems(chain, resolve_cases(chain))
+    if problems:
+        raise InputError(problems)
     counts = (len(chain.minerals), len(chain.countries), len(chain.supply), len(chain.demand))
     _say(args, f"{args.input}: valid ({counts[0]} minerals, {counts[1]} countries, "
                f"{counts[2]} supply rows, {counts[3]} demand rows)")

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from toolkit import __version__
 from toolkit.chain import SupplyChain
-from toolkit.errors import InfeasiblePolicyError
+from toolkit.errors import InfeasiblePolicyError, InputError
 from toolkit.io.atomic import atomic_path, output_errors
 from toolkit.io.inputs import load_default, load_input
 from toolkit.optimize.run import CaseRun, solve_case
 from toolkit.policy import resolve_cases
+from toolkit.reach import case_year_problems
 from toolkit.reports import write_reports
 from toolkit.results import run_result, write_json
 from toolkit.risk import chokepoint_table, concentration_table
@@ -49,8 +50,17 @@ def _clear(progress: Progress) -> None:
 
 def run_model(chain: SupplyChain, pareto_points: int = 11,
               progress: Progress | None = None) -> list[CaseRun]:
-    """Solve every policy case of ``chain`` (see :func:`toolkit.optimize.run.solve_case`)."""
+    """Solve every policy case of ``chain`` (see :func:`toolkit.optimize.run.solve_case`).
+
+    Raises
+    ------
+    InputError
+        When a case's data year leaves planned demand without supply or a path.
+    """
     cases = resolve_cases(chain)
+    problems = case_year_problems(chain, cases)
+    if problems:
+        raise InputError(problems)
     runs = []
     for i, case in enumerate(cases):
         if progress:

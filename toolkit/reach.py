@@ -50,3 +50,36 @@ def _rule(buyer: str, mineral: str, total_t: float, cut: tuple[str, str]) -> str
             f"Routes sheet allows no link {link}; add the missing Routes row (or delete "
             f"the sheet's rows for {mineral} at that link to allow every link), or remove "
             "this demand")
+
+
+def case_year_problems(chain: SupplyChain, cases: list) -> list[Problem]:
+    """Problems of the data year each policy case uses (Policy setting ``year``).
+
+    A case whose year leaves a mineral with planned demand without any Supply row
+    would silently plan without that mineral; Routes that reach a buyer in the default
+    year may not in another.  Both are input errors, named by case and year.
+    """
+    problems: list[Problem] = []
+    seen: set = set()
+    for case in cases:
+        if case.year is None or case.year in seen:
+            continue
+        seen.add(case.year)
+        at = chain.at_year(case.year)
+        where = Where(chain.source, "Policy", 2)
+        for mineral in at.mineral_ids:
+            planned = at.demand[(at.demand["mineral"] == mineral)
+                                & at.demand["buyer"].isin(BUYERS) & (at.demand["demand_t"] > 0)]
+            if len(planned) and not at.stages_of(mineral):
+                problems.append(where.problem(
+                    f"case {case.name!r} uses data year {case.year:g}, which has no Supply "
+                    f"rows for {mineral} (dated {case.year:g} or earlier, or undated), so "
+                    f"the UK and Japan's {mineral} demand could not be planned: give Supply "
+                    "rows for that year or another year", None, "value", f"{case.year:g}"))
+        if not len(at.routes):
+            continue
+        for problem in unreachable_demand(at, Where(chain.source, "Demand", 2)):
+            problems.append(Problem(problem.file, f"in case {case.name!r} (data year "
+                                    f"{case.year:g}): {problem.rule}", "Demand", None,
+                                    "buyer", problem.value))
+    return problems
