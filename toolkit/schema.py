@@ -129,7 +129,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("mode", "independent: each buyer plans alone; joint: one plan for both.",
             unit="", default="independent", low=None, high=None,
             allowed=("independent", "joint"), scoped_by=()),
-    Setting("year", "Data year used for capacities (default: latest final year, 2024).",
+    Setting("year", "Data year used for capacities (default: latest final year, 2024); "
+            "every mineral with UK or Japan demand needs Supply rows of that year or earlier.",
             unit="year", default=None, low=1900, high=2100, scoped_by=()),
     Setting("max_china_share", "Max share of a buyer's supply through Chinese nodes at the "
             "scoped stage(s)."),
