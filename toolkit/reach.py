@@ -20,11 +20,12 @@ from toolkit.validate import Where
 def unreachable_demand(chain: SupplyChain, where: Where) -> list[Problem]:
     """One problem per planned buyer's Demand row whose mineral no path can deliver.
 
-    ``chain`` should be at one data year (``chain.at_year``); ``where`` locates the
-    Demand table (its rows in the order of ``chain.demand``).
+    ``chain`` should be at one data year (``chain.at_year``, which keeps the Demand
+    table's index); ``where`` locates the Demand table, whose row positions are that
+    index.
     """
     problems, seen = [], set()
-    demand = chain.demand.reset_index(drop=True)
+    demand = chain.demand
     for i, row in demand.iterrows():
         key = (row["buyer"], row["mineral"])
         if row["buyer"] not in BUYERS or key in seen or not row["demand_t"] > 0:
