@@ -213,20 +213,26 @@ def _replan(plan: MineralPlan, keys: list[int], plans: list[MineralPlan]) -> Min
 
 
 def _restore(plan: MineralPlan) -> MineralPlan:
-    """Re-solve ``plan``'s model with its unrationed capacities, holdings and world
-    balances (its stand-alone plan)."""
-    base, m, solver = plan.unrationed, plan.model, plan.solver
-    holding = base.holding_t if len(base.holding_t) else np.zeros(len(base.capacity_t))
-    for n, (cap, held) in enumerate(zip(base.capacity_t, holding, strict=True)):
-        m.capacity_t[n], m.holding_t[n], m.free_t[n] = float(cap), float(held), float(
-            cap - held)
-    if m.world_t is not None:
-        for k in range(len(base.world_t)):
+    """Re-solve ``plan``'s model with the capacities, holdings and world balances it had
+    before rationing (its stand-alone plan), as :func:`_replan` does with rationed ones."""
+    base, now, m, solver = plan.unrationed, plan.data, plan.model, plan.solver
+    for n in np.flatnonzero((now.capacity_t != base.capacity_t)
+                            | (now.holding_t != base.holding_t)):
+        m.capacity_t[n] = float(base.capacity_t[n])
+        m.holding_t[n] = float(base.holding_t[n])
+        m.free_t[n] = float(base.capacity_t[n] - base.holding_t[n])
+    if getattr(m, "world_t", None) is not None:
+        for k in np.flatnonzero(now.world_t != base.world_t):
             m.world_t[k] = float(base.world_t[k])
-    new = read_plan(base, m, solver, solver.solve())
+    new = read_plan(base, m, solver, plan.resolve())
     new.model, new.solver = m, solver
+    new.year, new.backed, new.capex_usd = plan.year, plan.backed, plan.capex_usd
     if new.status == "infeasible":
-        new.diagnosis = diagnose(base)
+        new.diagnosis = diagnose(base.all_backed())
+        if new.year is not None:
+            from toolkit.optimize.years import dated
+
+            new.diagnosis = [dated(r, new.year) for r in new.diagnosis]
     return new
 
 
