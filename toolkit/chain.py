@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from toolkit.schema import STAGES, WORKBOOK, Sheet, column_dtype
+from toolkit.schema import SAMPLING, STAGES, WORKBOOK, Sheet, column_dtype
 
 
 def empty_table(sheet: Sheet) -> pd.DataFrame:
@@ -35,6 +35,7 @@ class SupplyChain:
     disruptions : scenario, mineral, stage, country, capacity_loss, probability
     policy : setting, value, stage, mineral, buyer, case
     imports : buyer, mineral, origin, share, stage, year (import mix by origin, optional)
+    sampling : uncertain inputs as distributions (``toolkit sweep`` only, optional)
     source : where the tables came from (a path, or "embedded dataset").
     meta : free-form provenance (sha256, sheet notes...).
     """
@@ -47,6 +48,7 @@ class SupplyChain:
     disruptions: pd.DataFrame
     policy: pd.DataFrame
     imports: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sampling: pd.DataFrame = field(default_factory=lambda: empty_table(SAMPLING))
     source: str = "embedded dataset"
     meta: dict = field(default_factory=dict)
 
@@ -113,7 +115,7 @@ def blank_chain(**tables: pd.DataFrame) -> SupplyChain:
     """A chain with empty declared tables, overridden by ``tables`` (for tests/builders)."""
     names = {"minerals": "Minerals", "countries": "Countries", "supply": "Supply",
              "demand": "Demand", "routes": "Routes", "disruptions": "Disruptions",
-             "policy": "Policy", "imports": "Imports"}
+             "policy": "Policy", "imports": "Imports", "sampling": "Sampling"}
     sheets = {sh.name: sh for sh in WORKBOOK}
     base = {attr: empty_table(sheets[name]) for attr, name in names.items()}
     base.update(tables)

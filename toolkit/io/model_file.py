@@ -13,9 +13,13 @@ A model file reads::
     [[policy]]
     setting = "max_china_share"; value = 0.5; case = "China cap 50 %"
 
-Rows are validated with the ``Disruptions`` and ``Policy`` declarations of
-:mod:`toolkit.schema`; a problem names the file, the table (``disruptions`` or
-``policy``), the row (1 = the first ``[[disruptions]]`` entry) and the column.
+    [[sampling]]                     # optional: uncertain inputs for `toolkit sweep`
+    input = "export_restriction"; country = "CHN"; stage = "refine"; mineral = "*"
+    probability = 0.05; distribution = "triangular"; low = 0.1; mode = 0.3; high = 0.6
+
+Rows are validated with the ``Disruptions``, ``Policy`` and ``Sampling`` declarations
+of :mod:`toolkit.schema`; a problem names the file, the table (``disruptions``,
+``policy`` or ``sampling``), the row (1 = the first ``[[disruptions]]`` entry) and the column.
 ``top_country_loss`` expands, for every mineral and stage, into the loss of the
 stage's largest producer (the ``ROW`` aggregate is not a country and is skipped)
 in the default data year: one scenario per stage, ``top_country_loss:<stage>``.
@@ -32,10 +36,11 @@ import pandas as pd
 from toolkit.chain import SupplyChain, default_year, empty_table, supply_at_year
 from toolkit.errors import InputError, Problem
 from toolkit.policy import check_policy
-from toolkit.schema import DISRUPTIONS, POLICY, STAGES, Sheet
+from toolkit.schema import DISRUPTIONS, POLICY, SAMPLING, STAGES, Sheet
 from toolkit.validate import Where, check_disruptions, validate_table
 
-TOP_LEVEL = {"name", "description", "data", "top_country_loss", "disruptions", "policy"}
+TOP_LEVEL = {"name", "description", "data", "top_country_loss", "disruptions", "policy",
+             "sampling"}
 GENERATED_KEYS = {"capacity_loss", "probability", "source", "date"}
 ROW_COUNTRY = "ROW"
 
@@ -62,6 +67,12 @@ def load_model(path: str | Path) -> SupplyChain:
     problems += found
     if not found:
         problems += check_policy(pol, Where(str(path), "policy", 1))
+    sampling, found = _table(path, doc.get("sampling", []), SAMPLING, "sampling", known)
+    problems += found
+    if not found and len(sampling):
+        from toolkit.sampling import check_sampling
+
+        problems += check_sampling(sampling, Where(str(path), "sampling", 1))
     generated = _top_country_loss(path, doc.get("top_country_loss"), chain, problems)
     if problems:
         raise InputError(problems)
@@ -71,7 +82,12 @@ def load_model(path: str | Path) -> SupplyChain:
                        ignore_index=True)
     meta = {**chain.meta, "model_name": str(doc.get("name") or path.stem),
             "model_file": str(path), "description": str(doc.get("description", ""))}
-    return replace(chain, disruptions=disruptions, policy=policy, source=str(path), meta=meta)
+    if len(chain.sampling) and len(sampling):
+        sampling = pd.concat([chain.sampling, sampling], ignore_index=True)
+    elif not len(sampling):
+        sampling = chain.sampling
+    return replace(chain, disruptions=disruptions, policy=policy, sampling=sampling,
+                   source=str(path), meta=meta)
 
 
 def _read(path: Path) -> dict:

@@ -68,6 +68,9 @@ class MineralData:
     bid_premium, max_bid : (K,) :math:`\beta_k` (fraction of unit cost) and
         :math:`\theta_k` (share of a holding that may be bid away).
     sigma : :math:`\\sigma = D^P / (D^P + D^M)` (1 without market buyers).
+    sweep : build the loss and spot-availability coefficients of the scenario rows as
+        mutable parameters (``path_loss``, ``spot_avail``) so that ``toolkit sweep``
+        re-solves one built model in many sampled worlds; the LP is the same.
     """
 
     mineral: str
@@ -110,6 +113,7 @@ class MineralData:
     max_bid: np.ndarray = field(default_factory=lambda: np.zeros(0))
     sigma: float = 1.0
     meta: dict = field(default_factory=dict)
+    sweep: bool = False
 
     @property
     def n_paths(self) -> int:

@@ -36,6 +36,7 @@ from pyomo.core.base.param import ParamData
 from pyomo.core.expr.numeric_expr import (
     LinearExpression,
     MonomialTermExpression,
+    NPV_NegationExpression,
     NPV_ProductExpression,
 )
 from pyomo.repn.standard_repn import generate_standard_repn
@@ -117,8 +118,9 @@ def linear_terms(body) -> tuple[list, list, object]:
 
 
 def evaluator(expr) -> Callable[[], float]:
-    """A fast evaluator of a row bound: ``param``, ``param * c`` and ``c * param``
-    are read directly (same product order, so the same float); others via ``value``."""
+    """A fast evaluator of a row bound or coefficient: ``param``, ``param * c``,
+    ``c * param``, ``param * param`` and ``-param`` are read directly (same operations
+    in the same order, so the same float); others via ``value``."""
     if expr.__class__ in (int, float):
         return lambda: expr
     if isinstance(expr, ParamData):
@@ -129,6 +131,11 @@ def evaluator(expr) -> Callable[[], float]:
             return lambda: a.value * b
         if isinstance(b, ParamData) and a.__class__ in (int, float):
             return lambda: a * b.value
+        if isinstance(a, ParamData) and isinstance(b, ParamData):
+            return lambda: a.value * b.value
+    if expr.__class__ is NPV_NegationExpression and isinstance(expr.args[0], ParamData):
+        a = expr.args[0]
+        return lambda: -a.value
     return lambda: pyo.value(expr)
 
 
@@ -142,7 +149,7 @@ class Solver:
         self._vars: list = []
         self._row: dict = {}
         self._mutable_rows: list = []      # (row, lower expr, upper expr)
-        self._mutable_coefs: list = []     # (row, column, coefficient expr)
+        self._mutable_coefs: list = []     # [row, column, evaluator, last value]
         self._mutable_costs: list = []     # (column, cost expr, last value)
         self._bounds = (np.zeros(0), np.zeros(0))
         self._sol = None
@@ -198,7 +205,8 @@ class Solver:
         target = getattr(self.model, "_refactor", None)
         if target is not None and target[0] is con:
             col = self._col[id(target[1])]
-            self._restated = (row, col, float(merged[col]))
+            if col in merged:  # a zero mutable coefficient (sweep mode) is not in the row
+                self._restated = (row, col, float(merged[col]))
 
     def _merge(self, row: int, coefs: list, variables: list) -> dict[int, float]:
         """Column -> coefficient of one row (repeated variables summed, as Pyomo does)."""
@@ -207,7 +215,8 @@ class Solver:
             col = self._column(var)
             if coef.__class__ is not int and coef.__class__ is not float:
                 if not pyo.is_constant(coef):
-                    self._mutable_coefs.append((row, col, coef))
+                    get = evaluator(coef)
+                    self._mutable_coefs.append([row, col, get, get()])
                     if pyo.value(coef) == 0:
                         continue
                 coef = pyo.value(coef)
@@ -264,8 +273,11 @@ class Solver:
                 idx = rows[changed]
                 self._bounds[0][idx], self._bounds[1][idx] = lo[changed], up[changed]
                 self.h.changeRowsBounds(len(idx), idx, lo[changed], up[changed])
-        for row, col, coef in self._mutable_coefs:
-            self.h.changeCoeff(row, col, pyo.value(coef))
+        for entry in self._mutable_coefs:  # [row, column, evaluator, last value pushed]
+            value = entry[2]()
+            if value != entry[3]:
+                entry[3] = value
+                self.h.changeCoeff(entry[0], entry[1], value)
         self._update_costs()
         self._restate()
 
