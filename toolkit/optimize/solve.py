@@ -323,24 +323,39 @@ class Solver:
             self._sol = (np.asarray(sol.col_value), np.asarray(sol.row_dual))
         return self._sol
 
+    def _positions(self, component, table: dict) -> tuple[list, np.ndarray]:
+        """(indices, columns or rows) of a component's entries in the LP, cached: the
+        shape of a built model never changes between solves."""
+        key = id(component)
+        cache = self.__dict__.setdefault("_positions_cache", {})
+        if key not in cache:
+            if table is self._col:
+                pairs = [(i, table[id(v)]) for i, v in component.items() if id(v) in table]
+            else:
+                pairs = [(i, table[c]) for i, c in component.items()]
+            cache[key] = (component, [i for i, _ in pairs],
+                          np.array([p for _, p in pairs], dtype=np.int64))
+        return cache[key][1], cache[key][2]
+
     def values(self, var: pyo.Var | None) -> dict:
         """Primal values ``{index: value}`` of an indexed variable (empty if absent)."""
         if var is None or len(var) == 0:
             return {}
-        col_value = self._solution()[0]
-        return {index: float(col_value[self._col[id(v)]]) for index, v in var.items()
-                if id(v) in self._col}
+        keys, cols = self._positions(var, self._col)
+        return dict(zip(keys, self._solution()[0][cols].tolist(), strict=True))
 
     def array(self, var: pyo.Var | None, size: int) -> np.ndarray:
         """Primal values of a variable indexed 0..size-1 as an array."""
         out = np.zeros(size)
-        for i, v in self.values(var).items():
-            out[i] = v
+        if var is None or len(var) == 0:
+            return out
+        keys, cols = self._positions(var, self._col)
+        out[np.array(keys, dtype=np.int64)] = self._solution()[0][cols]
         return out
 
     def duals(self, con: pyo.Constraint | None) -> dict:
         """Row duals ``{index: dual}`` of an indexed constraint (HiGHS sign: d obj / d rhs)."""
         if con is None or len(con) == 0:
             return {}
-        row_dual = self._solution()[1]
-        return {index: float(row_dual[self._row[c]]) for index, c in con.items()}
+        keys, rows = self._positions(con, self._row)
+        return dict(zip(keys, self._solution()[1][rows].tolist(), strict=True))

@@ -11,14 +11,13 @@ mineral (and buyer) serves every world (:mod:`toolkit.sweep.worker`):
 * **bid premium** :math:`\\beta_k`: multiplier :math:`\\times` the case's premium, or the
   value itself; enters the mutable bid costs ``bid_cost``.
 * **spot share** :math:`\\phi_k`: replaces the case's; enters ``spot_avail``.
-* **demand growth** :math:`g`: every buyer's demand of the mineral (planned and
-  market) times :math:`1+g`.  The LP is homogeneous in demand: with every demand,
-  holding and flow scaled by :math:`1+g` and capacities :math:`C` fixed, dividing
-  every row by :math:`1+g` gives the LP with the original demand and capacities
-  :math:`C/(1+g)` (free tonnes :math:`C/(1+g) - H`, world balance
-  :math:`\\sum_{n \\in k} C_n/(1+g) - D^M`), whose optimum is the original one divided
-  by :math:`1+g`.  So the world's cost is :math:`(1+g)\\,z`, and shares (China's, served)
-  are unchanged by the scaling.
+* **demand growth** :math:`g`: the UK and Japan's demand of the mineral times
+  :math:`1+g`; the market buyers' demand, in the embedded data the residual of world
+  output, gives way by the same tonnes (:func:`grown`).  The LP is homogeneous in
+  demand: dividing every row by :math:`1+g` gives the LP with the original planned
+  demand and capacities, holdings and world balances divided by :math:`1+g`, whose
+  optimum is the grown one's divided by :math:`1+g`.  So the world's cost is
+  :math:`(1+g)\\,z`; shares (China's, served) are unchanged by the scaling.
 """
 
 from __future__ import annotations
@@ -127,12 +126,33 @@ def world_data(base: MineralData, inputs: list[Uncertain], values: np.ndarray
         if j is not None:
             spot[k] = values[j]
     j = pick(inputs, "demand_growth", base.mineral)
-    scale = 1.0 + (values[j] if j is not None else 0.0)
-    world = base.world_t
-    if len(world):
-        world = (world + base.market_t) / scale - base.market_t
-    data = replace(base, node_loss=loss, bid_premium=premium, spot_share=spot,
-                   capacity_t=base.capacity_t / scale, world_t=world)
+    growth = values[j] if j is not None else 0.0
+    return grown(replace(base, node_loss=loss, bid_premium=premium, spot_share=spot), growth)
+
+
+def grown(d: MineralData, g: float) -> tuple[MineralData, float]:
+    r"""The instance with the planned buyers' demand times :math:`1+g`, as the equivalent
+    LP scaled by :math:`1/(1+g)` (see the module docstring), and :math:`1+g`.
+
+    With market buyers the world's demand stays at its output: their demand
+    :math:`D^M` (in the embedded data the rest of the world is the residual of world
+    output) becomes :math:`D^{M\prime} = \max(0, D^M - g D^P)`, their holdings
+    :math:`H' = H D^{M\prime}/D^M` and :math:`\sigma' = (1+g)D^P / ((1+g)D^P + D^{M\prime})`.
+    Then every capacity, holding and world balance is divided by :math:`1+g`.
+    """
+    scale = 1.0 + g
+    if scale == 1.0:
+        return d, 1.0
+    market, holding, world = d.market_t, d.holding_t, d.world_t
+    sigma = d.sigma
+    if d.market_enabled:
+        total = world + market  # (K,) sum of the stage's capacities
+        market = max(0.0, d.market_t - g * d.planned_t)
+        holding = d.holding_t * (market / d.market_t)
+        world = total - market
+        sigma = scale * d.planned_t / (scale * d.planned_t + market)
+    data = replace(d, capacity_t=d.capacity_t / scale, holding_t=holding / scale,
+                   world_t=world / scale, market_t=market / scale, sigma=sigma)
     return data, scale
 
 
@@ -155,25 +175,29 @@ def set_world(m: pyo.ConcreteModel, d: MineralData) -> None:
         _assign(m, "spot_avail", spot_availability(d).ravel())
 
 
-def _params(m: pyo.ConcreteModel, name: str) -> list:
-    """The parameter's entries in key order (cached on the model)."""
+def _params(m: pyo.ConcreteModel, name: str) -> tuple[list, list]:
+    """The parameter's keys and entries in key order (cached on the model)."""
     cache = m.__dict__.setdefault("_sweep_params", {})
     if name not in cache:
         param = m.component(name)
-        cache[name] = [param[k] for k in param.keys()]
+        keys = list(param.keys())
+        cache[name] = (keys, [param[k] for k in keys])
     return cache[name]
 
 
 def _keys(m: pyo.ConcreteModel, name: str) -> list:
-    return list(m.component(name).keys())
+    return _params(m, name)[0]
 
 
 def _assign(m: pyo.ConcreteModel, name: str, values: np.ndarray) -> None:
     """Set parameter ``name`` (in key order: nodes, stages, (s, p) pairs, (s, n) row-major)
     to ``values``, touching only the entries whose current value differs (rationing
-    sets some of them between worlds)."""
-    data = _params(m, name)
+    sets some of them between worlds).  The keys are the parameter's own, so Pyomo's
+    unchecked ``store_values`` is safe here."""
+    keys, data = _params(m, name)
     current = np.fromiter((p.value for p in data), float, len(data))
     values = np.asarray(values, dtype=float)
-    for i in np.flatnonzero(values != current).tolist():
-        data[i].set_value(float(values[i]))
+    changed = np.flatnonzero(values != current).tolist()
+    if changed:
+        m.component(name).store_values({keys[i]: float(values[i]) for i in changed},
+                                       check=False)
