@@ -54,6 +54,10 @@ TABLE_ROWS: dict[str, list[tuple]] = {
     "Policy": [("max_china_share", "0.5", "refine", "lithium", "", "cap"),
                ("mode", "joint", "", "", "", "joint"),
                ("max_country_share", "0.65", "", "", "", "")],
+    "Sampling": [("export_restriction", "CHN", "refine", "lithium", 0.05, "triangular", 0.1,
+                  0.3, 0.6, "", "ASSUMPTION"),
+                 ("bid_premium", "", "", "*", math.nan, "uniform", 0.5, math.nan, 2.0,
+                  "multiplier", "")],
 }
 
 
