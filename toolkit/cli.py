@@ -50,6 +50,11 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pareto-points", type=_count, default=11,
                    help="points per Pareto sweep (0 = no sweep)")
     p.add_argument("--no-reports", action="store_true", help="write the JSON only")
+    p.add_argument("--workers", type=_positive, default=None,
+                   help="solve the policy cases on this many Dask worker processes "
+                        "(default: in-process; a cluster takes seconds to start)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="solve the policy cases on an existing Dask scheduler")
     p.set_defaults(func=cmd_run)
 
 
