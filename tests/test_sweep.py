@@ -20,8 +20,11 @@ from tests.chains import frame
 from tests.optimize_chains import disruptions, policy
 from toolkit.chain import blank_chain
 from toolkit.errors import InputError
-from toolkit.optimize.cooperation import pooled_worst_served_share, realisable_independent
-from toolkit.optimize.cooperation import solve_mode
+from toolkit.optimize.cooperation import (
+    pooled_worst_served_share,
+    realisable_independent,
+    solve_mode,
+)
 from toolkit.policy import resolve_cases
 from toolkit.sampling import check_sampling, draw, uncertain_inputs
 from toolkit.schema import SAMPLING
