@@ -259,3 +259,23 @@ def test_the_cli_writes_the_sweep_reports_from_a_workbook(tmp_path, capsys):
     assert main(["sweep", str(book), "--cases", "nope", "--samples", "2", "--workers", "1",
                  "--out", str(out), "-q"]) == 2
     assert "unknown case 'nope'" in capsys.readouterr().err
+
+
+def test_every_re_solved_world_equals_the_highspy_reference_built_from_its_arrays():
+    from toolkit.optimize.reference import solve_reference
+    from toolkit.sweep.worker import instances
+    from toolkit.sweep.world import with_restrictions, world_data
+
+    chain = small_chain(sample=varying())
+    result = sweep(chain, samples=6, seed=4, workers=1)
+    inputs = uncertain_inputs(chain.sampling)
+    structural = with_restrictions(chain, inputs)
+    case = next(c for c in resolve_cases(structural) if c.name == "together")
+    [base] = instances(structural.at_year(None), case, "x")
+    together = next(c for c in result.cases if c.name == "together")
+    for i in range(6):
+        data, scale = world_data(base, inputs, result.values[i])
+        status, objective = solve_reference(data)
+        assert status == ("optimal" if together.met[i] else "infeasible")
+        if together.met[i]:
+            assert together.cost_usd[i] == pytest.approx(scale * objective, rel=1e-7)
