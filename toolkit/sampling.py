@@ -52,6 +52,7 @@ class Uncertain:
     high: float
     basis: str
     source: str
+    country_name: str = ""
 
     @property
     def label(self) -> str:
@@ -59,7 +60,8 @@ class Uncertain:
         where = "every stage" if self.stage == WILDCARD else self.stage
         which = "every mineral" if self.mineral == WILDCARD else self.mineral
         if self.input == "export_restriction":
-            return f"loss if {self.country} restricts exports ({where}, {which})"
+            who = self.country_name or self.country
+            return f"loss if {who} restricts exports ({where}, {which})"
         if self.input == "bid_premium":
             kind = "x cited premium" if self.basis == "multiplier" else "share of unit cost"
             return f"bid premium ({kind}; {where}, {which})"
@@ -85,8 +87,10 @@ class Uncertain:
         return self.distribution != "fixed" and self.high > self.low
 
 
-def uncertain_inputs(table: pd.DataFrame | None) -> list[Uncertain]:
-    """The validated Sampling rows as :class:`Uncertain`, in table order."""
+def uncertain_inputs(table: pd.DataFrame | None,
+                     names: dict[str, str] | None = None) -> list[Uncertain]:
+    """The validated Sampling rows as :class:`Uncertain`, in table order (``names``:
+    country code -> name, for the labels)."""
     if table is None or table.empty:
         return []
     out = []
@@ -98,7 +102,7 @@ def uncertain_inputs(table: pd.DataFrame | None) -> list[Uncertain]:
             str(r["mineral"] or WILDCARD), _num(r["probability"], 0.0),
             str(r["distribution"]), low, mode, high,
             str(r["basis"] or "multiplier") if r["input"] == "bid_premium" else "",
-            str(r["source"] or "")))
+            str(r["source"] or ""), (names or {}).get(str(r["country"] or ""), "")))
     return out
 
 

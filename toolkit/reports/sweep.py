@@ -247,7 +247,9 @@ def _sensitivity(summary: dict) -> str:
                                 f"tornado {c['case']} {what}",
                                 esc(f"Mean {what} where each input is in its lowest tenth "
                                     "of the worlds (one end of the bar) and in its highest "
-                                    "tenth (the other); dashed line: mean over all worlds.")))
+                                    "tenth (the other). Orange: the output rises with the "
+                                    "input; blue: it falls. Dashed line: mean over all "
+                                    "worlds.")))
             parts.append(table_html(
                 [("Input", ""), ("Low → high", "num"), ("Swing", "num"), ("SRC", "num"),
                  ("S1", "num")],

@@ -116,7 +116,7 @@ def sweep(chain: SupplyChain, samples: int, seed: int, case_names: list[str] | N
 
     ``floor`` is the served-share floor for cases that set no ``min_served_share``.
     """
-    inputs = uncertain_inputs(chain.sampling)
+    inputs = uncertain_inputs(chain.sampling, country_names(chain))
     check_sampling_inputs(chain, inputs)
     structural = with_restrictions(chain, inputs)
     cases = select_cases(structural, case_names)
@@ -131,6 +131,13 @@ def sweep(chain: SupplyChain, samples: int, seed: int, case_names: list[str] | N
     label = f"scheduler {scheduler}" if scheduler else f"{workers or 'default'} worker(s)"
     out = [_gather(c, chains[c.name], tasks, results, samples, floor) for c in cases]
     return SweepResult(inputs, values, seed, out, label)
+
+
+def country_names(chain: SupplyChain) -> dict[str, str]:
+    """Country code -> name (where the Countries sheet gives one)."""
+    table = chain.countries
+    return {str(c): str(n) for c, n in zip(table["country"], table["name"], strict=True)
+            if isinstance(n, str) and n.strip()}
 
 
 def run_task(shared: dict, case: str, mineral: str, start: int, stop: int) -> dict | None:

@@ -39,8 +39,9 @@ from toolkit.validate import Where, check_disruptions
 
 
 def scenario_name(x: Uncertain) -> str:
-    """Name of the disruption scenario an export_restriction row adds."""
-    return f"sampled: {x.label}"
+    """Name of the disruption scenario an export_restriction row adds (by country code,
+    so that it never depends on the Countries sheet's names)."""
+    return f"sampled export restriction: {x.country} {x.stage} {x.mineral}"
 
 
 def with_restrictions(chain: SupplyChain, inputs: list[Uncertain]) -> SupplyChain:
