@@ -272,7 +272,7 @@ def _inputs(summary: dict) -> str:
         [("Input", ""), ("Distribution", ""), ("Low / mode / high", "num"),
          ("Yearly probability", "num"), ("Source", "")], rows,
         esc("Losses and spot shares are shares (0-1); bid premiums as stated; demand "
-            "growth as a change in every buyer's demand (0.1 = 10 % more)."))
+            "growth as a change in the UK and Japan's demand (0.1 = 10 % more)."))
 
 
 def _method(summary: dict) -> str:
@@ -281,8 +281,10 @@ def _method(summary: dict) -> str:
         f"generator seeded by the sweep's seed and the world's number, so the same seed "
         f"gives the same worlds whatever the number of workers. An export restriction is "
         f"one more disruption scenario of the stated yearly probability whose capacity loss "
-        f"at the country's plants is the world's draw. Demand growth scales every buyer's "
-        f"demand of the mineral; it is solved exactly as capacities divided by 1 + growth, "
-        f"with the cost multiplied back. CVaR at level {summary['alpha']:g} is the mean "
+        f"at the country's plants is the world's draw. Demand growth scales the UK and "
+        f"Japan's demand of the mineral and the rest of the world gives way by the same "
+        f"tonnes (world demand stays at world output); it is solved exactly as capacities "
+        f"divided by 1 + growth, with the cost multiplied back. CVaR at level "
+        f"{summary['alpha']:g} is the mean "
         f"of the worst {pct(1 - summary['alpha'])} of worlds.")
     return f'<h2>Method</h2><p class="note">{esc(text)}</p>'
