@@ -279,3 +279,15 @@ def test_every_re_solved_world_equals_the_highspy_reference_built_from_its_array
         assert status == ("optimal" if together.met[i] else "infeasible")
         if together.met[i]:
             assert together.cost_usd[i] == pytest.approx(scale * objective, rel=1e-7)
+
+
+def test_toolkit_run_with_dask_workers_gives_the_in_process_result():
+    from toolkit.pipeline import run_model
+    from toolkit.results import run_result
+
+    chain = small_chain()
+    here = run_result(run_model(chain, pareto_points=3), "small", None)
+    there = run_result(run_model(chain, pareto_points=3, workers=2), "small", None)
+    assert [c["objective_usd"] for c in here["cases"]] == [
+        c["objective_usd"] for c in there["cases"]]
+    assert here == there
