@@ -166,14 +166,18 @@ def input_row(j: int, x: Uncertain) -> dict:
 
 
 def worlds_table(result: SweepResult) -> pd.DataFrame:
-    """One row per (world, case): the case's outputs and every input's value."""
+    """One row per (world, case): the case's outputs and every input's value
+    (``cost_usd`` blank where the case cannot be met; ``feasible_minerals_cost_usd`` the
+    cost of the minerals that can be)."""
     frames = []
     labels = [x.label for x in result.inputs]
     inputs = pd.DataFrame(result.values, columns=labels)
     for case in result.cases:
         frame = pd.DataFrame({
             "world": np.arange(len(case.met)), "case": case.name, "met": case.met,
-            "meets_floor": case.meets_floor, "cost_usd": case.cost_usd,
+            "meets_floor": case.meets_floor,
+            "cost_usd": np.where(case.met, case.cost_usd, np.nan),
+            "feasible_minerals_cost_usd": case.cost_usd,
             "served_share": case.served_share,
             **{f"china_share_{s}": case.china_share[:, k]
                for k, s in enumerate(("mine", "refine", "manufacture"))},
