@@ -291,3 +291,13 @@ def test_toolkit_run_with_dask_workers_gives_the_in_process_result():
     assert [c["objective_usd"] for c in here["cases"]] == [
         c["objective_usd"] for c in there["cases"]]
     assert here == there
+
+
+def test_rows_with_a_bad_input_or_distribution_cell_are_left_to_the_cell_check():
+    table = sampling({"input": "abc", "distribution": "fixed", "mode": 1.0},
+                     {"input": "spot_share", "distribution": "", "mode": 0.2})
+    assert check_sampling(table, Where("book.xlsx", "Sampling", 2)) == []
+    from toolkit.sampling import NEEDS, VALUE_RULES
+    from toolkit.schema import DISTRIBUTIONS, SAMPLING_INPUTS
+
+    assert set(NEEDS) == set(DISTRIBUTIONS) and set(VALUE_RULES) == set(SAMPLING_INPUTS)

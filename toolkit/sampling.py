@@ -150,6 +150,8 @@ def check_sampling(table: pd.DataFrame, where: Where) -> list[Problem]:
 
 def _check_row(r: dict, where: Where, row: int) -> list[Problem]:
     kind = r["input"]
+    if kind not in VALUE_RULES or r["distribution"] not in NEEDS:
+        return []  # a cell outside its allowed values is already reported
     found = _scope_problems(r, where, row)
     found += _needed(r, where, row)
     if found:
