@@ -40,9 +40,13 @@ def run_sweeps(samples: int, seed: int, repeats: int) -> dict[int, list]:
     out: dict[int, list] = {1: [], 2: []}
     for _ in range(repeats):
         for workers in (1, 2):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             result = sweep(chain, samples, seed, workers=workers)
-            out[workers].append((time.perf_counter() - start, result))
+            seconds = time.perf_counter() - start
+            out[workers].append((seconds, result))
+            print(f"  run: {workers} worker(s) {seconds:.1f} s wall (this process's CPU "
+                  f"{time.process_time() - cpu:.1f} s), load average "
+                  f"{os.getloadavg()[0]:.1f}", flush=True)
     return out
 
 
