@@ -36,6 +36,7 @@ datasets: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_optimize.py
+	$(BIN)/python bench/bench_milp.py
 
 # 1,000 sampled worlds of the default model with 1 and 2 Dask workers (several minutes)
 bench-sweep: $(STAMP)

@@ -45,7 +45,8 @@ TABLE_ROWS: dict[str, list[tuple]] = {
     "Demand": [("GBR", "lithium", 5000.0, "all"), ("JPN", "lithium", 12000.0, "all"),
                ("JPN", "cobalt", 8000.0, "batteries")],
     "Routes": [("lithium", "mine", "AUS", "refine", "CHN", 50.0),
-               ("lithium", "refine", "CHN", "buyer", "JPN", 20.0)],
+               ("lithium", "refine", "CHN", "buyer", "JPN", 20.0),
+               ("lithium", "refine", "CHN", "buyer", "GBR", 25.0)],
     "Imports": [("JPN", "lithium", "CHL", 0.6, "refine", 2024.0),
                 ("JPN", "lithium", "CHN", 0.4, "refine", 2024.0)],
     "Disruptions": [
@@ -54,6 +55,8 @@ TABLE_ROWS: dict[str, list[tuple]] = {
     "Policy": [("max_china_share", "0.5", "refine", "lithium", "", "cap"),
                ("mode", "joint", "", "", "", "joint"),
                ("max_country_share", "0.65", "", "", "", "")],
+    "Projects": [("aus_li_refinery", "lithium", "refine", "AUS", 10000.0, 2700.0, 5.0e8,
+                  2028.0, 20.0, "company announcement")],
     "Sampling": [("export_restriction", "CHN", "refine", "lithium", 0.05, "triangular", 0.1,
                   0.3, 0.6, "", "ASSUMPTION"),
                  ("bid_premium", "", "", "*", math.nan, "uniform", 0.5, math.nan, 2.0,

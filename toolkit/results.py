@@ -30,6 +30,7 @@ from toolkit.optimize.plan import (
 from toolkit.optimize.run import CaseRun
 from toolkit.optimize.scenario_rows import spot_availability
 from toolkit.optimize.solve import solver_info
+from toolkit.results_years import all_year_plans, co_investment, project_rows, year_rows
 from toolkit.schema import CHINA, STAGES
 
 SIGNIFICANT = 7
@@ -58,18 +59,30 @@ def combined_status(statuses: Iterable[str]) -> str:
 
 
 def case_result(run: CaseRun) -> dict:
-    """The JSON object of one case (keys of the issue plus the reports' extras)."""
+    """The JSON object of one case (keys of the issue plus the reports' extras).
+
+    A multi-year case's ``objective_usd`` is its whole objective (every modelled year's
+    annual cost + annualised capex), ``status`` and ``diagnosis`` cover every year; the
+    other tables describe its first modelled year (:mod:`toolkit.results_years`).
+    """
     plans = _plans(run)
-    diagnosis = [r for p in plans for r in p.diagnosis]
+    every = all_year_plans(run) if run.multi_year else plans
+    diagnosis = [r for p in every for r in p.diagnosis]
     stage_order = {s: i for i, s in enumerate(STAGES)}
     portfolio = sorted((r for p in plans for r in portfolio_rows(p)), key=lambda r: (
         r["buyer"], r["mineral"], stage_order[r["stage"]], r["country"]))
+    years = year_rows(run)
+    total = sum(y["cost_usd"] or 0.0 for y in years) if run.multi_year else _total(plans)
     return {
         "case": run.case.name, "mode": run.case.mode,
-        "status": combined_status(p.status for p in plans),
+        "status": combined_status(p.status for p in every),
         # a case that cannot be met has no cost; the feasible minerals' total is separate
-        "objective_usd": _total(plans) if all(p.status == "optimal" for p in plans) else None,
-        "feasible_minerals_cost_usd": _total(plans),
+        "objective_usd": total if all(p.status == "optimal" for p in every) else None,
+        "feasible_minerals_cost_usd": total if run.multi_year else _total(plans),
+        "multi_year": run.multi_year,
+        "years": years,
+        "projects": project_rows(run),
+        "co_investment": co_investment(run),
         "portfolio": portfolio,
         "stockpile": sorted((r for p in plans for r in stockpile_rows(p)),
                             key=lambda r: (r["buyer"], r["mineral"])),
@@ -98,7 +111,10 @@ def _mineral_row(run: CaseRun, mineral: str) -> dict:
     ok = all(p.status == "optimal" for p in group)
     return {"mineral": mineral, "status": combined_status(p.status for p in group),
             "objective_usd": sum(p.objective_usd for p in group) if ok else None,
-            "buyers": "+".join(b for p in group for b in p.data.buyers)}
+            "buyers": "+".join(b for p in group for b in p.data.buyers),
+            # independent plans fail buyer by buyer: only these buyers' plans cannot be met
+            "buyers_not_met": "+".join(b for p in group for b in p.data.buyers
+                                       if p.status != "optimal")}
 
 
 def _stage_china_share(plan: MineralPlan) -> np.ndarray:
@@ -145,7 +161,8 @@ def _summary(run: CaseRun, plans: list[MineralPlan]) -> list[dict]:
                          "china_touch_share": float(p.touch[b]) if ok else None,
                          "baseline_china_touch_share": baseline_touch,
                          "worst_served_share": float(served) if ok else None,
-                         "stockpile_t": float(p.stock[b])})
+                         # a joint plan's pooled stockpile has no per-buyer split
+                         "stockpile_t": None if d.joint else float(p.stock[b])})
     return sorted(rows, key=lambda r: (r["buyer"], r["mineral"]))
 
 
@@ -207,10 +224,14 @@ def _round(x: float) -> float | None:
     return float(f"{x:.{SIGNIFICANT}g}") + 0.0
 
 
-def write_json(path: Path, result: dict) -> Path:
-    """Write the result atomically, keys in a stable order, UTF-8."""
-    text = json.dumps(result, indent=1, sort_keys=False, ensure_ascii=False)
-    return write_text(path, text + "\n")
+def write_json(path: Path, result: dict, atomic: bool = True) -> Path:
+    """Write the result (atomically unless ``atomic`` is False: ``path`` is already a
+    staged temporary file), keys in a stable order, UTF-8."""
+    text = json.dumps(result, indent=1, sort_keys=False, ensure_ascii=False) + "\n"
+    if not atomic:
+        Path(path).write_text(text, encoding="utf-8", newline="\n")
+        return Path(path)
+    return write_text(path, text)
 
 
 def tables(result: dict) -> dict[str, pd.DataFrame]:

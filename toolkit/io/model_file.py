@@ -13,6 +13,10 @@ A model file reads::
     [[policy]]
     setting = "max_china_share"; value = 0.5; case = "China cap 50 %"
 
+    [[projects]]                     # optional: plants the plan may back (Projects sheet)
+    project = "..."; mineral = "rare_earths"; stage = "refine"; country = "AUS"
+    capacity_t = 5000; unit_cost_usd_per_t = 60000; capex_usd = 5e8; online_year = 2028
+
     [[sampling]]                     # optional: uncertain inputs for `toolkit sweep`
     input = "export_restriction"; country = "CHN"; stage = "refine"; mineral = "*"
     probability = 0.05; distribution = "triangular"; low = 0.1; mode = 0.3; high = 0.6
@@ -27,7 +31,9 @@ in the default data year: one scenario per stage, ``top_country_loss:<stage>``.
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -36,11 +42,14 @@ import pandas as pd
 from toolkit.chain import SupplyChain, default_year, empty_table, supply_at_year
 from toolkit.errors import InputError, Problem
 from toolkit.policy import check_policy
-from toolkit.schema import DISRUPTIONS, POLICY, SAMPLING, STAGES, Sheet
+from toolkit.projects import check_projects
+from toolkit.schema import DISRUPTIONS, POLICY, PROJECTS, SAMPLING, STAGES, Sheet
 from toolkit.validate import Where, check_disruptions, validate_table
 
 TOP_LEVEL = {"name", "description", "data", "top_country_loss", "disruptions", "policy",
-             "sampling"}
+             "projects", "sampling"}
+_LOADING: list[Path] = []
+"""Model files being loaded, outermost first (a model file may name another as its data)."""
 GENERATED_KEYS = {"capacity_loss", "probability", "source", "date"}
 ROW_COUNTRY = "ROW"
 
@@ -55,6 +64,28 @@ def load_model(path: str | Path) -> SupplyChain:
         invalid disruption or policy rows).
     """
     path = Path(path)
+    with _loading(path):
+        return _load(path)
+
+
+@contextlib.contextmanager
+def _loading(path: Path) -> Iterator[None]:
+    """Refuse a model file that is already being loaded: a cycle of ``data`` references."""
+    key = path.resolve()
+    if key in _LOADING:
+        cycle = [p.name for p in _LOADING[_LOADING.index(key):]] + [key.name]
+        outer = _LOADING[-1]
+        raise InputError(Problem(str(outer), "model files name each other as data in a "
+                                 f"cycle: {' -> '.join(cycle)}; point data at a workbook "
+                                 "(.xlsx) or \"embedded\"", None, None, "data", path.name))
+    _LOADING.append(key)
+    try:
+        yield
+    finally:
+        _LOADING.pop()
+
+
+def _load(path: Path) -> SupplyChain:
     doc = _read(path)
     problems = [Problem(str(path), f"unknown key {k!r}; known keys: {', '.join(sorted(TOP_LEVEL))}",
                         None, None, k) for k in sorted(set(doc) - TOP_LEVEL)]
@@ -73,6 +104,7 @@ def load_model(path: str | Path) -> SupplyChain:
         from toolkit.sampling import check_sampling
 
         problems += check_sampling(sampling, Where(str(path), "sampling", 1))
+    projects = _projects(path, doc.get("projects", []), chain, known, problems)
     generated = _top_country_loss(path, doc.get("top_country_loss"), chain, problems)
     if problems:
         raise InputError(problems)
@@ -86,18 +118,41 @@ def load_model(path: str | Path) -> SupplyChain:
         sampling = pd.concat([chain.sampling, sampling], ignore_index=True)
     elif not len(sampling):
         sampling = chain.sampling
-    return replace(chain, disruptions=disruptions, policy=policy, sampling=sampling,
-                   source=str(path), meta=meta)
+    return replace(chain, disruptions=disruptions, policy=policy, projects=projects,
+                   sampling=sampling, source=str(path), meta=meta)
+
+
+def _projects(path: Path, rows: object, chain: SupplyChain, known: dict,
+              problems: list[Problem]) -> pd.DataFrame:
+    """The data's projects plus the file's ``[[projects]]`` (ids must not repeat)."""
+    table, found = _table(path, rows, PROJECTS, "projects", known)
+    where = Where(str(path), "projects", 1)
+    if not found and len(table):
+        found += check_projects(table, chain.supply, where)
+        taken = set(chain.projects["project"]) if len(chain.projects) else set()
+        found += [where.problem("project id is already in the data (use another id)", i + 1,
+                                "project", p) for i, p in enumerate(table["project"])
+                  if p in taken]
+    problems += found
+    parts = [t for t in (chain.projects, table) if len(t)]
+    return pd.concat(parts, ignore_index=True) if parts else empty_table(PROJECTS)
 
 
 def _read(path: Path) -> dict:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(Problem(str(path), f"not a valid TOML model file: {exc}")) from None
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(Problem(str(path), f"cannot read the model file: {exc}")) from None
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark (Windows Notepad) is fine
+    except UnicodeDecodeError as exc:
+        raise InputError(Problem(str(path), "the model file is not UTF-8 text (byte "
+                                 f"0x{data[exc.start]:02x} at position {exc.start}): save "
+                                 "it as UTF-8 in your editor")) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(Problem(str(path), f"not a valid TOML model file: {exc}")) from None
 
 
 def _data(path: Path, data: object, problems: list[Problem]) -> SupplyChain:

@@ -40,6 +40,18 @@ class MineralPlan:
     model: pyo.ConcreteModel | None = None
     solver: Solver | None = None
     base_data: MineralData | None = None  # the instance before rationing (independent)
+    year: int | None = None          # modelled year of a multi-year model's block
+    backed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (N,)
+    capex_usd: float = 0.0           # annualised capex of the backed projects this year
+
+    def resolve(self) -> Outcome:
+        """Re-solve the built model after parameter changes; the objective is this plan's
+        own: its year's annual cost in a multi-year model (projects held fixed), the
+        whole objective otherwise."""
+        outcome = self.solver.solve()
+        if self.model is self.solver.model or outcome.status != "optimal":
+            return outcome
+        return Outcome(outcome.status, self.solver.evaluate(self.model.objective.expr))
 
     @property
     def unrationed(self) -> MineralData:
@@ -193,10 +205,18 @@ def bid_rows(plan: MineralPlan) -> list[dict]:
 
 
 def stockpile_rows(plan: MineralPlan) -> list[dict]:
-    """``buyer, mineral, tonnes`` of stockpile held (buyers that may hold one)."""
+    """``buyer, mineral, tonnes`` of stockpile held (buyers that may hold one).
+
+    A joint plan's stockpile is pooled (either buyer draws on it) and its split between
+    the buyers is not determined, so it is one row for the pair (``GBR+JPN``).
+    """
     d = plan.data
-    return [{"buyer": buyer, "mineral": d.mineral, "tonnes": float(plan.stock[b])}
+    rows = [{"buyer": buyer, "mineral": d.mineral, "tonnes": float(plan.stock[b])}
             for b, buyer in enumerate(d.buyers) if not np.isnan(d.stock_cost[b])]
+    if d.joint and rows:
+        return [{"buyer": "+".join(d.buyers), "mineral": d.mineral,
+                 "tonnes": sum(r["tonnes"] for r in rows)}]
+    return rows
 
 
 def scenario_rows(plan: MineralPlan) -> list[dict]:

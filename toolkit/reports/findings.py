@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from toolkit.reports import data, market, plain
+from toolkit.reports import data, market, plain, years
 from toolkit.reports.data import is_joint
 from toolkit.reports.stockpile import stockpile_lines
 from toolkit.reports.words import pct, tonnes, usd
@@ -101,10 +101,28 @@ def _buyers(case: data.Case, *tables: pd.DataFrame) -> list[str]:
     return sorted(found) or [""]
 
 
+def buyer_status(case: data.Case, buyer: str) -> str:
+    """The status of one buyer's plans in ``case``.
+
+    Independent plans are the buyer's own: one buyer's cap that cannot be met leaves the
+    other's plans as they are, so a buyer's status combines only its own minerals'
+    (``summary`` rows).  A joint plan is one plan for both: the case's status.
+    """
+    rows = [r for r in case.raw.get("summary") or [] if isinstance(r, dict)
+            and r.get("buyer") == buyer]
+    if is_joint(case) or not rows or not buyer:
+        return case.status
+    statuses = {str(r.get("status")) for r in rows}
+    if statuses == {"optimal"}:
+        return "optimal"
+    return "infeasible" if statuses <= {"optimal", "infeasible"} else case.status
+
+
 def _headline_row(case, buyer, portfolio, scenarios, china, touch) -> dict:
     mine = portfolio[(portfolio["case"] == case.name) & (portfolio["buyer"] == buyer)]
-    met = case.status == "optimal" and len(mine)  # a partial plan's cost is not shown
-    row = {"case": case.name, "buyer": buyer, "mode": case.mode, "status": case.status,
+    status = buyer_status(case, buyer)
+    met = status == "optimal" and len(mine)  # a partial plan's cost is not shown
+    row = {"case": case.name, "buyer": buyer, "mode": case.mode, "status": status,
            "cost_usd": float(mine["cost_usd"].sum(min_count=1)) if met else math.nan}
     sel = china[(china["case"] == case.name) & (china["buyer"] == buyer)]
     for stage in STAGES:
@@ -160,6 +178,7 @@ JOINT_SPLIT_NOTE = ("The split of a joint plan between the two buyers is a conve
 def findings(t: Tables) -> list[str]:
     """Key findings, one plain sentence each, most important first."""
     lines = [_case_line(t, case) for case in t.cases]
+    lines += years.year_lines(t.cases)
     for case in [c for c in t.cases if c.status == "optimal"][:1]:
         lines += _china_lines(t, case) + _price_lines(t, case)
     lines += market.bid_lines(t.cases, t.bids, t.premiums)
@@ -176,8 +195,10 @@ def findings(t: Tables) -> list[str]:
 def _case_line(t: Tables, case: data.Case) -> str:
     mode = f" ({case.mode})" if case.mode else ""
     if case.status == "optimal":
+        first = case.raw.get("years") or [{}]
+        when = f" in {first[0].get('year')}" if case.raw.get("multi_year") else ""
         return (f"Policy case “{case.name}”{mode} can be met: the cheapest plan costs "
-                f"{usd(case.objective_usd)} a year{_cost_split(t, case)}.")
+                f"{usd(case.objective_usd)} a year{when}{_cost_split(t, case)}.")
     why = data.diagnosis_lines(case)
     rows = data.diagnosis_rows(case)
     first = plain.reason(rows[0]) if rows else None

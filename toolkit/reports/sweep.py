@@ -147,6 +147,9 @@ def findings(summary: dict) -> list[str]:
             lines.append(f"{c['case']}: the input that moves its cost most is the "
                          f"{r['label']}: {usd(r['y_low'])} a year when it is in its lowest "
                          f"tenth, {usd(r['y_high'])} in its highest.")
+    for name in summary.get("skipped_cases") or []:
+        lines.append(f"{name}: not swept (it has several modelled years or projects to "
+                     "back; the sweep solves single-year cases only).")
     return lines
 
 

@@ -26,6 +26,7 @@ import numpy as np
 from toolkit.chain import SupplyChain
 from toolkit.errors import InputError, Problem
 from toolkit.optimize.data import demand_of
+from toolkit.optimize.timeline import is_multi_year, year_views
 from toolkit.policy import CaseSettings, resolve_cases
 from toolkit.sampling import Uncertain, draw, uncertain_inputs
 from toolkit.schema import STAGES
@@ -66,6 +67,7 @@ class SweepResult:
     seed: int
     cases: list[CaseSweep]
     workers: str
+    skipped: list[str] = field(default_factory=list)  # multi-year or project cases
 
 
 def check_sampling_inputs(chain: SupplyChain, inputs: list[Uncertain]) -> None:
@@ -94,18 +96,33 @@ def check_sampling_inputs(chain: SupplyChain, inputs: list[Uncertain]) -> None:
                         "spot_share"))
 
 
-def select_cases(chain: SupplyChain, names: list[str] | None) -> list[CaseSettings]:
-    """The cases to sweep (all when ``names`` is empty); unknown names are an error."""
+def select_cases(chain: SupplyChain, names: list[str] | None
+                 ) -> tuple[list[CaseSettings], list[str]]:
+    """The cases to sweep (every single-year case without projects when ``names`` is
+    empty) and the names of the multi-year or project cases left out.
+
+    Raises
+    ------
+    InputError
+        For an unknown case name, or a named case with several years or projects (the
+        sweep re-solves single-year LPs only).
+    """
     cases = resolve_cases(chain)
-    if not names:
-        return cases
     known = {c.name: c for c in cases}
-    missing = [n for n in names if n not in known]
+    missing = [n for n in names or [] if n not in known]
     if missing:
         raise InputError(Problem(chain.source, f"unknown case {missing[0]!r}; cases: "
                                  + ", ".join(repr(c.name) for c in cases), None, None,
                                  "--cases", missing[0]))
-    return [known[n] for n in names]
+    multi = [c.name for c in cases if is_multi_year(year_views(chain, c))]
+    named = [n for n in names or [] if n in multi]
+    if named:
+        raise InputError(Problem(chain.source, f"case {named[0]!r} has several modelled "
+                                 "years or projects; the sweep solves single-year cases "
+                                 "only", None, None, "--cases", named[0]))
+    chosen = [known[n] for n in names] if names else [c for c in cases
+                                                      if c.name not in multi]
+    return chosen, ([] if names else multi)
 
 
 def sweep(chain: SupplyChain, samples: int, seed: int, case_names: list[str] | None = None,
@@ -119,9 +136,9 @@ def sweep(chain: SupplyChain, samples: int, seed: int, case_names: list[str] | N
     inputs = uncertain_inputs(chain.sampling, country_names(chain))
     check_sampling_inputs(chain, inputs)
     structural = with_restrictions(chain, inputs)
-    cases = select_cases(structural, case_names)
+    cases, skipped = select_cases(structural, case_names)
     values = draw(inputs, samples, seed)
-    chains = {c.name: structural.at_year(c.year) for c in cases}
+    chains = {c.name: year_views(structural, c)[0].chain for c in cases}
     shared = {"chains": chains, "cases": {c.name: c for c in cases}, "inputs": inputs,
               "values": values}
     tasks = [(c.name, mineral, start, min(start + CHUNK, samples))
@@ -130,7 +147,7 @@ def sweep(chain: SupplyChain, samples: int, seed: int, case_names: list[str] | N
     results = run_tasks(run_task, shared, tasks, workers, scheduler, progress)
     label = f"scheduler {scheduler}" if scheduler else f"{workers or 'default'} worker(s)"
     out = [_gather(c, chains[c.name], tasks, results, samples, floor) for c in cases]
-    return SweepResult(inputs, values, seed, out, label)
+    return SweepResult(inputs, values, seed, out, label, skipped)
 
 
 def country_names(chain: SupplyChain) -> dict[str, str]:

@@ -140,7 +140,7 @@ def summarise(result: SweepResult, alpha: float) -> dict:
                                         result.seed)}
         cases.append(row)
     return finite({"samples": int(len(result.values)), "seed": result.seed, "alpha": alpha,
-                   "workers": result.workers,
+                   "workers": result.workers, "skipped_cases": result.skipped,
                    "inputs": [input_row(j, x) for j, x in enumerate(result.inputs)],
                    "cases": cases})
 
