@@ -26,7 +26,7 @@ from toolkit.reports.findings import findings, tables_of
 
 SHEETS = ["Summary", "Charts", "China share", "Concentration", "Import reliance", "Portfolio",
           "Stockpile", "Disruptions", "Scenarios", "Market", "Bids", "Sensitivity", "Pareto",
-          "Prices", "Inputs", "Policy", "Provenance"]
+          "Prices", "Inputs", "Policy", "Provenance", "Sources"]
 TABLE_SHEETS = [s for s in SHEETS if s not in ("Summary", "Charts")]
 
 
@@ -149,6 +149,7 @@ def test_other_sheets_equal_json(book):
     assert [(r["buyer"].value, r["tonnes"].value) for r in stock] == [("JPN", 250.0),
                                                                       ("GBR", 0.0)]
     settings = {(r["case"].value, r["setting"].value): r["value"].value
+                if r["value"].value is not None else r["value_text"].value
                 for r in table(book["Inputs"])}
     assert settings[("baseline", "max_china_share")] == 0.6
     assert settings[("strict", "mode")] == "joint"
@@ -219,7 +220,7 @@ def test_provenance_lists_run_and_sources(book):
     assert facts["solver"] == "highs" and facts["solver_version"] == "1.16.0"
     assert facts["toolkit_version"] == "0.1.0"
     assert facts["run_seconds"] == 12.5
-    sources = table(ws, find_row(ws, "source id"))
+    sources = table(book["Sources"])
     assert {"edition", "licence"} <= set(sources[0])
     ids = [r["source_id"].value for r in sources]
     assert "scenario: DRC cobalt export suspension" in ids
@@ -370,7 +371,8 @@ def test_empty_result_still_renders(tmp_path):
     book = openpyxl.load_workbook(tmp_path / "empty.xlsx")
     assert book.sheetnames == ["Summary", "China share", "Concentration", "Portfolio",
                                "Stockpile", "Disruptions", "Market", "Bids", "Sensitivity",
-                               "Pareto", "Prices", "Inputs", "Provenance"]  # no charts
+                               "Pareto", "Prices", "Inputs", "Provenance",
+                               "Sources"]  # no charts
     assert book["Portfolio"]["A2"].value == "none"
     assert book["Pareto"]["A2"].value == "none"
     page = (tmp_path / "empty.html").read_text(encoding="utf-8")
@@ -557,9 +559,11 @@ def test_inputs_policy_values_are_numbers(tmp_path):
     assert cells["shortfall_cost_multiple"].value == 5 and \
         cells["shortfall_cost_multiple"].data_type == "n"
     assert cells["spot_share"].value == 0.1 and cells["spot_share"].data_type == "n"
-    assert cells["mode"].value == "joint" and cells["mode"].data_type == "s"
-    assert cells["note"].value == fx.INJECTION and cells["note"].quotePrefix
-    assert cells["x"].value == "1_000"
+    words = {ws.cell(r, left).value: ws.cell(r, left + 2) for r in range(2, 8)}
+    assert cells["mode"].value is None and words["mode"].value == "joint"
+    assert words["mode"].data_type == "s"
+    assert words["note"].value == fx.INJECTION and words["note"].quotePrefix
+    assert words["x"].value == "1_000" and cells["x"].value is None
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -439,9 +439,22 @@ def _pareto_chart(ws: Worksheet, pareto: pd.DataFrame, sweep: str) -> ScatterCha
 
 def inputs_sheet(wb: Workbook, t: Tables, chain) -> None:
     """The settings each case used; the policy rows of the input on sheet Policy."""
-    table_sheet(wb, "Inputs", t.settings.map(as_number))
+    table_sheet(wb, "Inputs", split_values(t.settings.map(as_number)))
     if chain is not None and not chain.policy.empty:
-        table_sheet(wb, "Policy", chain.policy.reset_index(drop=True).map(as_number))
+        table_sheet(wb, "Policy", split_values(chain.policy.reset_index(drop=True)
+                                               .map(as_number)))
+
+
+def split_values(table: pd.DataFrame, column: str = "value") -> pd.DataFrame:
+    """``column`` holding numbers only, with its words (``joint``...) in ``<column>_text``
+    right after it: a numeric column never holds text."""
+    if column not in table.columns:
+        return table
+    words = table[column].map(lambda v: v if isinstance(v, str) else None)
+    numbers = table[column].map(lambda v: None if isinstance(v, str) else v)
+    out = table.assign(**{column: numbers})
+    out.insert(list(table.columns).index(column) + 1, f"{column}_text", words)
+    return out
 
 
 NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -460,14 +473,10 @@ def as_number(value: object) -> object:
 
 
 def provenance_sheet(wb: Workbook, bundle: dict) -> None:
-    """Run facts (version, solver, input, SHA-256, run time) and every source."""
-    ws = wb.create_sheet("Provenance")
-    run = provenance.run_facts(bundle)
-    last = write_table(ws, run)
-    title(ws, "Sources", last + 2)
-    write_table(ws, provenance.sources(bundle), last + 3)
-    ws.freeze_panes = "A2"
-    fit_widths(ws, skip_rows={last + 2})
+    """Run facts (version, solver, input, SHA-256, run time); every source on sheet
+    Sources."""
+    table_sheet(wb, "Provenance", provenance.run_facts(bundle))
+    table_sheet(wb, "Sources", provenance.sources(bundle))
 
 
 # ----------------------------------------------------------------------------- file
