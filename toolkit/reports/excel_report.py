@@ -36,6 +36,7 @@ from toolkit.reports.findings import (
     cannot,
     findings,
     is_joint,
+    place_caveats,
 )
 from toolkit.reports.safety import put_cell
 from toolkit.schema import STAGES
@@ -46,6 +47,7 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 TITLE_FONT = Font(bold=True, size=14, color=NAVY)
 SECTION_FONT = Font(bold=True, size=12, color=NAVY)
 NOTE_FONT = Font(italic=True)
+CARE_FONT = Font(bold=True, color=palette.excel(palette.RED))
 BAND_FILLS = (("high", "F4CCCC"), ("moder", "FCE5CD"), ("low", "D9EAD3"))
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -104,14 +106,20 @@ def summary_sheet(wb: Workbook, t: Tables, bundle: dict, name: str) -> None:
              f"{facts['solver_version']}".rstrip())
     title(ws, "Key findings", 4)
     lines = findings(t)
-    for i, line in enumerate(lines or ["none"], start=5):
-        put_cell(ws, i, 1, f"• {line}")
-    row = 5 + max(1, len(lines)) + 1
-    if t.caveats:
-        title(ws, "Read with care", row)
-        for line in t.caveats:
+    placed, loose = place_caveats(t, lines)
+    row = 5
+    for i, line in enumerate(lines or ["none"]):
+        put_cell(ws, row, 1, f"• {line}")
+        for caveat in placed.get(i, []):
             row += 1
-            put_cell(ws, row, 1, f"• {line}").font = Font(bold=True, color="A61C1C")
+            put_cell(ws, row, 1, f"Read with care: {caveat}").font = CARE_FONT
+        row += 1
+    row += 1
+    if loose:
+        title(ws, "Read with care", row)
+        for line in loose:
+            row += 1
+            put_cell(ws, row, 1, f"• {line}").font = CARE_FONT
         row += 2
     title(ws, "Headline numbers per policy case and buyer", row)
     head_row = row + 1
