@@ -30,7 +30,6 @@ from toolkit.reports.html import figure as _figure
 from toolkit.reports.html import none as _none
 from toolkit.reports.html import table_html
 from toolkit.reports.safety import esc
-from toolkit.reports.stockpile import names as stockpile_names
 from toolkit.schema import STAGES
 
 CSS = """
@@ -53,6 +52,11 @@ h3 { font-size: 10pt; margin: 4mm 0 1.5mm; break-after: avoid; }
 .care { background: #fdf3e7; border-left: 4px solid #c55a11; padding: 2mm 5mm 2mm 3mm;
   margin: 3mm 0 0; }
 .care h3 { margin: 0 0 1mm; color: #a64b0c; }
+.caveat { margin: 0.6mm 0 1.2mm; color: #a64b0c; font-size: 8.4pt; }
+.terms { font-size: 8.2pt; color: #444; margin: 2mm 0 4mm; }
+.terms h3 { margin: 0 0 1mm; font-size: 9pt; color: #1f4e79; }
+.terms dl { margin: 0; } .terms dt { font-weight: bold; float: left; margin-right: 1.5mm; }
+.terms dd { margin: 0 0 0.8mm; }
 .care ul { margin: 0; padding-left: 6mm; }
 table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 1mm 0 2mm; }
 th { background: #1f4e79; color: #fff; text-align: left; font-weight: bold;
@@ -211,7 +215,7 @@ def _blocking(t: Tables, case: str, sweep: str, caps: set) -> str:
     sel = m[(m["case"] == case) & (m["sweep"] == sweep) & m["epsilon"].isin(caps)
             & (m["status"] != "optimal") & (m["mineral"] != "all")]
     names = sorted(set(sel["mineral"].astype(str)))
-    return f" (because of {stockpile_names(names)})" if names else ""
+    return f" (because of {words.listing(names)})" if names else ""
 
 
 def _disruptions(t: Tables) -> str:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from toolkit.reports import data, market, plain, words
 from toolkit.reports.data import is_joint
-from toolkit.reports.stockpile import names, stockpile_lines
+from toolkit.reports.stockpile import stockpile_lines
 from toolkit.reports.words import pct, tonnes, usd
 from toolkit.schema import STAGES
 
@@ -330,7 +330,7 @@ def _blocked_by(t: Tables, case: str, caps: set) -> str:
     found = sorted(set(sel["mineral"].astype(str)))
     if not found:
         return ""
-    return f" ({names(found)} cannot meet {'it' if len(found) == 1 else 'them'})"
+    return f" ({words.listing(found)} cannot meet {'it' if len(found) == 1 else 'them'})"
 
 
 def place_caveats(t: Tables, lines: list[str]) -> tuple[dict[int, list[str]], list[str]]:
