@@ -54,6 +54,8 @@ TABLE_ROWS: dict[str, list[tuple]] = {
     "Policy": [("max_china_share", "0.5", "refine", "lithium", "", "cap"),
                ("mode", "joint", "", "", "", "joint"),
                ("max_country_share", "0.65", "", "", "", "")],
+    "Projects": [("aus_li_refinery", "lithium", "refine", "AUS", 10000.0, 2700.0, 5.0e8,
+                  2028.0, 20.0, "company announcement")],
 }
 
 

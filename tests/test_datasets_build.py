@@ -24,7 +24,8 @@ def tables() -> dict[str, pd.DataFrame]:
 def test_committed_csvs_equal_fresh_rebuild(tables: dict[str, pd.DataFrame]) -> None:
     expected = {"minerals.csv", "countries.csv", "production.csv", "stage_coverage.csv",
                 "demand.csv", "imports.csv", "costs.csv", "sources.csv", "bid_premiums.csv",
-                "outlook_supply.csv", "outlook_demand.csv"}
+                "outlook_supply.csv", "outlook_demand.csv",
+                "production_years.csv", "demand_years.csv", "projects.csv"}
     assert set(tables) == expected
     for name, df in tables.items():
         on_disk = (DATASETS / name).read_bytes().decode("utf-8")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from toolkit.schema import STAGES, WORKBOOK, Sheet, column_dtype
+from toolkit.schema import PROJECTS, STAGES, WORKBOOK, Sheet, column_dtype
 
 
 def empty_table(sheet: Sheet) -> pd.DataFrame:
@@ -35,6 +35,8 @@ class SupplyChain:
     disruptions : scenario, mineral, stage, country, capacity_loss, probability
     policy : setting, value, stage, mineral, buyer, case
     imports : buyer, mineral, origin, share, stage, year (import mix by origin, optional)
+    projects : project, mineral, stage, country, capacity_t, unit_cost_usd_per_t,
+        capex_usd, online_year, lifetime_years, source (plants the plan may back, optional)
     source : where the tables came from (a path, or "embedded dataset").
     meta : free-form provenance (sha256, sheet notes...).
     """
@@ -47,6 +49,7 @@ class SupplyChain:
     disruptions: pd.DataFrame
     policy: pd.DataFrame
     imports: pd.DataFrame = field(default_factory=pd.DataFrame)
+    projects: pd.DataFrame = field(default_factory=lambda: empty_table(PROJECTS))
     source: str = "embedded dataset"
     meta: dict = field(default_factory=dict)
 
@@ -74,13 +77,35 @@ class SupplyChain:
         return replace(self, **tables)
 
     def at_year(self, year: float | None = None) -> SupplyChain:
-        """The chain with, per (mineral, stage), only the latest supply year <= ``year``.
+        """The chain with, per (mineral, stage), only the latest supply year <= ``year``
+        (demand likewise, :func:`demand_at_year`; projects: those online in ``year``).
 
         Undated rows are always kept.  ``year=None`` keeps the latest year of each
         (mineral, stage) that is not later than :func:`default_year`.
         """
+        from toolkit.projects import online_in
+
         target = default_year(self) if year is None else year
-        return self.with_tables(supply=supply_at_year(self.supply, target))
+        return self.with_tables(supply=supply_at_year(self.supply, target),
+                                demand=demand_at_year(self.demand, target),
+                                projects=online_in(self.projects, target))
+
+    def in_year(self, year: int, first: float | None) -> SupplyChain:
+        """The chain in modelled year ``year`` of a multi-year case (``first`` = the data
+        year of the first modelled year).
+
+        The base rows are those of ``at_year(first)``; a Supply row dated exactly
+        ``year`` replaces the base row of the same (mineral, stage, country), a Demand row
+        dated ``year`` the base row of the same (buyer, mineral, sector); a dated row with
+        no base row adds one.  Rows dated in other years after ``first`` are not used.
+        Projects are kept as given (:func:`toolkit.optimize.projects.online`).
+        """
+        base = self.at_year(first)
+        if first is not None and year <= first:
+            return base
+        return base.with_tables(
+            supply=_override(base.supply, self.supply, year, ["mineral", "stage", "country"]),
+            demand=_override(base.demand, self.demand, year, ["buyer", "mineral", "sector"]))
 
 
 def default_year(chain: SupplyChain) -> float | None:
@@ -109,11 +134,47 @@ def supply_at_year(supply: pd.DataFrame, year: float | None) -> pd.DataFrame:
         drop=True)
 
 
+def _override(base: pd.DataFrame, table: pd.DataFrame, year: int,
+              key: list[str]) -> pd.DataFrame:
+    """``base`` with each key replaced by the rows of ``table`` dated exactly ``year``."""
+    if "year" not in table.columns:
+        return base
+    dated = table[table["year"] == year]
+    if dated.empty:
+        return base
+    keys = pd.MultiIndex.from_frame(dated[key].astype(str))
+    mine = pd.MultiIndex.from_frame(base[key].astype(str))
+    kept = base[~mine.isin(keys)]
+    return pd.concat([kept, dated], ignore_index=True).sort_values(
+        key, kind="stable").reset_index(drop=True)
+
+
+def demand_at_year(demand: pd.DataFrame, year: float | None) -> pd.DataFrame:
+    """Demand rows of data year ``year``: undated rows, each replaced by the latest row of
+    the same (buyer, mineral, sector) dated ``year`` or earlier (``None``: any year).
+
+    A table with no dated rows is returned unchanged.
+    """
+    if "year" not in demand.columns or demand["year"].isna().all():
+        return demand
+    key = ["buyer", "mineral", "sector"]
+    dated = demand.dropna(subset=["year"])
+    if year is not None:
+        dated = dated[dated["year"] <= year]
+    latest = dated.groupby(key, dropna=False)["year"].transform("max")
+    dated = dated[dated["year"] == latest]
+    undated = demand[demand["year"].isna()]
+    mine = pd.MultiIndex.from_frame(undated[key].astype(str))
+    keys = pd.MultiIndex.from_frame(dated[key].astype(str))
+    kept = pd.concat([undated[~mine.isin(keys)], dated])
+    return kept.sort_index(kind="stable")
+
+
 def blank_chain(**tables: pd.DataFrame) -> SupplyChain:
     """A chain with empty declared tables, overridden by ``tables`` (for tests/builders)."""
     names = {"minerals": "Minerals", "countries": "Countries", "supply": "Supply",
              "demand": "Demand", "routes": "Routes", "disruptions": "Disruptions",
-             "policy": "Policy", "imports": "Imports"}
+             "policy": "Policy", "imports": "Imports", "projects": "Projects"}
     sheets = {sh.name: sh for sh in WORKBOOK}
     base = {attr: empty_table(sheets[name]) for attr, name in names.items()}
     base.update(tables)

@@ -15,6 +15,14 @@ cells) wins; at equal specificity a row of the case beats a row for every case;
 remaining ties take the tighter value (the smallest ``max_*``, the largest
 ``min_*``) or, for parameters, the last row.  When no row matches, the declared
 default of the setting applies (:data:`toolkit.schema.SETTINGS`).
+
+Years.  A row's optional ``year`` scopes it to one modelled year (a glide path); it
+counts as one more scope cell in the specificity above, so in year ``Y`` a row for
+``Y`` beats an otherwise equal row with a blank year.  The settings of modelled year
+``Y`` are resolved from the rows with a blank year or year ``Y``
+(:meth:`CaseSettings.at_year`); the case itself (and ``years``, ``mode``,
+``discount_rate``, ``year``, which take no year) from the blank-year rows.  Without
+``years`` a single-year run uses the rows dated in its data year, if any.
 """
 
 from __future__ import annotations
@@ -49,6 +57,7 @@ class CaseSettings:
 
     name: str
     values: dict[str, dict[Key, object]] = field(default_factory=dict)
+    by_year: dict[int, CaseSettings] = field(default_factory=dict, compare=False)
 
     def get(self, name: str, stage: str = "", mineral: str = "", buyer: str = "",
             country: str = "") -> object:
@@ -89,8 +98,24 @@ class CaseSettings:
 
     @property
     def year(self) -> float | None:
-        """Data year for capacities (None = the chain's default year)."""
+        """Data year for capacities (None = the chain's default year; with ``years``,
+        None = the first modelled year)."""
         return self.number("year")
+
+    @property
+    def years(self) -> tuple[int, ...] | None:
+        """Modelled years (setting ``years``), or None for a single-year case."""
+        value = self.get("years")
+        return None if value is None else tuple(value)  # type: ignore[arg-type]
+
+    @property
+    def discount_rate(self) -> float:
+        """Discount rate of the annualised project capex (ASSUMPTION, default 0.08)."""
+        return float(self.get("discount_rate"))  # type: ignore[arg-type]
+
+    def at_year(self, year: int) -> CaseSettings:
+        """The settings of modelled year ``year`` (rows with a blank year or ``year``)."""
+        return self.by_year.get(int(year), self)
 
     def with_values(self, name: str, values: dict[Key, object]) -> CaseSettings:
         """A copy where ``name`` takes ``values`` (used for the other mode, sweeps)."""
@@ -136,6 +161,7 @@ def _check_row(row: dict, where: Where, line: int) -> list[Problem]:
                               f"{', '.join(spec.scoped_by) or 'the whole case'})",
                               line, dim, row.get(dim))
                 for dim in SCOPE if str(row.get(dim) or "") and dim not in spec.scoped_by]
+    problems += _check_year(spec, row.get("year"), where, line)
     try:
         parse_value(spec, row.get("value"))
     except ValueError as exc:
@@ -143,14 +169,62 @@ def _check_row(row: dict, where: Where, line: int) -> list[Problem]:
     return problems
 
 
+def _check_year(spec: Setting, year: object, where: Where, line: int) -> list[Problem]:
+    """A row's ``year`` must be a whole year, and only for settings that vary by year."""
+    if _blank(year):
+        return []
+    if isinstance(year, float) and year == int(year):
+        year = int(year)
+    if not spec.by_year:
+        return [where.problem(f"{spec.name} applies to every modelled year and cannot be "
+                              "scoped by year (leave year blank)", line, "year", year)]
+    try:
+        number = to_number(year)
+    except ValueError as exc:
+        return [where.problem(str(exc), line, "year", year)]
+    if number != int(number):
+        return [where.problem("year must be a whole year, e.g. 2030", line, "year", year)]
+    return []
+
+
+def parse_years(raw: object) -> tuple[int, ...]:
+    """``years``: a comma-separated list (or a TOML list) of distinct whole years,
+    returned sorted.
+
+    Raises
+    ------
+    ValueError
+        When an item is not a whole year in 1900-2100, or a year repeats.
+    """
+    text = str(raw).strip().strip("[]()")
+    items = raw if isinstance(raw, list | tuple) else text.replace(";", ",").split(",")
+    years = []
+    for item in items:
+        word = str(item).strip()
+        try:
+            number = float(word)
+        except ValueError:
+            number = float("nan")
+        if not (number == number and number == int(number) and 1900 <= number <= 2100):
+            raise ValueError(f"years must list whole years 1900-2100 separated by commas, "
+                             f"e.g. 2024,2030,2035 ({word!r} is not a year)")
+        years.append(int(number))
+    if not years or len(set(years)) != len(years):
+        raise ValueError("years must list distinct whole years, e.g. 2024,2030,2035")
+    return tuple(sorted(years))
+
+
 def parse_value(spec: Setting, raw: object) -> object:
-    """Coerce a Policy ``value`` cell for ``spec`` (a word for ``mode``, else a number).
+    """Coerce a Policy ``value`` cell for ``spec`` (a word for ``mode``, a list of years
+    for ``years``, else a number).
 
     Raises
     ------
     ValueError
         With the rule broken (unknown word, not a number, out of bounds).
     """
+    if spec.kind == "years":
+        return parse_years(raw)
     if spec.allowed is not None:
         word = str(raw).strip().lower()
         if word not in spec.allowed:
@@ -187,21 +261,55 @@ def resolve_cases(chain: SupplyChain) -> list[CaseSettings]:
     if problems:
         raise InputError(problems)
     minerals = chain.mineral_ids
-    return [_resolve_case(table, name, minerals) for name in case_names(table)]
+    return [_with_years(table, name, minerals, chain) for name in case_names(table)]
+
+
+def _with_years(table: pd.DataFrame, name: str, minerals: list[str],
+                chain: SupplyChain) -> CaseSettings:
+    """The case from its blank-year rows, with the settings of each modelled year."""
+    case = _resolve_case(table, name, minerals, None)
+    dated = table["year"].notna()
+    if not dated.any():
+        return case
+    years = case.years
+    if years is None:
+        from toolkit.chain import default_year
+
+        year = case.year if case.year is not None else default_year(chain)
+        if year is None or not (table["year"] == year).any():
+            return case
+        return _resolve_case(table, name, minerals, int(year))
+    by_year = {y: _resolve_case(table, name, minerals, y) for y in years}
+    return CaseSettings(case.name, case.values, by_year)
 
 
 
 def _clean(policy: pd.DataFrame | None) -> pd.DataFrame:
     cols = ["setting", "value", *SCOPE, "case"]
     if policy is None or policy.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        out = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        out["year"] = pd.Series(dtype=float)
+        return out
     out = policy.copy()
     for c in cols:
         if c not in out.columns:
             out[c] = ""
         if c != "value":
             out[c] = out[c].map(lambda v: "" if _blank(v) else str(v).strip())
-    return out[cols].reset_index(drop=True)
+    year = out["year"] if "year" in out.columns else pd.Series(None, index=out.index)
+    out["year"] = year.map(_year_of)
+    return out[[*cols, "year"]].reset_index(drop=True)
+
+
+def _year_of(value: object) -> float | None:
+    """A Policy ``year`` cell as a float (None when blank or not a number: the check
+    reports it)."""
+    if _blank(value):
+        return None
+    try:
+        return float(to_number(value))
+    except ValueError:
+        return None
 
 
 def _blank(value: object) -> bool:
@@ -209,8 +317,12 @@ def _blank(value: object) -> bool:
         isinstance(value, str) and not value.strip())
 
 
-def _resolve_case(table: pd.DataFrame, case: str, minerals: list[str]) -> CaseSettings:
+def _resolve_case(table: pd.DataFrame, case: str, minerals: list[str],
+                  year: int | None) -> CaseSettings:
+    """Resolve one case from the rows of every year and, when ``year`` is given, of it."""
     rows = table[(table["case"] == "") | (table["case"] == case)]
+    dated = rows["year"].notna()
+    rows = rows[~dated | (rows["year"] == year)] if year is not None else rows[~dated]
     values: dict[str, dict[Key, object]] = {}
     for name, group in rows.groupby("setting", sort=True):
         spec = setting(str(name))
@@ -241,7 +353,8 @@ def _pick(spec: Setting, records: list[tuple[int, dict, object]], key: Key,
     for order, row, value in records:
         if any(row[d] not in ("", key[i]) for i, d in enumerate(SCOPE)):
             continue
-        specificity = sum(1 for d in SCOPE if row[d])
+        specificity = sum(1 for d in SCOPE if row[d]) + int(row["year"] is not None
+                                                            and row["year"] == row["year"])
         best.append((specificity, int(row["case"] == case), order, value))
     if not best:
         return None

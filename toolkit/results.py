@@ -30,6 +30,7 @@ from toolkit.optimize.plan import (
 from toolkit.optimize.run import CaseRun
 from toolkit.optimize.scenario_rows import spot_availability
 from toolkit.optimize.solve import solver_info
+from toolkit.results_years import all_year_plans, co_investment, project_rows, year_rows
 from toolkit.schema import CHINA, STAGES
 
 SIGNIFICANT = 7
@@ -58,18 +59,30 @@ def combined_status(statuses: Iterable[str]) -> str:
 
 
 def case_result(run: CaseRun) -> dict:
-    """The JSON object of one case (keys of the issue plus the reports' extras)."""
+    """The JSON object of one case (keys of the issue plus the reports' extras).
+
+    A multi-year case's ``objective_usd`` is its whole objective (every modelled year's
+    annual cost + annualised capex), ``status`` and ``diagnosis`` cover every year; the
+    other tables describe its first modelled year (:mod:`toolkit.results_years`).
+    """
     plans = _plans(run)
-    diagnosis = [r for p in plans for r in p.diagnosis]
+    every = all_year_plans(run) if run.multi_year else plans
+    diagnosis = [r for p in every for r in p.diagnosis]
     stage_order = {s: i for i, s in enumerate(STAGES)}
     portfolio = sorted((r for p in plans for r in portfolio_rows(p)), key=lambda r: (
         r["buyer"], r["mineral"], stage_order[r["stage"]], r["country"]))
+    years = year_rows(run)
+    total = sum(y["cost_usd"] or 0.0 for y in years) if run.multi_year else _total(plans)
     return {
         "case": run.case.name, "mode": run.case.mode,
-        "status": combined_status(p.status for p in plans),
+        "status": combined_status(p.status for p in every),
         # a case that cannot be met has no cost; the feasible minerals' total is separate
-        "objective_usd": _total(plans) if all(p.status == "optimal" for p in plans) else None,
-        "feasible_minerals_cost_usd": _total(plans),
+        "objective_usd": total if all(p.status == "optimal" for p in every) else None,
+        "feasible_minerals_cost_usd": total if run.multi_year else _total(plans),
+        "multi_year": run.multi_year,
+        "years": years,
+        "projects": project_rows(run),
+        "co_investment": co_investment(run),
         "portfolio": portfolio,
         "stockpile": sorted((r for p in plans for r in stockpile_rows(p)),
                             key=lambda r: (r["buyer"], r["mineral"])),

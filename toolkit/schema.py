@@ -105,6 +105,8 @@ class Setting:
     high: float | None = 1.0
     allowed: tuple[str, ...] | None = None
     scoped_by: tuple[str, ...] = ("stage", "mineral", "buyer")
+    by_year: bool = True  # a Policy row may scope it to one modelled year (``year``)
+    kind: str = "number"  # "number", "word" (``allowed``) or "years" (a list of years)
 
     @property
     def by_country(self) -> bool:
@@ -115,9 +117,10 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("mode", "independent: each buyer plans alone; joint: one plan for both.",
             unit="", default="independent", low=None, high=None,
-            allowed=("independent", "joint"), scoped_by=()),
-    Setting("year", "Data year used for capacities (default: latest final year, 2024).",
-            unit="year", default=None, low=1900, high=2100, scoped_by=()),
+            allowed=("independent", "joint"), scoped_by=(), by_year=False, kind="word"),
+    Setting("year", "Data year used for capacities (default: latest final year, 2024; with "
+            "`years`: the first modelled year).",
+            unit="year", default=None, low=1900, high=2100, scoped_by=(), by_year=False),
     Setting("max_china_share", "Max share of a buyer's supply through Chinese nodes at the "
             "scoped stage(s)."),
     Setting("max_china_touch_share", "Max share of a buyer's supply whose path touches China "
@@ -158,6 +161,12 @@ SETTINGS: tuple[Setting, ...] = (
             low=0.0, high=None, scoped_by=()),
     Setting("cvar_alpha", "CVaR confidence level.", default=0.95, low=0.0, high=0.999999,
             scoped_by=()),
+    Setting("years", "Modelled years, e.g. 2024,2030,2035 (blank = one year, the data "
+            "year). Each year is a full annual plan; projects link them.", unit="years",
+            default=None, low=1900, high=2100, scoped_by=(), by_year=False, kind="years"),
+    Setting("discount_rate", "ASSUMPTION: discount rate r of the annualised project capex "
+            "CRF = r(1+r)^L/((1+r)^L-1) (0 gives 1/L).", unit="fraction/yr", default=0.08,
+            low=0.0, high=1.0, scoped_by=(), by_year=False),
 )
 
 SETTING_NAMES: tuple[str, ...] = tuple(s.name for s in SETTINGS)
@@ -205,8 +214,10 @@ SUPPLY = Sheet(
                "year.", unit="t/yr", low=0.0),
         Column("unit_cost_usd_per_t", "number", "Cost of a tonne through this node.",
                unit="USD/t", required=False, default=0.0, low=0.0),
-        Column("year", "number", "Data year (blank = undated).", unit="year",
-               required=False, default=None, low=1900, high=2100),
+        Column("year", "number", "Data year (blank = undated = every year). With the "
+               "setting `years`, a row dated in a modelled year replaces, in that year, the "
+               "row of the same mineral, stage and country used in the first modelled year.",
+               unit="year", required=False, default=None, low=1900, high=2100),
         Column("estimate", "bool", "TRUE if the figure is a source's estimate.",
                required=False, default=False),
         Column("source_id", "text", "Source of the figure (see datasets/PROVENANCE.md).",
@@ -233,8 +244,12 @@ DEMAND = Sheet(
                unit="t/yr", low=0.0),
         Column("sector", "text", "End-use sector (blank = all).", required=False,
                default="all"),
+        Column("year", "number", "Year of the demand (blank = every year). A row dated in "
+               "a modelled year replaces, in that year, the row of the same buyer, mineral "
+               "and sector used in the first modelled year.", unit="year", required=False,
+               default=None, low=1900, high=2100),
     ),
-    key=("buyer", "mineral", "sector"),
+    key=("buyer", "mineral", "sector", "year"),
 )
 
 ROUTES = Sheet(
@@ -310,13 +325,43 @@ POLICY = Sheet(
         Column("country", "id", "Scope: one country (max_country_share only; blank = each "
                "single country).", required=False, default="", ref="Countries.country",
                wildcard=""),
+        Column("year", "number", "Scope: one modelled year (blank = every year), e.g. a "
+               "glide path of China caps.", unit="year", required=False, default=None,
+               low=1900, high=2100),
     ),
-    key=("setting", "stage", "mineral", "buyer", "country", "case"),
+    key=("setting", "stage", "mineral", "buyer", "country", "case", "year"),
+    required=False,
+)
+
+PROJECTS = Sheet(
+    "Projects",
+    "Optional: new plants the plan may back (a yes/no decision each). A backed project adds "
+    "its capacity as spare capacity (not held by other buyers) in every modelled year from "
+    "online_year to online_year + lifetime_years - 1, and costs its annualised capex in each "
+    "of those modelled years.",
+    (
+        Column("project", "id", "Project id (unique)."),
+        Column("mineral", "id", "Mineral id.", ref="Minerals.mineral"),
+        Column("stage", "id", "Supply-chain stage of the plant.", allowed=STAGES),
+        Column("country", "id", "Country of the plant.", ref="Countries.country"),
+        Column("capacity_t", "number", "Annual capacity, tonnes of contained element per "
+               "year.", unit="t/yr", low=0.0),
+        Column("unit_cost_usd_per_t", "number", "Operating cost of a tonne through the "
+               "plant.", unit="USD/t", low=0.0),
+        Column("capex_usd", "number", "Capital cost of the plant.", unit="USD", low=0.0),
+        Column("online_year", "number", "First year the plant produces.", unit="year",
+               low=1900, high=2100),
+        Column("lifetime_years", "number", "Years the plant produces (annuity period L).",
+               unit="years", required=False, default=20.0, low=1.0, high=100.0),
+        Column("source", "text", "Announcement the figures come from.", required=False,
+               default=""),
+    ),
+    key=("project",),
     required=False,
 )
 
 WORKBOOK: tuple[Sheet, ...] = (MINERALS, COUNTRIES, SUPPLY, DEMAND, ROUTES, IMPORTS, DISRUPTIONS,
-                               POLICY)
+                               POLICY, PROJECTS)
 
 def column_dtype(col: Column) -> str:
     """The pandas dtype a column's typed values take."""
@@ -382,6 +427,8 @@ def show_default(default: object, required: bool = False) -> str:
 
 def setting_bounds(s: Setting) -> str:
     """The values a setting accepts, as the docs show them."""
+    if s.kind == "years":
+        return "a comma-separated list of years " + _bounds(s.low, s.high)
     if s.allowed:
         return ", ".join(s.allowed)
     return "a number " + (_bounds(s.low, s.high) or "(any)")

@@ -14,6 +14,7 @@ from toolkit.curate.costs import build_costs
 from toolkit.curate.countries import build_countries
 from toolkit.curate.coverage import build_stage_coverage
 from toolkit.curate.demand import build_planned_demand, read_trade
+from toolkit.curate.demand_years import build_demand_years
 from toolkit.curate.germanium import germanium_bgs
 from toolkit.curate.hand_entered import manufacture_rows
 from toolkit.curate.iea import iea_refine, read_iea_2025
@@ -21,6 +22,8 @@ from toolkit.curate.iea_outlook import build_outlook_demand, build_outlook_suppl
 from toolkit.curate.imports_mix import build_imports
 from toolkit.curate.market import add_market_buyers
 from toolkit.curate.minerals import build_minerals
+from toolkit.curate.outlook_years import build_production_years
+from toolkit.curate.projects import build_projects
 from toolkit.curate.refine_shares import refine_share_rows
 from toolkit.curate.sources import build_sources
 from toolkit.curate.trade import check_hs_codes, read_baci
@@ -86,8 +89,12 @@ def build_all(raw_dir: Path) -> dict[str, pd.DataFrame]:
     demand = add_market_buyers(prod, build_planned_demand(trade, prod), full)
     costs = build_costs(minerals, prod, full, raw_dir)
     bid_premiums = build_bid_premiums(prod)
+    # the 2030 / 2035 rows (issue 10): supply from the IEA base case, demand grown
+    prod_years = build_production_years(prod, outlook_supply)
+    demand_years = build_demand_years(demand, outlook_demand, prod_years)
+    projects = build_projects(costs)
     used = (set(prod["country"]) | set(imports["origin"]) | set(demand["buyer"])
-            | set(outlook_supply["country"]))
+            | set(outlook_supply["country"]) | set(projects["country"]))
     countries = build_countries(raw_dir, used)
     sources = build_sources()
     tables = {
@@ -96,6 +103,8 @@ def build_all(raw_dir: Path) -> dict[str, pd.DataFrame]:
         "costs.csv": costs, "sources.csv": sources,
         "bid_premiums.csv": bid_premiums,
         "outlook_supply.csv": outlook_supply, "outlook_demand.csv": outlook_demand,
+        "production_years.csv": prod_years, "demand_years.csv": demand_years,
+        "projects.csv": projects,
     }
     check_integrity(tables)
     return tables
@@ -117,7 +126,9 @@ def check_integrity(tables: dict[str, pd.DataFrame]) -> None:
         if "source_id" not in df.columns or (df["source_id"].fillna("") == "").any():
             raise ValueError(f"{name}: every row needs a source_id")
     for name, col in (("production.csv", "country"), ("imports.csv", "origin"),
-                      ("demand.csv", "buyer"), ("outlook_supply.csv", "country")):
+                      ("demand.csv", "buyer"), ("outlook_supply.csv", "country"),
+                      ("production_years.csv", "country"), ("demand_years.csv", "buyer"),
+                      ("projects.csv", "country")):
         if set(tables[name][col]) - countries:
             raise ValueError(f"{name}: countries missing from countries.csv")
     prod = tables["production.csv"]

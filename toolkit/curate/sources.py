@@ -6,6 +6,7 @@ import pandas as pd
 
 from toolkit.curate.demand_sources import DEMAND_SOURCES
 from toolkit.curate.sources_costs import COST_SOURCES
+from toolkit.curate.sources_outlook import OUTLOOK_SOURCES
 
 SOURCES = (
     ("usgs_mcs2026", "Mineral Commodity Summaries 2026 Data Release", "U.S. Geological Survey",
@@ -167,6 +168,7 @@ SOURCES = (
 )
 
 SOURCES = SOURCES + COST_SOURCES  # costs.csv and bid_premiums.csv (sources_costs.py)
+SOURCES = SOURCES + OUTLOOK_SOURCES  # outlook years and projects (sources_outlook.py)
 
 
 def build_sources() -> pd.DataFrame:

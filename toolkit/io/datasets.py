@@ -14,7 +14,17 @@ import pandas as pd
 
 from toolkit.chain import SupplyChain, empty_table
 from toolkit.errors import InputError, Problem
-from toolkit.schema import BUYERS, CHINA, DISRUPTIONS, POLICY, ROUTES, STAGES, Column, Sheet
+from toolkit.schema import (
+    BUYERS,
+    CHINA,
+    DISRUPTIONS,
+    POLICY,
+    PROJECTS,
+    ROUTES,
+    STAGES,
+    Column,
+    Sheet,
+)
 from toolkit.validate import Where, validate_table
 
 BASES = ("reported", "derived", "modelled", "hand_entered", "assumption")
@@ -76,7 +86,7 @@ FILES: tuple[Sheet, ...] = (
         _opt("sector", default="all"), _c("demand_t", "number", low=0.0),
         _opt("year", "number", default=None), _c("basis", "id", allowed=BASES),
         _opt("method"), _c("source_id", "id", ref="sources.csv.source_id", separator=";")),
-        key=("buyer", "mineral", "sector")),
+        key=("buyer", "mineral", "sector", "year")),
     Sheet("imports.csv", "UK and Japan import mix by origin.", (
         _c("buyer", "id", allowed=BUYERS), _c("mineral", "id", ref="minerals.csv.mineral"),
         _c("origin", "id", ref="countries.csv.country"), _opt("year", "number", default=None),
@@ -96,6 +106,26 @@ FILES: tuple[Sheet, ...] = (
         _c("mineral", "id", ref="minerals.csv.mineral"), _c("stage", "id", allowed=STAGES),
         _c("status", "id", allowed=("sourced", "hand_entered", "no_source", "assumption")),
         _opt("source_id"), _opt("note")), key=("mineral", "stage")),
+    Sheet("production_years.csv", "Supply of each node in the outlook years (2030, 2035): "
+          "IEA base case for its six minerals, today's output held for the rest.", (
+        _c("mineral", "id", ref="minerals.csv.mineral"), _c("stage", "id", allowed=STAGES),
+        _c("country", "id", ref="countries.csv.country"), _c("year", "number", low=1900,
+                                                             high=2100),
+        _c("tonnes", "number", low=0.0), _opt("estimate", "bool", default=True),
+        _c("source_id", "id", ref="sources.csv.source_id", separator=";"), _opt("source_detail"),
+        _c("basis", "id", allowed=BASES),
+        _opt("capacity_t", "number", default=None, low=0.0),
+        _opt("capacity_source_id", "id", ref="sources.csv.source_id", wildcard="",
+             separator=";"), _opt("capacity_note")),
+        key=("mineral", "stage", "country", "year"), required=False),
+    Sheet("demand_years.csv", "Demand of every buyer in the outlook years (2030, 2035); a "
+          "row replaces the buyer's demand.csv row in its year.", (
+        _c("buyer", "id", ref="countries.csv.country"),
+        _c("mineral", "id", ref="minerals.csv.mineral"),
+        _opt("sector", default="all"), _c("demand_t", "number", low=0.0),
+        _c("year", "number", low=1900, high=2100), _c("basis", "id", allowed=BASES),
+        _opt("method"), _c("source_id", "id", ref="sources.csv.source_id", separator=";")),
+        key=("buyer", "mineral", "sector", "year"), required=False),
     Sheet("outlook_supply.csv", "IEA base-case supply by country (base year, 2030, 2035, "
           "2040; both Data Explorer editions).", (
         _c("edition", "id"), _c("mineral", "id", ref="minerals.csv.mineral"),
@@ -114,6 +144,16 @@ FILES: tuple[Sheet, ...] = (
         _c("demand_t", "number", low=0.0), _c("basis", "id", allowed=BASES),
         _c("source_id", "id", ref="sources.csv.source_id", separator=";")),
         key=("edition", "mineral", "scenario", "sector", "year"), required=False),
+    Sheet("projects.csv", "Announced plants the plan may back (the Projects sheet's columns "
+          "plus provenance).", (
+        _c("project", "id"), _c("mineral", "id", ref="minerals.csv.mineral"),
+        _c("stage", "id", allowed=STAGES), _c("country", "id", ref="countries.csv.country"),
+        _c("capacity_t", "number", low=0.0), _c("unit_cost_usd_per_t", "number", low=0.0),
+        _c("capex_usd", "number", low=0.0), _c("online_year", "number", low=1900, high=2100),
+        _opt("lifetime_years", "number", default=20.0, low=1.0, high=100.0), _opt("source"),
+        _c("basis", "id", allowed=BASES),
+        _c("source_id", "id", ref="sources.csv.source_id", separator=";"), _opt("note")),
+        key=("project",), required=False),
 )
 
 
@@ -151,7 +191,8 @@ def load_tables(folder: Path | None = None) -> dict[str, pd.DataFrame]:
 
 
 def supply_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Supply rows (schema columns) from production joined with unit costs.
+    """Supply rows (schema columns) from production (and its outlook years) joined with
+    unit costs.
 
     ``capacity_t`` is the production file's ``capacity_t`` where a source gives one,
     else its ``tonnes`` (no spare capacity); ``production_t`` is ``tonnes`` where that
@@ -161,6 +202,8 @@ def supply_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     ``unit_cost_usd_per_t x (1 + premium_outside_china)``.
     """
     prod = tables["production.csv"]
+    if "production_years.csv" in tables:  # the outlook years' rows (estimates, year 2030...)
+        prod = pd.concat([prod, tables["production_years.csv"]], ignore_index=True)
     costs = tables["costs.csv"]
     country = costs["country"].fillna("") if "country" in costs else pd.Series("", costs.index)
     stage_wide = costs[country == ""][["mineral", "stage", "unit_cost_usd_per_t",
@@ -211,6 +254,22 @@ def import_shares(imports: pd.DataFrame) -> pd.DataFrame:
         drop=True)
 
 
+def demand_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Demand rows (schema columns): ``demand.csv`` (the data year) plus the outlook years'
+    rows of ``demand_years.csv`` (each replaces the buyer's row in its year)."""
+    cols = ["buyer", "mineral", "demand_t", "sector", "year"]
+    parts = [tables[n][cols] for n in ("demand.csv", "demand_years.csv") if n in tables]
+    return pd.concat(parts, ignore_index=True)
+
+
+def projects_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The Projects rows of ``projects.csv`` (schema columns; empty when absent)."""
+    rows = tables.get("projects.csv")
+    if rows is None or rows.empty:
+        return empty_table(PROJECTS)
+    return rows[list(PROJECTS.names)].reset_index(drop=True)
+
+
 def load_embedded(folder: Path | None = None) -> SupplyChain:
     """The embedded dataset as a :class:`SupplyChain` (no disruptions; policy = the cited
     default bid premiums of :func:`default_policy`)."""
@@ -218,11 +277,12 @@ def load_embedded(folder: Path | None = None) -> SupplyChain:
     t = load_tables(folder)
     minerals = t["minerals.csv"][["mineral", "name", "unit", "content_basis"]]
     countries = t["countries.csv"][["country", "name", "wgi", "partner"]]
-    demand = t["demand.csv"][["buyer", "mineral", "demand_t", "sector"]]
+    demand = demand_table(t)
     imports = import_shares(t["imports.csv"])
     return SupplyChain(
         minerals=minerals.reset_index(drop=True), countries=countries.reset_index(drop=True),
         supply=supply_table(t), demand=demand.reset_index(drop=True),
         routes=empty_table(ROUTES), disruptions=empty_table(DISRUPTIONS),
         policy=default_policy(t), imports=imports.reset_index(drop=True),
-        source="embedded dataset", meta={"datasets": str(folder), "tables": t})
+        projects=projects_table(t), source="embedded dataset",
+        meta={"datasets": str(folder), "tables": t})

@@ -381,7 +381,20 @@ def validate_sheets(raws: Mapping[str, RawSheet],
         if sheet.key and sheet.key[0] in raw.headers:
             known[f"{sheet.name}.{sheet.key[0]}"] = [v for v in table[sheet.key[0]] if v]
     return tables, problems + _demand_without_supply(tables, raws, file) + (
-        [] if problems else _market_over_output(tables, file))
+        [] if problems else _market_over_output(tables, file) + _projects(tables, raws, file))
+
+
+def _projects(tables: dict[str, pd.DataFrame], raws: Mapping[str, RawSheet],
+              file: str) -> list[Problem]:
+    """Projects at a stage their mineral has no Supply rows for (see
+    :func:`toolkit.projects.check_projects`)."""
+    from toolkit.projects import check_projects
+
+    projects = tables.get("projects")
+    if projects is None or projects.empty or "Projects" not in raws:
+        return []
+    where = Where(file, "Projects", 2, tuple(raws["Projects"].numbers))
+    return check_projects(projects, tables["supply"], where)
 
 
 def _market_over_output(tables: dict[str, pd.DataFrame], file: str) -> list[Problem]:

@@ -13,6 +13,10 @@ A model file reads::
     [[policy]]
     setting = "max_china_share"; value = 0.5; case = "China cap 50 %"
 
+    [[projects]]                     # optional: plants the plan may back (Projects sheet)
+    project = "..."; mineral = "rare_earths"; stage = "refine"; country = "AUS"
+    capacity_t = 5000; unit_cost_usd_per_t = 60000; capex_usd = 5e8; online_year = 2028
+
 Rows are validated with the ``Disruptions`` and ``Policy`` declarations of
 :mod:`toolkit.schema`; a problem names the file, the table (``disruptions`` or
 ``policy``), the row (1 = the first ``[[disruptions]]`` entry) and the column.
@@ -32,10 +36,12 @@ import pandas as pd
 from toolkit.chain import SupplyChain, default_year, empty_table, supply_at_year
 from toolkit.errors import InputError, Problem
 from toolkit.policy import check_policy
-from toolkit.schema import DISRUPTIONS, POLICY, STAGES, Sheet
+from toolkit.projects import check_projects
+from toolkit.schema import DISRUPTIONS, POLICY, PROJECTS, STAGES, Sheet
 from toolkit.validate import Where, check_disruptions, validate_table
 
-TOP_LEVEL = {"name", "description", "data", "top_country_loss", "disruptions", "policy"}
+TOP_LEVEL = {"name", "description", "data", "top_country_loss", "disruptions", "policy",
+             "projects"}
 GENERATED_KEYS = {"capacity_loss", "probability", "source", "date"}
 ROW_COUNTRY = "ROW"
 
@@ -62,6 +68,7 @@ def load_model(path: str | Path) -> SupplyChain:
     problems += found
     if not found:
         problems += check_policy(pol, Where(str(path), "policy", 1))
+    projects = _projects(path, doc.get("projects", []), chain, known, problems)
     generated = _top_country_loss(path, doc.get("top_country_loss"), chain, problems)
     if problems:
         raise InputError(problems)
@@ -71,7 +78,24 @@ def load_model(path: str | Path) -> SupplyChain:
                        ignore_index=True)
     meta = {**chain.meta, "model_name": str(doc.get("name") or path.stem),
             "model_file": str(path), "description": str(doc.get("description", ""))}
-    return replace(chain, disruptions=disruptions, policy=policy, source=str(path), meta=meta)
+    return replace(chain, disruptions=disruptions, policy=policy, projects=projects,
+                   source=str(path), meta=meta)
+
+
+def _projects(path: Path, rows: object, chain: SupplyChain, known: dict,
+              problems: list[Problem]) -> pd.DataFrame:
+    """The data's projects plus the file's ``[[projects]]`` (ids must not repeat)."""
+    table, found = _table(path, rows, PROJECTS, "projects", known)
+    where = Where(str(path), "projects", 1)
+    if not found and len(table):
+        found += check_projects(table, chain.supply, where)
+        taken = set(chain.projects["project"]) if len(chain.projects) else set()
+        found += [where.problem("project id is already in the data (use another id)", i + 1,
+                                "project", p) for i, p in enumerate(table["project"])
+                  if p in taken]
+    problems += found
+    parts = [t for t in (chain.projects, table) if len(t)]
+    return pd.concat(parts, ignore_index=True) if parts else empty_table(PROJECTS)
 
 
 def _read(path: Path) -> dict:

@@ -20,6 +20,13 @@ from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpressio
 from toolkit.optimize.data import MineralData
 from toolkit.optimize.rows import CAPACITY_SLACK_WEIGHT
 
+
+def world_terms(m: pyo.ConcreteModel, d: MineralData, k: int) -> list:
+    """The project terms of a world-balance row (see :mod:`toolkit.optimize.projects`)."""
+    from toolkit.optimize.projects import world_terms as terms
+
+    return terms(m, d, k)
+
 # A bid with no premium (bid_premium 0, or the sensitivity's 0x point) costs this share
 # of the node's unit cost, so the LP never bids away tonnes it does not use (otherwise it
 # is indifferent and the reported tonnes bid away are an arbitrary vertex).  1e-7 of the
@@ -56,7 +63,8 @@ def define_world_balance(m: pyo.ConcreteModel, d: MineralData) -> None:
 
     Each path crosses one node of every stage, so the row's body is the planned
     tonnes of the stage; its right-hand side ``world_t`` is a mutable parameter
-    (rationed between independent buyers).  Rows exist only with market buyers.
+    (rationed between independent buyers).  Rows exist only with market buyers.  Backed
+    projects add :math:`C_j y_j` (:func:`toolkit.optimize.projects.world_terms`).
     """
     if not d.market_enabled:
         m.world_t = None
@@ -73,6 +81,7 @@ def define_world_balance(m: pyo.ConcreteModel, d: MineralData) -> None:
 
     def rule(m, k):
         extra = [MonomialTermExpression((-1, slack[k]))] if slack is not None else []
+        extra += world_terms(m, d, k) if m._project_y else []
         return LinearExpression([m._xs[p] for p in stages[k]] + extra) <= m.world_t[k]
 
     m.world_balance = pyo.Constraint(m.K, rule=rule)

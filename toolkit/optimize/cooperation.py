@@ -24,8 +24,10 @@ spot market and a pooled stockpile either buyer may draw on.
 minerals where both plans are optimal, with the worst served share of each.
 Because the sum of the realisable independent plans is a feasible joint plan
 (pooled stockpile >= separate stockpiles, per-buyer caps unchanged, CVaR is
-subadditive), the saving is never negative; the stand-alone cost is reported too,
-and the over-claimed nodes are listed.
+subadditive), the saving is never negative without projects; the stand-alone cost is
+reported too, and the over-claimed nodes are listed.  With projects
+(:mod:`toolkit.optimize.years`) each independent buyer may back its own copy of a plant,
+which the joint plan cannot, so the saving can be negative.
 """
 
 from __future__ import annotations
@@ -88,6 +90,8 @@ def overclaims(plans: list[MineralPlan]) -> list[dict]:
         return []
     d = plans[0].unrationed
     flow = sum(p.node_flow[0] for p in plans)
+    own = d.project_nodes  # each buyer alone backs its own plant: never over-claimed
+    flow[own] = 0.0
     bids = sum(p.bid for p in plans)
     theta = np.nan_to_num(d.offtake[d.node_stage], nan=1.0)
     rows = _rows(d, flow, np.minimum(d.free_t + bids, theta * d.capacity_t), "contracted")
@@ -96,6 +100,7 @@ def overclaims(plans: list[MineralPlan]) -> list[dict]:
     if d.spot_enabled and len(d.scenarios):
         share = spot_availability(d)
         spot = sum(p.spot_node[0] for p in plans)
+        spot[:, own] = 0.0
         used = spot + share * (flow - bids)[None, :]
         available = share * d.free_t[None, :]
         worst = np.argmax(used - available, axis=0)  # per node, its tightest scenario
@@ -109,10 +114,20 @@ def _world_rows(d: MineralData, plans: list[MineralPlan]) -> list[dict]:
     if not d.market_enabled:
         return []
     planned = sum(float(p.data.demand_t.sum()) for p in plans)
+    world = d.world_t + sum(_backed_capacity(p) for p in plans)
     return [{"mineral": d.mineral, "stage": d.stages[k], "country": "", "kind": "world",
-             "node": -1 - k, "claimed_t": planned, "available_t": float(d.world_t[k])}
+             "node": -1 - k, "claimed_t": planned, "available_t": float(world[k])}
             for k in range(len(d.stages))
-            if planned > d.world_t[k] + TOLERANCE * max(1.0, float(d.world_t[k]))]
+            if planned > world[k] + TOLERANCE * max(1.0, float(world[k]))]
+
+
+def _backed_capacity(plan: MineralPlan) -> np.ndarray:
+    """(K,) capacity of the projects ``plan`` backs (its own plants), per stage."""
+    d = plan.data
+    out = np.zeros(len(d.stages))
+    for n in np.flatnonzero(plan.backed) if plan.backed.size else []:
+        out[d.node_stage[n]] += d.capacity_t[n]
+    return out
 
 
 def _rows(d: MineralData, claimed: np.ndarray, available: np.ndarray, kind: str) -> list[dict]:
@@ -165,11 +180,16 @@ def _replan(plan: MineralPlan, keys: list[int], plans: list[MineralPlan]) -> Min
         m.free_t[n] = float(data.capacity_t[n] - data.holding_t[n])
     for k in (-1 - key for key in keys if key < 0):
         m.world_t[k] = float(data.world_t[k])
-    new = read_plan(data, m, solver, solver.solve())
+    new = read_plan(data, m, solver, plan.resolve())
     new.model, new.solver = m, solver
     new.base_data = base
+    new.year, new.backed, new.capex_usd = plan.year, plan.backed, plan.capex_usd
     if new.status == "infeasible":
-        new.diagnosis = diagnose(new.data)
+        new.diagnosis = diagnose(new.data.all_backed())
+        if new.year is not None:
+            from toolkit.optimize.years import dated
+
+            new.diagnosis = [dated(r, new.year) for r in new.diagnosis]
     return new
 
 

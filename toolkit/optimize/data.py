@@ -68,6 +68,9 @@ class MineralData:
     bid_premium, max_bid : (K,) :math:`\beta_k` (fraction of unit cost) and
         :math:`\theta_k` (share of a holding that may be bid away).
     sigma : :math:`\\sigma = D^P / (D^P + D^M)` (1 without market buyers).
+    node_project : (N,) project id of a project node (a plant the plan may back, its
+        own node beside its country's), "" for the others; empty without projects.
+        ``world_t`` leaves project capacity out (it counts only when backed).
     """
 
     mineral: str
@@ -109,7 +112,27 @@ class MineralData:
     bid_premium: np.ndarray = field(default_factory=lambda: np.zeros(0))
     max_bid: np.ndarray = field(default_factory=lambda: np.zeros(0))
     sigma: float = 1.0
+    node_project: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     meta: dict = field(default_factory=dict)
+
+    @property
+    def project_nodes(self) -> list[int]:
+        """Nodes that are projects (empty without projects)."""
+        return [n for n, p in enumerate(self.node_project) if p]
+
+    def project_capacity(self) -> np.ndarray:
+        """(K,) capacity of the project nodes of each stage (t/yr, as if all backed)."""
+        out = np.zeros(len(self.stages))
+        for n in self.project_nodes:
+            out[self.node_stage[n]] += self.capacity_t[n]
+        return out
+
+    def all_backed(self) -> MineralData:
+        """The instance with every project counted as built (its capacity in the world
+        balance): what the diagnosis of a year uses."""
+        if not self.project_nodes or not self.market_enabled:
+            return self
+        return replace(self, world_t=self.world_t + self.project_capacity())
 
     @property
     def n_paths(self) -> int:
@@ -198,13 +221,14 @@ def scenario_losses(chain: SupplyChain, mineral: str,
     if table is None or table.empty:
         return (), np.zeros(0), np.zeros((0, len(nodes)))
     rows = table[(table["mineral"] == mineral) | (table["mineral"] == WILDCARD)]
-    index = {(s, c): i for i, (s, c) in enumerate(zip(nodes["stage"], nodes["country"],
-                                                      strict=True))}
+    index: dict[tuple, list[int]] = {}
+    for i, key in enumerate(zip(nodes["stage"], nodes["country"], strict=True)):
+        index.setdefault(key, []).append(i)
     losses: dict[str, np.ndarray] = {}
     probs: dict[str, float] = {}
     for r in rows.itertuples(index=False):
-        hit = [index[(s, r.country)] for s in STAGES
-               if r.stage in (s, WILDCARD) and (s, r.country) in index]
+        hit = [i for s in STAGES if r.stage in (s, WILDCARD) for i in index.get(
+            (s, r.country), [])]
         if not hit or float(r.capacity_loss) <= 0:
             continue
         loss = losses.setdefault(str(r.scenario), np.zeros(len(nodes)))
@@ -322,8 +346,33 @@ def mineral_base(chain: SupplyChain, mineral: str) -> MineralBase:
     return cache[mineral]
 
 
+def project_nodes(chain: SupplyChain, mineral: str) -> pd.DataFrame:
+    """Project nodes of ``mineral`` (the chain's projects table, already the ones online):
+    the columns of :func:`nodes_table` with ``production_t`` 0 (spare: market buyers hold
+    none of it) plus ``project``, sorted by stage and id."""
+    rows = chain.projects[chain.projects["mineral"] == mineral] if len(chain.projects) \
+        else chain.projects
+    out = pd.DataFrame({"stage": rows["stage"], "country": rows["country"],
+                        "capacity_t": rows["capacity_t"].astype(float),
+                        "production_t": 0.0,
+                        "unit_cost_usd_per_t": rows["unit_cost_usd_per_t"].astype(float),
+                        "project": rows["project"]})
+    out["stage_index"] = out["stage"].map({s: i for i, s in enumerate(STAGES)})
+    return out.sort_values(["stage_index", "project"]).reset_index(drop=True)
+
+
+def _with_projects(chain: SupplyChain, mineral: str, nodes: pd.DataFrame) -> pd.DataFrame:
+    """Supply nodes followed by the mineral's project nodes (at stages it has)."""
+    extra = project_nodes(chain, mineral)
+    extra = extra[extra["stage"].isin(set(nodes["stage"]))]
+    if extra.empty:
+        return nodes
+    return pd.concat([nodes.assign(project=""), extra], ignore_index=True)
+
+
 def _build_base(chain: SupplyChain, mineral: str) -> MineralBase:
-    nodes = nodes_table(chain, mineral)
+    today = nodes_table(chain, mineral)
+    nodes = _with_projects(chain, mineral, today)
     demand = demand_of(chain, mineral)
     stages = tuple(s for s in STAGES if s in set(nodes["stage"]))
     country = nodes["country"].to_numpy(dtype=object)
@@ -335,7 +384,7 @@ def _build_base(chain: SupplyChain, mineral: str) -> MineralBase:
         nodes=nodes, stages=stages, demand=demand, node_stage=node_stage, country=country,
         partner=np.array([c in partners for c in country], dtype=bool),
         tie_cost=cost + governance_tie_break(chain, nodes),
-        scenarios=scenario_losses(chain, mineral, nodes), chain_cost=chain_cost(nodes),
+        scenarios=scenario_losses(chain, mineral, nodes), chain_cost=chain_cost(today),
         market=_market(chain, mineral, nodes, node_stage, sum(demand.values())))
 
 
@@ -411,11 +460,14 @@ def _market(chain: SupplyChain, mineral: str, nodes: pd.DataFrame, node_stage: n
     production = nodes["production_t"].to_numpy(dtype=float)
     capacity = nodes["capacity_t"].to_numpy(dtype=float)
     stages = int(node_stage.max()) + 1 if len(node_stage) else 0
-    world = np.array([capacity[node_stage == k].sum() - market_t for k in range(stages)],
+    project = nodes["project"].to_numpy(dtype=object) if "project" in nodes \
+        else np.zeros(0, dtype=object)
+    today = capacity if not len(project) else np.where(project != "", 0.0, capacity)
+    world = np.array([today[node_stage == k].sum() - market_t for k in range(stages)],
                      dtype=float)
     return {"production_t": production, "market_t": market_t, "planned_t": planned_t,
             "holding_t": holding_t(production, node_stage, market_t), "world_t": world,
-            "sigma": planned_share(planned_t, market_t)}
+            "sigma": planned_share(planned_t, market_t), "node_project": project}
 
 
 def _per_buyer_node(case: CaseSettings, mineral: str, buyers: tuple[str, ...],

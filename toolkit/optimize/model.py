@@ -74,6 +74,7 @@ from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpressio
 
 from toolkit.optimize.bids import bid_terms, define_bids, define_world_balance
 from toolkit.optimize.data import MineralData
+from toolkit.optimize.projects import define_projects
 from toolkit.optimize.rows import CAPACITY_SLACK_WEIGHT, flow, minus, slack, term
 from toolkit.optimize.scenario_rows import (
     define_cvar,
@@ -94,14 +95,26 @@ def build_model(data: MineralData, elastic: bool = False) -> pyo.ConcreteModel:
     elastic : add slack variables and minimise total slack (infeasibility diagnosis).
     """
     m = pyo.ConcreteModel(name=data.mineral)
+    populate(m, data, elastic)
+    return m
+
+
+def populate(m: pyo.block.BlockData, data: MineralData, elastic: bool = False,
+             project_y: dict | None = None) -> None:
+    """Add every constraint family of one mineral's annual plan to ``m`` (a model, or
+    the block of one modelled year, :mod:`toolkit.optimize.years`).
+
+    ``project_y`` maps each project node to its yes/no variable :math:`y_j` (shared by
+    the years of a multi-year model); without it project nodes count as built.
+    """
     m._data = data
     m._elastic = elastic
     m._slacks = {}
     m._index = _index(data)
+    m._project_y = project_y or {}
     for family in FAMILIES:
         family(m, data)
     m._refactor = _scenario_coefficient(m)
-    return m
 
 
 def _scenario_coefficient(m: pyo.ConcreteModel) -> tuple | None:
@@ -126,7 +139,24 @@ def _index(d: MineralData) -> dict:
                if d.n_paths else [] for n in range(len(d.capacity_t))]
     by_buyer = [np.flatnonzero(d.path_buyer == b).tolist() for b in range(len(d.buyers))]
     loss = d.path_loss() if len(d.scenarios) else np.zeros((0, d.n_paths))
-    return {"through": through, "by_buyer": by_buyer, "loss": loss}
+    return {"through": through, "by_buyer": by_buyer, "loss": loss,
+            "same_country": _same_country(d, through)}
+
+
+def _same_country(d: MineralData, through: list[list[int]]) -> dict[int, list[int]]:
+    """First node of each (stage, country) -> paths through any node of that country and
+    stage (a project is a second node of its country; without projects each node is its
+    own country)."""
+    out: dict[int, list[int]] = {}
+    first: dict[tuple, int] = {}
+    for n in range(len(d.capacity_t)):
+        key = (int(d.node_stage[n]), str(d.node_country[n]))
+        if key in first:
+            out[first[key]] = sorted(out[first[key]] + through[n])
+        else:
+            first[key] = n
+            out[n] = through[n]
+    return out
 
 
 def define_sets(m: pyo.ConcreteModel, d: MineralData) -> None:
@@ -224,10 +254,11 @@ def define_china_touch(m: pyo.ConcreteModel, d: MineralData) -> None:
 
 def define_country_share(m: pyo.ConcreteModel, d: MineralData) -> None:
     """At most :math:`\\kappa_{bn}` of a buyer's supply through node :math:`n`'s country
-    at its stage (rows only where a cap applies: ROW only when a row names it)."""
+    at its stage (rows only where a cap applies: ROW only when a row names it; one row
+    per country, whose paths pass any of its nodes, e.g. a project's)."""
+    through = m._index["same_country"]
     index = [(b, k, n) for b in m.B for k in m.K for n in m.N
-             if d.node_stage[n] == k and not np.isnan(d.country_cap[b, n])]
-    through = m._index["through"]
+             if d.node_stage[n] == k and not np.isnan(d.country_cap[b, n]) and n in through]
     owner = d.path_buyer
     e = slack(m, "max_country_share", index)
 
@@ -304,5 +335,6 @@ def define_objective(m: pyo.ConcreteModel, d: MineralData) -> None:
 FAMILIES: tuple[Callable[[pyo.ConcreteModel, MineralData], None], ...] = (
     define_sets, define_demand, define_bids, define_capacity, define_world_balance,
     define_china_share, define_china_touch, define_country_share, define_partner_share,
-    define_offtake, define_scenarios, define_stockpile, define_cvar, define_objective,
+    define_offtake, define_scenarios, define_stockpile, define_cvar, define_projects,
+    define_objective,
 )

@@ -77,7 +77,7 @@ def _solve_at(case: str, kind: str, eps: float, mineral: str,
             status = "infeasible"
             continue
         _set(plan, kind, eps)
-        outcome = plan.solver.solve()
+        outcome = plan.resolve()
         if outcome.status != "optimal":
             status = outcome.status
         else:

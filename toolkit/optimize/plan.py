@@ -40,6 +40,18 @@ class MineralPlan:
     model: pyo.ConcreteModel | None = None
     solver: Solver | None = None
     base_data: MineralData | None = None  # the instance before rationing (independent)
+    year: int | None = None          # modelled year of a multi-year model's block
+    backed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (N,)
+    capex_usd: float = 0.0           # annualised capex of the backed projects this year
+
+    def resolve(self) -> Outcome:
+        """Re-solve the built model after parameter changes; the objective is this plan's
+        own: its year's annual cost in a multi-year model (projects held fixed), the
+        whole objective otherwise."""
+        outcome = self.solver.solve()
+        if self.model is self.solver.model or outcome.status != "optimal":
+            return outcome
+        return Outcome(outcome.status, self.solver.evaluate(self.model.objective.expr))
 
     @property
     def unrationed(self) -> MineralData:

@@ -69,10 +69,12 @@ class Layout:
     eta: int
     excess: int
     n: int
+    project_y: dict = field(default_factory=dict)  # project node -> column of its y_j
 
 
-def layout(d: MineralData) -> Layout:
-    """Assign column blocks: x | bid | short | spot | spot_node | stock | draw | eta | excess."""
+def layout(d: MineralData, start: int = 0) -> Layout:
+    """Assign column blocks: x | bid | short | spot | spot_node | stock | draw | eta | excess
+    (from column ``start``: one year's block of a multi-year model)."""
     B, S, N = len(d.buyers), len(d.scenarios), len(d.capacity_t)
     spot = B * S if d.spot_enabled else 0
     spot_node = B * S * N if d.spot_enabled else 0
@@ -81,18 +83,20 @@ def layout(d: MineralData) -> Layout:
     cvar = d.risk_aversion > 0 and S > 0
     sizes = [d.n_paths, len(d.bid_nodes), B * S, spot, spot_node, stock, draw, int(cvar),
              S if cvar else 0]
-    offsets = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+    offsets = (start + np.concatenate([[0], np.cumsum(sizes)])).tolist()
     return Layout(*offsets[:9], n=offsets[9])
+
+
+FAMILIES = ("_demand", "_bid_room", "_capacity", "_world_balance", "_china", "_touch",
+            "_country", "_partner", "_offtake", "_cover", "_served", "_expected_shortfall",
+            "_spot", "_stockpile", "_cvar", "_projects")
 
 
 def build_reference(d: MineralData) -> tuple[highspy.Highs, Rows, Layout]:
     """Build the LP in a fresh ``highspy.Highs`` (not solved)."""
     lay = layout(d)
     rows = Rows()
-    for family in (_demand, _bid_room, _capacity, _world_balance, _china, _touch, _country,
-                   _partner, _offtake, _cover, _served, _expected_shortfall, _spot,
-                   _stockpile, _cvar):
-        family(d, lay, rows)
+    add_families(d, lay, rows)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
@@ -103,6 +107,81 @@ def build_reference(d: MineralData) -> tuple[highspy.Highs, Rows, Layout]:
     h.addRows(len(rows.lower), np.array(rows.lower), np.array(rows.upper), len(val),
               starts, idx, val)
     return h, rows, lay
+
+
+def add_families(d: MineralData, lay: Layout, rows: Rows) -> None:
+    """Every constraint family of one (year's) instance, in the Pyomo model's order."""
+    for name in FAMILIES:
+        globals()[name](d, lay, rows)
+
+
+def build_years_reference(years: list) -> highspy.Highs:
+    r"""The multi-year MILP of :mod:`toolkit.optimize.years` from arrays: year blocks side
+    by side (columns and rows), then one binary column per project with cost
+    :math:`\sum_t \mathrm{CRF}\,\mathrm{capex}_j` over the years it is online in.
+
+    ``years`` are :class:`~toolkit.optimize.years.YearData`.  Each year's rows are built
+    on its own columns ``0..n_t-1`` (project columns as ``-1-j``), then shifted.
+    """
+    ids = sorted({str(p) for y in years for p in y.data.node_project if p})
+    total = Rows()
+    lower, upper, cost, start = [], [], [], 0
+    for y in years:
+        d = y.data
+        lay = layout(d)
+        lay.project_y = {n: -1 - ids.index(str(d.node_project[n])) for n in d.project_nodes}
+        rows = Rows()
+        add_families(d, lay, rows)
+        _append(total, rows, start)
+        cost.append(_costs(d, lay))
+        upper.append(_upper(d, lay))
+        lower.append(np.zeros(lay.n))
+        start += lay.n
+    for i, c in enumerate(total.cols):
+        total.cols[i] = np.where(c < 0, start - 1 - c, c)
+    per_project = [sum(y.capex_usd.get(j, 0.0) for y in years) for j in ids]
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("mip_rel_gap", 1e-9)
+    n = start + len(ids)
+    h.addVars(n, np.concatenate(lower + [np.zeros(len(ids))]),
+              np.concatenate(upper + [np.ones(len(ids))]))
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), np.concatenate(cost + [per_project]))
+    if ids:
+        h.changeColsIntegrality(len(ids), np.arange(start, n, dtype=np.int32), np.array(
+            [highspy.HighsVarType.kInteger] * len(ids)))
+    starts, idx, val = total.csr()
+    h.addRows(len(total.lower), np.array(total.lower), np.array(total.upper), len(val),
+              starts, idx, val)
+    return h
+
+
+def _append(total: Rows, rows: Rows, start: int) -> None:
+    """Append one year's rows after the rows already there, its columns from ``start``
+    (project columns, negative, are left for the caller)."""
+    offset = len(total.lower)
+    total.lower += rows.lower
+    total.upper += rows.upper
+    total.rows += [r + offset for r in rows.rows]
+    total.cols += [np.where(c >= 0, c + start, c) for c in rows.cols]
+    total.vals += list(rows.vals)
+
+
+def solve_years_reference(years: list) -> tuple[str, float | None]:
+    """Build and solve the multi-year MILP from arrays; return (status, objective)."""
+    h = build_years_reference(years)
+    h.run()
+    return _outcome(h)
+
+
+def _outcome(h: highspy.Highs) -> tuple[str, float | None]:
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kOptimal:
+        return "optimal", float(h.getInfo().objective_function_value)
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return "infeasible", None
+    return h.modelStatusToString(status), None
 
 
 def solve_reference(d: MineralData) -> tuple[str, float | None]:
@@ -127,7 +206,7 @@ def _upper(d: MineralData, lay: Layout) -> np.ndarray:
 def _costs(d: MineralData, lay: Layout) -> np.ndarray:
     B, S, N = len(d.buyers), len(d.scenarios), len(d.capacity_t)
     cost = np.zeros(lay.n)
-    cost[:d.n_paths] = d.path_cost
+    cost[lay.x:lay.x + d.n_paths] = d.path_cost
     cost[lay.bid:lay.bid + len(d.bid_nodes)] = [bid_unit_cost(d, n) for n in d.bid_nodes]
     q = np.nan_to_num(d.short_cost)
     p = d.probability
@@ -192,7 +271,12 @@ def _world_balance(d: MineralData, lay: Layout, rows: Rows) -> None:
     K = len(d.stages)
     r = np.repeat(np.arange(K), d.n_paths)
     c = np.tile(np.arange(d.n_paths), K)
-    rows.add_block("world_balance", np.full(K, -INF), d.world_t, r, c, np.ones(K * d.n_paths))
+    v = np.ones(K * d.n_paths)
+    for n, col in lay.project_y.items():  # a backed plant's tonnes are the world's spare
+        r = np.append(r, d.node_stage[n])
+        c = np.append(c, col)
+        v = np.append(v, -d.capacity_t[n])
+    rows.add_block("world_balance", np.full(K, -INF), d.world_t, r, c, v)
 
 
 def _stage_rows(d: MineralData, name: str, mask: np.ndarray, share: np.ndarray,
@@ -233,9 +317,16 @@ def _touch(d: MineralData, lay: Layout, rows: Rows) -> None:
 
 
 def _country(d: MineralData, lay: Layout, rows: Rows) -> None:
-    keys = [(b, n) for b in range(len(d.buyers)) for n in range(len(d.capacity_t))
+    """One row per buyer and (stage, country): paths through any node of the country
+    (its supply node and its projects) at that stage."""
+    first = {}
+    for n in range(len(d.capacity_t)):
+        first.setdefault((d.node_stage[n], d.node_country[n]), n)
+    keys = [(b, n) for b in range(len(d.buyers)) for n in sorted(first.values())
             if not np.isnan(d.country_cap[b, n])]
-    parts = [np.flatnonzero((d.path_buyer == b) & (d.path_nodes[:, d.node_stage[n]] == n))
+    same = d.node_country[d.path_nodes]  # (P, K) country of each path's node per stage
+    parts = [np.flatnonzero((d.path_buyer == b)
+                            & (same[:, d.node_stage[n]] == d.node_country[n]))
              for b, n in keys]
     row = _cat([np.full(len(p), r) for r, p in enumerate(parts)])
     rhs = np.array([d.country_cap[b, n] * d.demand_t[b] for b, n in keys])
@@ -331,6 +422,32 @@ def _spot_capacity(d: MineralData, lay: Layout, rows: Rows) -> None:
     free = d.capacity_t - (d.holding_t if d.market_enabled else 0.0)
     rows.add_block("spot_capacity", np.full(S * N, -INF), (share * free).ravel(),
                    _cat(r), _cat(c), np.concatenate(v))
+
+
+def _projects(d: MineralData, lay: Layout, rows: Rows) -> None:
+    r"""Project nodes carry flow and sell spot only when backed:
+    :math:`\sum_{p \ni n_j} x_p \le C_j y_j`, :math:`\sum_b z_{bsn_j} \le a_{sn_j} C_j y_j`."""
+    nodes = [n for n in d.project_nodes if n in lay.project_y]
+    r, c, v = [], [], []
+    for i, n in enumerate(nodes):
+        paths = np.flatnonzero(d.path_nodes[:, d.node_stage[n]] == n)
+        r += [i] * (len(paths) + 1)
+        c += paths.tolist() + [lay.project_y[n]]
+        v += [1.0] * len(paths) + [-float(d.capacity_t[n])]
+    rows.add_block("project_capacity", np.full(len(nodes), -INF), np.zeros(len(nodes)),
+                   r, c, v)
+    B, S = _bs(d)
+    if not nodes or not d.spot_enabled or not S:
+        return
+    N = len(d.capacity_t)
+    share = d.spot_share[d.node_stage][None, :] * (1.0 - d.node_loss) * d.sigma
+    r, c, v = [], [], []
+    for i, (s, n) in enumerate((s, n) for s in range(S) for n in nodes):
+        r += [i] * (B + 1)
+        c += [lay.spot_node + (b * S + s) * N + n for b in range(B)] + [lay.project_y[n]]
+        v += [1.0] * B + [-float(share[s, n] * d.capacity_t[n])]
+    rows.add_block("project_spot", np.full(S * len(nodes), -INF),
+                   np.zeros(S * len(nodes)), r, c, v)
 
 
 def _stockpile(d: MineralData, lay: Layout, rows: Rows) -> None:

@@ -117,7 +117,7 @@ def _total(plans: dict[str, list[MineralPlan]], mult: float, eps: float | None,
     for group in plans.values():
         for plan in group:
             _set(plan, mult, eps, capped)
-            outcome = plan.solver.solve()
+            outcome = plan.resolve()
             if outcome.status != "optimal":
                 ok = False
                 continue

@@ -48,6 +48,10 @@ STATUS = {highspy.HighsModelStatus.kOptimal: "optimal",
           highspy.HighsModelStatus.kTimeLimit: "maxTimeLimit",
           highspy.HighsModelStatus.kIterationLimit: "iterationLimit"}
 OPTIONS = {"output_flag": False, "threads": 1}
+# MILP (models with projects): close the branch-and-bound gap to 1e-9 of the cost (the
+# default 1e-4 would leave tens of millions of USD on the table in the default model);
+# the models have few binaries, so proving it is cheap
+MIP_OPTIONS = {"mip_rel_gap": 1e-9, "mip_abs_gap": 1e-6}
 _quiet = {"banner_done": False}
 
 
@@ -148,6 +152,8 @@ class Solver:
         self._sol = None
         self._offset = 0.0
         self._restated: tuple[int, int, float] | None = None
+        self._integers = np.zeros(0, dtype=np.int32)  # columns of binary variables
+        self._integer_bounds = (np.zeros(0), np.zeros(0))
 
     def solve(self) -> Outcome:
         """Solve (first call: load the model) or re-solve after parameter changes."""
@@ -249,9 +255,55 @@ class Solver:
                 lower[i] = -INF if lb is None else lb
                 upper[i] = INF if ub is None else ub
         self.h.addVars(n, lower, upper)
+        self._set_integrality(lower, upper)
         if cost:
             self.h.changeColsCost(len(cost), np.fromiter(cost.keys(), np.int32, len(cost)),
                                   np.fromiter(cost.values(), float, len(cost)))
+
+    def _set_integrality(self, lower: np.ndarray, upper: np.ndarray) -> None:
+        """Mark the columns of integer (binary) variables: the model becomes a MILP."""
+        ints = [i for i, var in enumerate(self._vars) if var.is_integer() and not var.fixed]
+        if not ints:
+            return
+        self._integers = np.array(ints, dtype=np.int32)
+        self._integer_bounds = (lower[self._integers], upper[self._integers])
+        self.h.changeColsIntegrality(len(ints), self._integers, np.array(
+            [highspy.HighsVarType.kInteger] * len(ints)))
+        for key, option in MIP_OPTIONS.items():
+            self.h.setOptionValue(key, option)
+
+    @property
+    def is_mip(self) -> bool:
+        """True when the model has integer columns that are not fixed."""
+        return bool(len(self._integers))
+
+    def fix_integers(self) -> dict[int, float]:
+        """Fix every integer column at its (rounded) value in the last solution and make
+        it continuous: re-solves are then LPs with duals.  Returns ``{column: value}``."""
+        if not len(self._integers):
+            return {}
+        values = np.round(self._solution()[0][self._integers])
+        self.h.changeColsIntegrality(len(values), self._integers, np.array(
+            [highspy.HighsVarType.kContinuous] * len(values)))
+        self.h.changeColsBounds(len(values), self._integers, values, values)
+        self._sol = None
+        return dict(zip(self._integers.tolist(), values.tolist(), strict=True))
+
+    def free_integers(self) -> None:
+        """Undo :meth:`fix_integers`: the next solve is the MILP again."""
+        if not len(self._integers):
+            return
+        self.h.changeColsBounds(len(self._integers), self._integers, *self._integer_bounds)
+        self.h.changeColsIntegrality(len(self._integers), self._integers, np.array(
+            [highspy.HighsVarType.kInteger] * len(self._integers)))
+
+    def evaluate(self, expr) -> float:
+        """Value of a linear expression (e.g. one year's objective) at the last solution."""
+        coefs, variables, constant = linear_terms(expr)
+        col_value = self._solution()[0]
+        return float(pyo.value(constant)) + sum(
+            float(pyo.value(c)) * float(col_value[self._col[id(v)]])
+            for c, v in zip(coefs, variables, strict=True))
 
     def _update(self) -> None:
         """Push changed parameter-dependent row bounds and coefficients."""

@@ -503,6 +503,9 @@ def build_workbook(t: Tables, bundle: dict, name: str) -> Workbook:
     from toolkit.reports.excel_market import market_sheets
 
     market_sheets(wb, t)
+    from toolkit.reports.years import excel_sheets
+
+    excel_sheets(wb, t.cases)
     pareto_sheet(wb, t)
     prices_sheet(wb, t)
     cooperation_sheets(wb, t, chain)
