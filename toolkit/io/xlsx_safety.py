@@ -24,6 +24,7 @@ import hashlib
 import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -141,7 +142,7 @@ def read_package(path: Path) -> Package:
     try:
         return _checked_package(path, data, archive)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
-            RuntimeError) as exc:
+            RuntimeError, IndexError, struct.error) as exc:
         raise _fail(file, f"file is damaged ({type(exc).__name__}: {exc}); open it in Excel "
                           "and save it again") from None
 
@@ -241,7 +242,7 @@ def open_zip(data: bytes, file: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError,
-            NotImplementedError) as exc:
+            NotImplementedError, IndexError, struct.error) as exc:
         raise _fail(file, f"file is damaged (not a readable zip package: {exc}); open it "
                           "in Excel and save it again") from None
 
@@ -310,7 +311,8 @@ def _chunks(part: io.BufferedIOBase, head: bytes = b"") -> Iterator[tuple[bytes,
 def _open_member(archive: zipfile.ZipFile, name: str, file: str):
     try:
         return archive.open(name)
-    except (KeyError, zipfile.BadZipFile, NotImplementedError, OSError) as exc:
+    except (KeyError, zipfile.BadZipFile, NotImplementedError, OSError, IndexError,
+            struct.error) as exc:
         raise _fail(file, f"part {name} cannot be read ({exc}): the file is damaged; "
                           "open it in Excel and save it again") from None
 
