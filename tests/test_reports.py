@@ -24,8 +24,10 @@ from toolkit.errors import ToolkitError
 from toolkit.reports import write_reports
 from toolkit.reports.findings import findings, tables_of
 
-SHEETS = ["Summary", "China share", "Concentration", "Portfolio", "Stockpile", "Disruptions",
-          "Market", "Bids", "Sensitivity", "Pareto", "Prices", "Inputs", "Provenance"]
+SHEETS = ["Summary", "Charts", "China share", "Concentration", "Import reliance", "Portfolio",
+          "Stockpile", "Disruptions", "Scenarios", "Market", "Bids", "Sensitivity", "Pareto",
+          "Prices", "Inputs", "Policy", "Provenance"]
+TABLE_SHEETS = [s for s in SHEETS if s not in ("Summary", "Charts")]
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +44,8 @@ def book(written):
 
 def table(ws, header_row: int = 1) -> list[dict]:
     """Rows of the table whose header is at ``header_row`` (up to the first blank row)."""
-    header = [c.value for c in ws[header_row]]
+    header = [c.value.replace(" ", "_") if isinstance(c.value, str) else c.value
+              for c in ws[header_row]]
     width = header.index(None) if None in header else len(header)
     rows = []
     for cells in ws.iter_rows(min_row=header_row + 1):
@@ -52,8 +55,18 @@ def table(ws, header_row: int = 1) -> list[dict]:
     return rows
 
 
-def find_row(ws, text: str) -> int:
-    for cells in ws.iter_rows():
+def headline(ws) -> list[dict]:
+    """The Summary's headline rows: the cost table and the China-share table joined."""
+    first = find_row(ws, "case")
+    costs = table(ws, first)
+    china = table(ws, find_row(ws, "case", first + len(costs) + 1))
+    assert [(r["case"].value, r["buyer"].value) for r in costs] == [
+        (r["case"].value, r["buyer"].value) for r in china]
+    return [{**a, **b} for a, b in zip(costs, china, strict=True)]
+
+
+def find_row(ws, text: str, start: int = 1) -> int:
+    for cells in ws.iter_rows(min_row=start):
         if cells[0].value == text:
             return cells[0].row
     raise AssertionError(f"{text!r} not in column A of {ws.title}")
@@ -66,11 +79,11 @@ def test_writes_both_files_and_returns_paths(written):
 
 def test_sheets_frozen_headers_widths(book):
     assert book.sheetnames == SHEETS
-    for name in SHEETS[1:]:
+    for name in TABLE_SHEETS:
         ws = book[name]
         assert ws.freeze_panes in ("A2", "B2", "C2"), name
         assert ws.column_dimensions["A"].width > 6, name
-    assert [c.value for c in book["Portfolio"][1]] == [
+    assert [c.value.replace(" ", "_") for c in book["Portfolio"][1]] == [
         "case", "buyer", "mineral", "stage", "country", "country_name", "tonnes", "share",
         "unit_cost_usd_per_t", "cost_usd", "baseline_t", "baseline_share"]
 
@@ -97,7 +110,7 @@ def test_portfolio_numbers_equal_json_and_hand_costs(book):
 
 def test_summary_headline_hand_computed(book):
     ws = book["Summary"]
-    head = table(ws, find_row(ws, "case"))
+    head = headline(ws)
     gbr = next(r for r in head if r["buyer"].value == "GBR")
     # 28.1 m cobalt + 14.75 m graphite + 25 m lithium (tonnes x unit cost)
     assert gbr["cost_usd"].value == pytest.approx(67_850_000.0)
@@ -111,7 +124,7 @@ def test_summary_headline_hand_computed(book):
     assert jpn["worst_scenario"].value == "DRC cobalt export suspension"
     assert jpn["cooperation_saving_usd"].value == 15_678_900.0
     strict = next(r for r in head if r["case"].value == "strict")
-    assert strict["status"].value == "infeasible"
+    assert strict["status"].value == "cannot be met" and strict["cost_usd"].value is None
 
 
 def test_summary_findings_and_diagnosis(book):
@@ -119,15 +132,14 @@ def test_summary_findings_and_diagnosis(book):
     text = [c.value for c in ws["A"] if isinstance(c.value, str)]
     assert any("strict" in t and "4,100 t < 6,000 t" in t for t in text)
     assert any("USD 345.7 m a year" in t for t in text)
-    diag = [c.value for c in ws["C"] if isinstance(c.value, str)]
-    assert any(d.startswith("refine, cobalt, GBR") for d in diag)
+    assert any(t.startswith("• strict (cannot be met): refine, cobalt, GBR") for t in text)
 
 
 def test_other_sheets_equal_json(book):
     res = fx.baseline_case()
     pareto = table(book["Pareto"])
     assert [(r["sweep"].value, r["epsilon"].value, r["objective_usd"].value) for r in pareto] \
-        == sorted([(p["sweep"], p["epsilon"], p["objective_usd"] or "cannot be met")
+        == sorted([(p["sweep"], p["epsilon"], p["objective_usd"])
                    for p in res["pareto"]], key=lambda x: (x[0], x[1]))
     scen = {(r["buyer"].value, r["mineral"].value): r for r in table(book["Disruptions"])}
     assert scen[("JPN", "cobalt")]["served_t"].value == 1250.0
@@ -145,8 +157,8 @@ def test_other_sheets_equal_json(book):
 def test_pareto_sheet_blanks_infeasible_points(book):
     rows = table(book["Pareto"])
     tight = next(r for r in rows if r["epsilon"].value == 0.2)
-    assert tight["status"].value == "infeasible" and tight["feasible_cost_usd"].value is None
-    assert tight["objective_usd"].value == "cannot be met"
+    assert tight["status"].value == "cannot be met"
+    assert tight["feasible_cost_usd"].value is None and tight["objective_usd"].value is None
     loose = next(r for r in rows if r["epsilon"].value == 1.0)
     assert loose["feasible_cost_usd"].value == 300_000_000.0
 
@@ -207,7 +219,7 @@ def test_provenance_lists_run_and_sources(book):
     assert facts["solver"] == "highs" and facts["solver_version"] == "1.16.0"
     assert facts["toolkit_version"] == "0.1.0"
     assert facts["run_seconds"] == 12.5
-    sources = table(ws, find_row(ws, "source_id"))
+    sources = table(ws, find_row(ws, "source id"))
     assert {"edition", "licence"} <= set(sources[0])
     ids = [r["source_id"].value for r in sources]
     assert "scenario: DRC cobalt export suspension" in ids
@@ -356,7 +368,9 @@ def test_empty_result_still_renders(tmp_path):
               "metrics": None, "chokepoints": None, "run_timestamp": "garbage"}
     write_reports(bundle, tmp_path, "empty")
     book = openpyxl.load_workbook(tmp_path / "empty.xlsx")
-    assert book.sheetnames == SHEETS
+    assert book.sheetnames == ["Summary", "China share", "Concentration", "Portfolio",
+                               "Stockpile", "Disruptions", "Market", "Bids", "Sensitivity",
+                               "Pareto", "Prices", "Inputs", "Provenance"]  # no charts
     assert book["Portfolio"]["A2"].value == "none"
     assert book["Pareto"]["A2"].value == "none"
     page = (tmp_path / "empty.html").read_text(encoding="utf-8")
@@ -490,13 +504,14 @@ def _partial_strict() -> dict:
 def test_case_that_cannot_be_met_shows_no_cost(tmp_path):
     write_reports(_partial_strict(), tmp_path, "r")
     ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["Summary"]
-    head = table(ws, find_row(ws, "case"))
+    head = headline(ws)
     strict = next(r for r in head if r["case"].value == "strict")
     # the partial plan costs 2000 x 8000 + 2000 x 4500 = 25 m: never shown as its cost
-    assert strict["cost_usd"].value == "cannot be met"
-    cases = table(ws, find_row(ws, "case") + len(head) + 4)
+    assert strict["cost_usd"].value is None and strict["status"].value == "cannot be met"
+    cases = table(ws, find_row(ws, "Policy cases") + 2)
     by_case = {r["case"].value: r for r in cases}
-    assert by_case["strict"]["objective_usd"].value == "cannot be met"
+    assert by_case["strict"]["objective_usd"].value is None
+    assert by_case["strict"]["status"].value == "cannot be met"
     assert by_case["strict"]["feasible_minerals_cost_usd"].value == 25_000_000.0
     assert by_case["baseline"]["objective_usd"].value == 345_678_900.0
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
@@ -536,8 +551,8 @@ def test_inputs_policy_values_are_numbers(tmp_path):
     bundle["chain"] = dataclasses.replace(bundle["chain"],
                                           policy=pd.concat([policy, extra], ignore_index=True))
     write_reports(bundle, tmp_path, "r")
-    ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["Inputs"]
-    left = [c.value for c in ws[1]].index("setting", 2) + 1  # the Policy table's columns
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["Policy"]
+    left = [c.value for c in ws[1]].index("setting") + 1
     cells = {ws.cell(r, left).value: ws.cell(r, left + 1) for r in range(2, 8)}
     assert cells["shortfall_cost_multiple"].value == 5 and \
         cells["shortfall_cost_multiple"].data_type == "n"

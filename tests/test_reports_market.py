@@ -88,7 +88,7 @@ def test_brief_and_workbook_carry_the_market_sections(capped, tmp_path):
     assert re.search(r'<img src="data:image/png;base64,[^"]+" alt="De-risking cost', page)
     book = openpyxl.load_workbook(tmp_path / "m.xlsx")
     assert {"Market", "Bids", "Sensitivity"} <= set(book.sheetnames)
-    head = [c.value for c in book["Sensitivity"][1]]
+    head = [c.value.replace(" ", "_") for c in book["Sensitivity"][1] if c.value]
     rows = [dict(zip(head, [c.value for c in r], strict=False))
             for r in book["Sensitivity"].iter_rows(min_row=2, max_row=10)]
     # the case's own cap (0) priced from 0x to 2x: capped 30 t from AUS (10 free + 20 bid)

@@ -17,10 +17,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from toolkit.reports.palette import CASE_COLOURS, PLAN, RED, STAGE_COLOURS, TODAY
 from toolkit.schema import CRMA_SINGLE_COUNTRY_SHARE, STAGES
 
-STAGE_COLOURS = {"mine": "#8c6d31", "refine": "#3b6ea5", "manufacture": "#c0504d"}
-CASE_COLOURS = ["#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6"]
 RC = {
     "font.family": "DejaVu Sans", "font.size": 8.5, "axes.titlesize": 10,
     "axes.titleweight": "bold", "axes.spines.top": False, "axes.spines.right": False,
@@ -100,9 +99,9 @@ def before_after_chart(headline: pd.DataFrame, case: str) -> bytes | None:
         ax = fig.add_subplot()
         x = range(len(labels))
         ax.bar([k - 0.2 for k in x], pd.Series(before).fillna(0), 0.4, label="today's world mix",
-               color="#a6a6a6")
+               color=TODAY)
         ax.bar([k + 0.2 for k in x], pd.Series(after).fillna(0), 0.4, label="recommended plan",
-               color="#1f4e79")
+               color=PLAN)
         ax.set_xticks(list(x), labels)
         ax.set_ylim(0, 1)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -172,7 +171,7 @@ def _cannot_marks(ax, sweep: pd.DataFrame) -> None:
         return
     xs = sorted(set(bad["epsilon"].dropna()))
     ax.plot(xs, [0.04] * len(xs), transform=ax.get_xaxis_transform(), linestyle="none",
-            marker="x", markersize=5, color="#a61c1c", label=CANNOT_LABEL, clip_on=False)
+            marker="x", markersize=5, color=RED, label=CANNOT_LABEL, clip_on=False)
 
 
 def _mineral_rise(minerals: pd.DataFrame, pareto: pd.DataFrame, top: int

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 from openpyxl.chart import Reference, ScatterChart, Series
-from openpyxl.styles import Font
 
-from toolkit.reports.excel_report import table_sheet, write_table
+from toolkit.reports import palette
+from toolkit.reports.excel_report import chart_page, note, table_sheet
 from toolkit.reports.findings import Tables
-from toolkit.reports.safety import put_cell
 
 MARKET_NOTE = ("Per mineral and stage: world production and capacity, other (market) "
                "buyers' demand, the UK and Japan's demand, spare = capacity - all demand, "
@@ -27,23 +26,25 @@ def market_sheets(wb: Workbook, t: Tables) -> None:
     _widen(table_sheet(wb, "Bids", t.bids))
     ws = _noted(wb, "Sensitivity", t.sensitivity, SENSITIVITY_NOTE)
     if t.sensitivity["derisking_cost_usd"].notna().sum() >= 2:
-        ws.add_chart(_chart(ws, t), f"A{len(t.sensitivity) + 5}")
+        chart_page(wb, _chart(ws, t), "data: sheet Sensitivity")
 
 
-def disruption_block(ws, t: Tables, row: int) -> int:
-    """The per-scenario lost / recovered / unserved table under the Disruptions rows."""
+def disruption_sheet(wb: Workbook, t: Tables) -> None:
+    """Sheet Disruption totals: per scenario and mineral the UK and Japan's tonnes lost,
+    recovered (spot, stockpile) and unserved."""
     if t.disruption_market.empty:
-        return row
-    put_cell(ws, row, 1, "UK and Japan together per scenario and mineral: lost, recovered "
-             "(spot, stockpile), unserved; spot_available_t = spare tonnes they can buy, "
-             "spot_contested_t = the rest, bought by other buyers who lost supply"
-             ).font = Font(italic=True)
-    return write_table(ws, t.disruption_market, row + 1)
+        return
+    ws = table_sheet(wb, "Disruption totals", t.disruption_market)
+    note(ws, len(t.disruption_market) + 3,
+         "UK and Japan together per scenario and mineral: lost, recovered (spot, "
+         "stockpile), unserved; spot_available_t = spare tonnes they can buy, "
+         "spot_contested_t = the rest, bought by other buyers who lost supply.")
+    _widen(ws)
 
 
-def _noted(wb: Workbook, name: str, table, note: str):
+def _noted(wb: Workbook, name: str, table, text: str):
     ws = table_sheet(wb, name, table)
-    put_cell(ws, len(table) + 3, 1, note).font = Font(italic=True)
+    note(ws, len(table) + 3, text)
     return _widen(ws)
 
 
@@ -63,12 +64,13 @@ def _chart(ws, t: Tables) -> ScatterChart:
     table = t.sensitivity.reset_index(drop=True)
     x_col = list(table.columns).index("multiplier") + 1
     y_col = list(table.columns).index("derisking_cost_usd") + 1
-    for case in dict.fromkeys(table["case"]):
+    for k, case in enumerate(dict.fromkeys(table["case"])):
         rows = [i + 2 for i in table.index[table["case"] == case]]
         xs = Reference(ws, min_col=x_col, min_row=rows[0], max_row=rows[-1])
         ys = Reference(ws, min_col=y_col, min_row=rows[0], max_row=rows[-1])
         series = Series(ys, xs, title=str(case))
         series.marker.symbol = "circle"
+        series.graphicalProperties.line.solidFill = palette.excel(palette.case_colour(k))
         chart.series.append(series)
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.width, chart.height = 18, 9

@@ -27,47 +27,27 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from toolkit.reports import data, provenance
+from toolkit.reports import data, palette, provenance
+from toolkit.reports.excel_print import fit_widths, number_format, setup_print, value_format
 from toolkit.reports.findings import (
     CANNOT,
     JOINT_SPLIT_NOTE,
     Tables,
-    cost_or_cannot,
+    cannot,
     findings,
     is_joint,
 )
 from toolkit.reports.safety import put_cell
 from toolkit.schema import STAGES
 
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+NAVY = palette.excel(palette.NAVY)
+HEADER_FILL = PatternFill("solid", fgColor=NAVY)
 HEADER_FONT = Font(bold=True, color="FFFFFF")
-TITLE_FONT = Font(bold=True, size=14, color="1F4E79")
-SECTION_FONT = Font(bold=True, size=12, color="1F4E79")
+TITLE_FONT = Font(bold=True, size=14, color=NAVY)
+SECTION_FONT = Font(bold=True, size=12, color=NAVY)
+NOTE_FONT = Font(italic=True)
 BAND_FILLS = (("high", "F4CCCC"), ("moder", "FCE5CD"), ("low", "D9EAD3"))
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-MAX_WIDTH = 60
-FIT_COLUMNS = 14
-
-
-def number_format(column: str) -> str | None:
-    """The Excel number format of a column, from its name and unit suffix."""
-    rules = [
-        (lambda c: c == "year" or c.endswith("_year"), "0"),
-        (lambda c: c.endswith("_pp") and "usd" in c, "#,##0.00"),
-        (lambda c: c.endswith("_pp"), "+0.0;-0.0;0.0"),
-        (lambda c: "share" in c or c in ("capacity_loss", "probability")
-         or c.startswith("china_") and not c.endswith("_t")
-         or c.endswith(("_touch", "_reliance", "_mix", "_plan")), "0.0%"),
-        (lambda c: "usd" in c, "#,##0"),
-        (lambda c: c.endswith("_t") or c == "tonnes", "#,##0.0"),
-        (lambda c: c == "hhi", "#,##0"),
-        (lambda c: c in ("hhi_wgi", "epsilon"), "0.00"),
-        (lambda c: c.endswith("_seconds"), "0.0"),
-    ]
-    for test, fmt in rules:
-        if test(column):
-            return fmt
-    return None
 
 
 def write_table(ws: Worksheet, table: pd.DataFrame, row: int = 1, col: int = 1) -> int:
@@ -76,41 +56,37 @@ def write_table(ws: Worksheet, table: pd.DataFrame, row: int = 1, col: int = 1) 
     An empty table gets one ``none`` line under its header.
     """
     for j, name in enumerate(table.columns):
-        cell = put_cell(ws, row, col + j, str(name))
+        cell = put_cell(ws, row, col + j, header_label(name))
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
     formats = [number_format(str(c)) for c in table.columns]
     for i, values in enumerate(table.itertuples(index=False), start=row + 1):
         for j, value in enumerate(values):
-            put_cell(ws, i, col + j, value, formats[j])
+            fmt = formats[j] or (value_format(value) if _is_number(value) else None)
+            put_cell(ws, i, col + j, value, fmt)
     if table.empty:
-        put_cell(ws, row + 1, col, "none").font = Font(italic=True)
+        put_cell(ws, row + 1, col, "none").font = NOTE_FONT
         return row + 1
     return row + len(table)
+
+
+def header_label(column: object) -> str:
+    """A column name as its printed header: ``cost_usd`` → ``cost usd`` (wraps at spaces)."""
+    return str(column).replace("_", " ")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) \
+        and math.isfinite(value)
+
+
+def note(ws: Worksheet, row: int, text: str) -> None:
+    """An italic note line in column A (wrapped across the table when printed)."""
+    put_cell(ws, row, 1, text).font = NOTE_FONT
 
 
 def title(ws: Worksheet, text: str, row: int = 1, font: Font = SECTION_FONT) -> None:
     """A bold title cell."""
     put_cell(ws, row, 1, text).font = font
-
-
-def fit_widths(ws: Worksheet, skip_rows: set[int] | None = None) -> None:
-    """Column widths from the longest value of each column (capped; titles, notes ignored)."""
-    widths: dict[int, int] = {}
-    for cells in ws.iter_rows():
-        for cell in cells:
-            if cell.value is None or cell.row in (skip_rows or set()) \
-                    or (cell.font.sz or 11) >= SECTION_FONT.sz or cell.font.i:
-                continue
-            size = len(_shown(cell.value, cell.number_format))
-            widths[cell.column] = max(widths.get(cell.column, 6), size + 2)
-    for column, width in sorted(widths.items()):
-        ws.column_dimensions[get_column_letter(column)].width = min(width, MAX_WIDTH)
-
-
-def _shown(value: object, fmt: str) -> str:
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        return f"{value:,.1f}" if "," in fmt or "%" in fmt else f"{value:.4g}"
-    return str(value)
 
 
 # ----------------------------------------------------------------------------- sheets
@@ -137,14 +113,17 @@ def summary_sheet(wb: Workbook, t: Tables, bundle: dict, name: str) -> None:
             row += 1
             put_cell(ws, row, 1, f"• {line}").font = Font(bold=True, color="A61C1C")
         row += 2
-    title(ws, "Headline numbers per policy case and buyer (China shares: mean over "
-          "minerals, today's world mix → recommended plan)", row)
+    title(ws, "Headline numbers per policy case and buyer", row)
     head_row = row + 1
     if any(is_joint(c) for c in t.cases):
         head_row += 1
-        put_cell(ws, row + 1, 1, "Per-buyer rows of a joint case: " + JOINT_SPLIT_NOTE
-                 ).font = Font(italic=True)
-    row = write_table(ws, _shown_costs(t.headline, "cost_usd", t), head_row) + 2
+        note(ws, row + 1, "Per-buyer rows of a joint case: " + JOINT_SPLIT_NOTE)
+    shown = _shown_costs(t.headline, "cost_usd", t)
+    china = [c for c in shown.columns if c.startswith("china_")]
+    row = write_table(ws, shown.drop(columns=china), head_row) + 2
+    title(ws, "China's share of supply per policy case and buyer (mean over minerals, "
+          "today's world mix → recommended plan)", row)
+    row = write_table(ws, shown[["case", "buyer", *china]], row + 1) + 2
     row = _cases_block(ws, t, row)
     row = _cooperation_block(ws, t, row)
     row = _diagnosis_block(ws, t, row)
@@ -156,60 +135,59 @@ def summary_sheet(wb: Workbook, t: Tables, bundle: dict, name: str) -> None:
 
 
 def _shown_costs(table: pd.DataFrame, column: str, t: Tables) -> pd.DataFrame:
-    """``table`` with ``column`` saying "cannot be met" on rows of such cases/points."""
+    """``table`` with ``column`` blank and ``status`` "cannot be met" on rows of cases or
+    points that cannot be met (the cost column holds numbers only)."""
     status = table["status"] if "status" in table else table["case"].map(
         {c.name: c.status for c in t.cases})
-    shown = [cost_or_cannot(v, str(s)) for v, s in zip(table[column], status, strict=True)]
-    return table.assign(**{column: pd.Series(shown, index=table.index, dtype=object)})
+    met = status.astype(str) == "optimal"
+    words = [s if ok else cannot(s) for s, ok in zip(status.astype(str), met, strict=True)]
+    return table.assign(**{column: table[column].where(met), "status": words})
 
 
 def _cases_block(ws: Worksheet, t: Tables, row: int) -> int:
     title(ws, "Policy cases", row)
     table = pd.DataFrame([{"case": c.name, "mode": c.mode, "status": c.status,
-                           "objective_usd": cost_or_cannot(c.objective_usd, c.status),
+                           "objective_usd": c.objective_usd,
                            "feasible_minerals_cost_usd":
                                data.number(c.raw.get("feasible_minerals_cost_usd")),
                            "problems": len(data.diagnosis_lines(c))} for c in t.cases])
-    put_cell(ws, row + 1, 1, f"objective_usd: the case's annual cost, or “{CANNOT}”; "
-             "feasible_minerals_cost_usd: cost of the minerals that can be met only — a "
-             "partial figure, not the cost of a case that cannot be met.").font = Font(
-        italic=True)
-    return write_table(ws, table, row + 2) + 2
+    note(ws, row + 1, "objective_usd: the case's annual cost (blank when the case "
+         f"{CANNOT}); feasible_minerals_cost_usd: cost of the minerals that can be met "
+         "only — a partial figure, not the cost of a case that cannot be met.")
+    return write_table(ws, _shown_costs(table, "objective_usd", t), row + 2) + 2
 
 
 def _cooperation_block(ws: Worksheet, t: Tables, row: int) -> int:
-    """Cooperation numbers per case (definition as a note line; list values as tables)."""
+    """Cooperation numbers per case (definition as a note line); the per-mineral
+    numbers and the over-claims are on their own sheets."""
     title(ws, "Value of cooperation (joint vs independent planning)", row)
-    rows, extra, notes = [], [], []
+    rows, notes = [], []
     for case in t.cases:
         coop = data.cooperation(case)
         notes += [str(coop["definition"])] if coop.get("definition") else []
         rows.append({"case": case.name, **{k: v for k, v in coop.items()
                                            if k != "definition"
                                            and not isinstance(v, list | dict)}})
-        extra += [{"case": case.name, **r} for v in coop.values() if isinstance(v, list)
-                  for r in v if isinstance(r, dict)]
-    for note in dict.fromkeys(notes):
+    for text in dict.fromkeys(notes):
         row += 1
-        put_cell(ws, row, 1, f"Definition: {note}").font = Font(italic=True)
+        note(ws, row, f"Definition: {text}")
     row += 1
-    put_cell(ws, row, 1, "independent_ / joint_worst_served_share: in the worst scenario, "
-             "the share of the two buyers' combined demand that is served.").font = Font(
-        italic=True)
+    note(ws, row, "independent_ / joint_worst_served_share: in the worst scenario, the share "
+         "of the two buyers' combined demand that is served. Per mineral: sheet "
+         "Cooperation; nodes the independent plans over-claim: sheet Over-claims.")
     rows = [r for r in rows if len(r) > 1]
-    row = write_table(ws, pd.DataFrame(rows) if rows else pd.DataFrame(columns=["case"]),
-                      row + 1) + 2
-    if extra:
-        row = write_table(ws, pd.DataFrame(extra), row) + 2
-    return row
+    return write_table(ws, pd.DataFrame(rows) if rows else pd.DataFrame(columns=["case"]),
+                       row + 1) + 2
 
 
 def _diagnosis_block(ws: Worksheet, t: Tables, row: int) -> int:
+    """One line per problem of each case that cannot be met (wrapped when printed)."""
     title(ws, "Diagnosis of policy cases that cannot be met", row)
-    rows = [{"case": c.name, "status": c.status, "diagnosis": line}
-            for c in t.cases for line in data.diagnosis_lines(c)]
-    return write_table(ws, pd.DataFrame(rows, columns=["case", "status", "diagnosis"]),
-                       row + 1) + 2
+    lines = [f"{c.name} ({cannot(c.status)}): {line}" for c in t.cases
+             for line in data.diagnosis_lines(c)]
+    for i, line in enumerate(lines or ["none"], start=row + 1):
+        put_cell(ws, i, 1, f"• {line}")
+    return row + max(1, len(lines)) + 2
 
 
 def _china_stage_chart(wb: Workbook, t: Tables, summary_anchor: str) -> None:
@@ -222,8 +200,7 @@ def _china_stage_chart(wb: Workbook, t: Tables, summary_anchor: str) -> None:
                 1, left)
     block = _stage_block(t)
     top = max(last, len(t.touch) + 1) + 3
-    put_cell(ws, top - 1, 1, "Chart data: mean China share over minerals, first feasible "
-             "case").font = SECTION_FONT
+    title(ws, "Chart data: mean China share over minerals, first feasible case", top - 1)
     end = write_table(ws, block, top)
     ws.freeze_panes = "A2"
     fit_widths(ws, skip_rows={top - 1})
@@ -232,9 +209,22 @@ def _china_stage_chart(wb: Workbook, t: Tables, summary_anchor: str) -> None:
     chart = _share_bar(ws, top, end, "China's share of supply by buyer and stage "
                        "(mean over minerals)", (18, 8))
     chart.y_axis.title = "China share"
-    ws.add_chart(chart, f"A{end + 2}")
+    chart_page(wb, chart, "data: sheet China share")
     wb["Summary"].add_chart(_share_bar(ws, top, end, "China share by stage: today → plan",
                                        (16, 7)), summary_anchor)
+
+
+CHART_ROWS = 40  # rows between the charts of sheet Charts (each starts a page)
+
+
+def chart_page(wb: Workbook, chart, caption: str) -> None:
+    """Put ``chart`` on sheet Charts (after Summary), under a caption line naming its
+    data; :func:`toolkit.reports.excel_print.keep_charts_whole` starts a page there."""
+    ws = wb["Charts"] if "Charts" in wb.sheetnames else wb.create_sheet("Charts", 1)
+    row = 1 + CHART_ROWS * len(ws._charts)
+    put_cell(ws, row, 1, f"Chart {len(ws._charts) + 1} — {caption}").font = NOTE_FONT
+    ws.add_chart(chart, f"A{row + 1}")
+    ws.column_dimensions["A"].width = 40
 
 
 def _share_bar(ws: Worksheet, top: int, end: int, title: str,
@@ -248,9 +238,17 @@ def _share_bar(ws: Worksheet, top: int, end: int, title: str,
     chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=top, max_row=end),
                    titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=end))
+    colour_series(chart, [palette.TODAY, palette.PLAN])
     _show_axes(chart)
     chart.width, chart.height = size
     return chart
+
+
+def colour_series(chart, colours: list[str]) -> None:
+    """Fill (and line) each series of ``chart`` with the palette colours in order."""
+    for series, colour in zip(chart.series, colours, strict=False):
+        series.graphicalProperties.solidFill = palette.excel(colour)
+        series.graphicalProperties.line.solidFill = palette.excel(colour)
 
 
 def _stage_block(t: Tables) -> pd.DataFrame:
@@ -268,18 +266,29 @@ def _show_axes(chart) -> None:
     chart.y_axis.delete = False
 
 
+BUYER_METRICS = re.compile(r"^(gbr|jpn)_")
+
+
 def concentration_sheet(wb: Workbook, t: Tables) -> None:
-    """The metrics table with risk-band colours, and China's share by stage chart."""
+    """World concentration per mineral, stage and year with risk-band colours, China's
+    share by stage (chart and its data); each buyer's import reliance and exposure to
+    China on sheet Import reliance."""
     ws = wb.create_sheet("Concentration")
     table = t.metrics if t.metrics is not None else pd.DataFrame(
         columns=["mineral", "stage", "year", "china_share", "hhi", "risk_band"])
-    last = write_table(ws, table)
+    buyer = [c for c in table.columns if BUYER_METRICS.match(str(c))]
+    last = write_table(ws, table.drop(columns=buyer))
     ws.freeze_panes = "C2"
-    _band_rules(ws, table, last)
-    left = len(table.columns) + 2
+    _band_rules(ws, table.drop(columns=buyer), last)
     pivot = _china_pivot(t.latest)
-    end = write_table(ws, pivot, 1, left)
-    fit_widths(ws)
+    if not pivot.empty:
+        title(ws, "Chart data: China's share of world supply by stage (latest year)",
+              last + 2)
+        end = write_table(ws, pivot, last + 3)
+    fit_widths(ws, skip_rows={last + 2})
+    if buyer:
+        table_sheet(wb, "Import reliance", table[["mineral", "stage", "year", *buyer]],
+                    "C2")
     if pivot.empty:
         return
     chart = BarChart()
@@ -287,12 +296,13 @@ def concentration_sheet(wb: Workbook, t: Tables) -> None:
     chart.title = "China's share of world supply by stage (latest year)"
     chart.x_axis.number_format = chart.y_axis.number_format = "0%"
     chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0.0, 1.0
-    chart.add_data(Reference(ws, min_col=left + 1, max_col=left + len(pivot.columns) - 1,
-                             min_row=1, max_row=end), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=left, min_row=2, max_row=end))
+    chart.add_data(Reference(ws, min_col=2, max_col=len(pivot.columns),
+                             min_row=last + 3, max_row=end), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=last + 4, max_row=end))
+    colour_series(chart, [palette.STAGE_COLOURS[s] for s in pivot.columns[1:]])
     _show_axes(chart)
-    chart.width, chart.height = 16, max(7.5, 0.9 * len(pivot))
-    ws.add_chart(chart, f"{get_column_letter(left + len(pivot.columns) + 1)}2")
+    chart.width, chart.height = 24, min(17.0, max(7.5, 0.45 * len(pivot)))
+    chart_page(wb, chart, "data: sheet Concentration")
 
 
 def _china_pivot(latest: pd.DataFrame) -> pd.DataFrame:
@@ -327,39 +337,35 @@ def table_sheet(wb: Workbook, name: str, table: pd.DataFrame, freeze: str = "A2"
     return ws
 
 
-def joint_note(ws: Worksheet, t: Tables, table: pd.DataFrame, row: int, col: int) -> int:
-    """If ``table`` has rows of a joint case, the buyer-split note at (row, col).
-
-    Returns the next free row at ``col`` (``row`` when no note is written).
-    """
+def joint_note(ws: Worksheet, t: Tables, table: pd.DataFrame, row: int) -> int:
+    """If ``table`` has rows of a joint case, the buyer-split note in column A at ``row``
+    (under the table). Returns the next free row (``row`` when no note is written)."""
     joint = {c.name for c in t.cases if is_joint(c)}
     if table.empty or not table["case"].isin(joint).any():
         return row
-    put_cell(ws, row, col, "Joint cases (" + ", ".join(sorted(joint)) + "): "
-             + JOINT_SPLIT_NOTE).font = Font(italic=True)
+    note(ws, row, "Joint cases (" + ", ".join(sorted(joint)) + "): " + JOINT_SPLIT_NOTE)
     return row + 2
 
 
 def disruptions_sheet(wb: Workbook, t: Tables, chain) -> None:
-    """Served and unserved tonnes per scenario, and the scenario definitions."""
-    from toolkit.reports.excel_market import disruption_block
+    """Served and unserved tonnes per scenario; the UK and Japan's totals per scenario
+    (sheet Disruption totals) and the scenario definitions (sheet Scenarios)."""
+    from toolkit.reports.excel_market import disruption_sheet
 
-    ws = wb.create_sheet("Disruptions")
-    last = write_table(ws, t.scenarios)
-    left = len(t.scenarios.columns) + 2
-    top = joint_note(ws, t, t.scenarios, 1, left)
-    if chain is not None and not chain.disruptions.empty:
-        write_table(ws, chain.disruptions.reset_index(drop=True), top, left)
-    disruption_block(ws, t, last + 3)
-    ws.freeze_panes = "A2"
+    ws = table_sheet(wb, "Disruptions", t.scenarios)
+    joint_note(ws, t, t.scenarios, len(t.scenarios) + 3)
     fit_widths(ws)
+    disruption_sheet(wb, t)
+    if chain is not None and not chain.disruptions.empty:
+        table_sheet(wb, "Scenarios", chain.disruptions.reset_index(drop=True))
 
 
 def noted_sheet(wb: Workbook, name: str, table: pd.DataFrame, t: Tables,
                 freeze: str = "A2") -> None:
-    """A one-table sheet with the joint buyer-split note to the right when it applies."""
+    """A one-table sheet with the joint buyer-split note under it when it applies."""
     ws = table_sheet(wb, name, table, freeze)
-    joint_note(ws, t, table, 1, len(table.columns) + 2)
+    joint_note(ws, t, table, max(len(table), 1) + 3)
+    fit_widths(ws)
 
 
 def prices_sheet(wb: Workbook, t: Tables) -> None:
@@ -383,27 +389,25 @@ def prices_sheet(wb: Workbook, t: Tables) -> None:
 
 
 def pareto_sheet(wb: Workbook, t: Tables) -> None:
-    """The frontier points, a native line chart per sweep, the per-mineral points.
+    """The frontier points and a native line chart per sweep (each on a page of its
+    own); the per-mineral points on sheet Pareto by mineral.
 
-    A point that cannot be met shows "cannot be met" as ``objective_usd`` and a gap
-    in the chart (``feasible_cost_usd`` blank); ``feasible_minerals_cost_usd`` is the
-    partial cost of the minerals that can be met there.
+    A point that cannot be met has a blank ``objective_usd``, status "cannot be met" and
+    a gap in the chart (``feasible_cost_usd`` blank); ``feasible_minerals_cost_usd`` is
+    the partial cost of the minerals that can be met there.
     """
     ws = table_sheet(wb, "Pareto", _shown_costs(t.pareto, "objective_usd", t))
-    left = len(t.pareto.columns) + 2
-    if not t.pareto_minerals.empty:
-        write_table(ws, _shown_costs(t.pareto_minerals, "objective_usd", t), 1, left)
-        fit_widths(ws)
+    row = max(len(t.pareto), 1) + 3
     if not t.pareto.empty:
-        put_cell(ws, len(t.pareto) + 3, 1, f"objective_usd “{CANNOT}”: no plan meets the cap "
-                 "for every mineral (a gap in the chart); feasible_minerals_cost_usd is the "
-                 "cost of the minerals that can be met only — partial, not a cost of the "
-                 "point.").font = Font(italic=True)
-    anchor = get_column_letter(left + (len(t.pareto_minerals.columns) + 1
-                                       if not t.pareto_minerals.empty else 0))
+        note(ws, row, f"objective_usd blank, status “{CANNOT}”: no plan meets the cap for "
+             "every mineral (a gap in the chart); feasible_minerals_cost_usd is the cost of "
+             "the minerals that can be met only — partial, not a cost of the point.")
     sweeps = [s for s in ("china_share", "expected_shortfall") if (t.pareto["sweep"] == s).any()]
-    for k, sweep in enumerate(sweeps):
-        ws.add_chart(_pareto_chart(ws, t.pareto, sweep), f"{anchor}{2 + 19 * k}")
+    for sweep in sweeps:
+        chart_page(wb, _pareto_chart(ws, t.pareto, sweep), "data: sheet Pareto")
+    if not t.pareto_minerals.empty:
+        table_sheet(wb, "Pareto by mineral", _shown_costs(t.pareto_minerals,
+                                                          "objective_usd", t))
 
 
 def _pareto_chart(ws: Worksheet, pareto: pd.DataFrame, sweep: str) -> ScatterChart:
@@ -419,13 +423,14 @@ def _pareto_chart(ws: Worksheet, pareto: pd.DataFrame, sweep: str) -> ScatterCha
     chart.y_axis.number_format = "#,##0"
     x_col = list(pareto.columns).index("epsilon") + 1
     y_col = list(pareto.columns).index("feasible_cost_usd") + 1
-    for case in dict.fromkeys(pareto.loc[pareto["sweep"] == sweep, "case"]):
+    for k, case in enumerate(dict.fromkeys(pareto.loc[pareto["sweep"] == sweep, "case"])):
         rows = [i + 2 for i in pareto.index[(pareto["sweep"] == sweep)
                                             & (pareto["case"] == case)]]
         xs = Reference(ws, min_col=x_col, min_row=rows[0], max_row=rows[-1])
         ys = Reference(ws, min_col=y_col, min_row=rows[0], max_row=rows[-1])
         series = Series(ys, xs, title=str(case))
         series.marker.symbol = "circle"
+        series.graphicalProperties.line.solidFill = palette.excel(palette.case_colour(k))
         chart.series.append(series)
     _show_axes(chart)
     chart.width, chart.height = 18, 9
@@ -433,14 +438,10 @@ def _pareto_chart(ws: Worksheet, pareto: pd.DataFrame, sweep: str) -> ScatterCha
 
 
 def inputs_sheet(wb: Workbook, t: Tables, chain) -> None:
-    """The settings each case used, and the policy rows of the input."""
-    ws = wb.create_sheet("Inputs")
-    write_table(ws, t.settings.map(as_number))
+    """The settings each case used; the policy rows of the input on sheet Policy."""
+    table_sheet(wb, "Inputs", t.settings.map(as_number))
     if chain is not None and not chain.policy.empty:
-        write_table(ws, chain.policy.reset_index(drop=True).map(as_number), 1,
-                    len(t.settings.columns) + 2)
-    ws.freeze_panes = "A2"
-    fit_widths(ws)
+        table_sheet(wb, "Policy", chain.policy.reset_index(drop=True).map(as_number))
 
 
 NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -481,28 +482,19 @@ def build_workbook(t: Tables, bundle: dict, name: str) -> Workbook:
     noted_sheet(wb, "Portfolio", t.portfolio, t, "B2")
     noted_sheet(wb, "Stockpile", t.stockpile, t)
     disruptions_sheet(wb, t, chain)
+    from toolkit.reports.excel_cooperation import cooperation_sheets
     from toolkit.reports.excel_market import market_sheets
 
     market_sheets(wb, t)
     pareto_sheet(wb, t)
     prices_sheet(wb, t)
+    cooperation_sheets(wb, t, chain)
     inputs_sheet(wb, t, chain)
     provenance_sheet(wb, bundle)
     for ws in wb.worksheets:
-        _print_setup(ws)
+        setup_print(ws)
     _properties(wb, bundle, name)
     return wb
-
-
-def _print_setup(ws: Worksheet) -> None:
-    """A4 landscape; narrow sheets fitted to the page width; header row repeated."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    if ws.max_column <= FIT_COLUMNS:
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if ws.title != "Summary":
-        ws.print_title_rows = "1:1"
 
 
 def _properties(wb: Workbook, bundle: dict, name: str) -> None:
