@@ -1,0 +1,212 @@
+"""The outlook in the reports (sheets Years and Projects, the brief's "Outlook and
+investment" section) on a hand-solved two-year case.
+
+Mineral x, one mine stage; every year China 100 t at 5 USD/t and Australia 100 t at
+10 USD/t; the UK and Japan need 10 t each.  In 2030 China's share of each buyer's supply
+is capped at 50 %.  Project ``prj_can_1``: a 20 t plant in Canada at 4 USD/t, capex
+400 USD, 20 years, discount rate 8 %: CRF = 0.08 x 1.08^20 / (1.08^20 - 1) = 0.1018522,
+so 40.74 USD a year.
+
+2024: all from China, 20 x 5 = 100 USD (each buyer 50).  2030, joint: 20 t from the
+plant, 20 x 4 + 40.74 = 120.74 < 10 t Australia + 10 t China = 150: backed, China's share
+0 %.  2030, each buyer alone: 5 t Australia + 5 t China = 75 < 10 x 4 + 40.74 = 80.74:
+not backed.  Value of co-investment = (100 + 150) - (100 + 120.74) = 29.26 USD.
+World mix: China has 100 of the 200 t of capacity (the plant not counted): 50 %.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import openpyxl
+import pytest
+
+from tests.chains import frame
+from tests.fixtures import report_bundle as fx
+from tests.years_chains import years_chain
+from toolkit.pipeline import _bundle, run_model
+from toolkit.reports import write_reports
+from toolkit.reports.brief import render
+from toolkit.reports.findings import tables_of
+from toolkit.results import run_result
+
+RATE, LIFE, CAPEX = 0.08, 20, 400.0
+CRF = RATE * (1 + RATE) ** LIFE / ((1 + RATE) ** LIFE - 1)
+ANNUAL = CRF * CAPEX
+JOINT_2030 = 20 * 4 + ANNUAL
+ALONE_2030 = 2 * (5 * 10 + 5 * 5)
+REL = 1e-5  # results are rounded to 7 significant digits; a 1e-7 tie-break on unit costs
+
+
+def _chain(online: int = 2030):
+    chain = years_chain(
+        [("CHN", 100, 5), ("AUS", 100, 10)], {"GBR": 10, "JPN": 10}, "2024,2030",
+        project_rows=(("prj_can_1", "mine", "CAN", 20, 4, CAPEX, online),),
+        policy_rows=(("max_china_share", 0.5, "", "", "", "", "", 2030),
+                     ("mode", "joint")))
+    names = {"AUS": "Australia", "CAN": "Canada", "CHN": "China", "GBR": "United Kingdom",
+             "JPN": "Japan"}
+    countries = frame("country name wgi partner", [
+        (c, names[c], 0.0, c in ("AUS", "CAN")) for c in sorted(names)])
+    projects = chain.projects.assign(name="Maple test refinery",
+                                     source="Test Corp (1 Jan 2030): 'a 20 t plant'")
+    return chain.with_tables(countries=countries, projects=projects)
+
+
+def _bundle_of(chain) -> dict:
+    return _bundle(run_result(run_model(chain, pareto_points=0), "t", None), chain, None, 0.0)
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("years")
+    bundle = _bundle_of(_chain())
+    write_reports(bundle, folder, "years")
+    return folder, bundle
+
+
+def _table(ws, header_row: int) -> list[dict]:
+    """Rows under ``header_row`` until the first blank row, keyed by header text."""
+    heads = [c.value for c in ws[header_row]]
+    rows = []
+    for r in range(header_row + 1, ws.max_row + 1):
+        values = [ws.cell(r, j + 1).value for j in range(len(heads))]
+        if values[0] is None:
+            break
+        rows.append({h: v for h, v in zip(heads, values, strict=True) if h})
+    return rows
+
+
+def _find(ws, text: str) -> int:
+    return next(c.row for row in ws.iter_rows() for c in row if c.value == text)
+
+
+def test_hand_case_results_are_the_hand_numbers(out):
+    case = out[1]["result"]["cases"][0]
+    assert case["objective_usd"] == pytest.approx(100 + JOINT_2030, rel=REL)
+    assert [p["project"] for p in case["projects"] if p["in_case_mode"]] == ["prj_can_1"]
+    assert case["co_investment"]["value_usd"] == pytest.approx(ALONE_2030 - 20 * 4 - ANNUAL,
+                                                               rel=1e-4)
+
+
+def test_years_sheet_has_each_year_cost_status_and_china_share(out):
+    ws = openpyxl.load_workbook(out[0] / "years.xlsx")["Years"]
+    years = _table(ws, 1)
+    assert [(r["year"], r["status"]) for r in years] == [(2024, "met"), (2030, "met")]
+    assert years[0]["cost usd"] == pytest.approx(100.0, rel=REL)
+    assert years[1]["cost usd"] == pytest.approx(JOINT_2030, rel=REL)
+    assert years[1]["operating cost usd"] == pytest.approx(80.0, rel=REL)
+    assert years[1]["annualised capex usd"] == pytest.approx(ANNUAL, rel=REL)
+    shares = _table(ws, _find(ws, "China's share of supply per modelled year") + 1)
+    got = {(r["year"], r["buyer"]): (r["china world mix"], r["china plan"]) for r in shares}
+    assert got == {(2024, "GBR"): (0.5, 1.0), (2024, "JPN"): (0.5, 1.0),
+                   (2030, "GBR"): (0.5, pytest.approx(0.0, abs=1e-9)),
+                   (2030, "JPN"): (0.5, pytest.approx(0.0, abs=1e-9))}
+    co = _table(ws, _find(ws, "Value of co-investment") + 1)[0]
+    assert co["joint capex usd"] == pytest.approx(ANNUAL, rel=REL)
+    assert co["independent capex usd"] == 0
+    assert co["value usd"] == pytest.approx(ALONE_2030 - 20 * 4 - ANNUAL, rel=1e-4)
+    assert co["discount rate"] == pytest.approx(RATE)
+    assert ws.print_title_rows and ws.page_setup.fitToWidth == 1
+
+
+def test_projects_sheet_names_the_plant_its_country_and_its_annual_cost(out):
+    ws = openpyxl.load_workbook(out[0] / "years.xlsx")["Projects"]
+    rows = _table(ws, 1)
+    assert len(rows) == 1  # backed once, by the joint plan; alone nobody backs it
+    row = rows[0]
+    assert (row["name"], row["country name"], row["backed by"], row["plan"]) == (
+        "Maple test refinery", "Canada", "the UK and Japan jointly", "joint plan")
+    assert row["capacity t"] == 20 and row["online year"] == 2030
+    assert row["capex usd"] == pytest.approx(CAPEX)
+    assert row["annualised capex usd"] == pytest.approx(ANNUAL, rel=REL)
+    assert row["t 2030"] == pytest.approx(20.0, rel=REL)
+    assert ws.cell(2, 1 + list(rows[0]).index("annualised capex usd")).number_format == "#,##0"
+
+
+def _outlook(html: str) -> str:
+    start = html.index("Outlook and investment")
+    return html_lib.unescape(html[start:html.index("<h2", start)])
+
+
+def test_brief_project_table_and_findings_show_the_hand_numbers(out):
+    html = (out[0] / "years.html").read_text(encoding="utf-8")
+    part = _outlook(html)
+    assert 'Maple test refinery</td><td class="">Canada</td>' in part
+    assert "Every plant is backed by the UK and Japan jointly." in part
+    assert f"USD {ANNUAL:,.0f}" in part and "USD 400" in part  # a year, and capex
+    assert "Test Corp (1 Jan 2030)" in part and "a 20 t plant" not in part
+    assert f"Every modelled year can be met. The year's plan costs USD 100 in 2024, " \
+           f"USD {JOINT_2030:,.0f} in 2030, including USD {ANNUAL:,.0f} a year for the " \
+           "backed plants from 2030." in part
+    assert "China's share of the UK's mined supply: 100% in 2024 → 0% in 2030 " \
+           "(world mix: 50% → 50%)." in part
+    assert f"USD {ANNUAL:,.0f} when the UK and Japan back plants together, USD 0 when " \
+           "each plans alone" in part
+    assert f"USD {ALONE_2030 - 20 * 4 - ANNUAL:,.0f} saved by planning jointly" in part
+    assert "8.0% (an ASSUMPTION)" in part and "each weighted 1" in part
+    assert '<img src="data:image/png;base64,' in part  # the timeline chart
+
+
+def test_brief_shows_no_internal_ids(out):
+    html = (out[0] / "years.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>|data:image/png;base64,[A-Za-z0-9+/=]+", " ", html)
+    assert "prj_can_1" not in text
+    assert "GBR+JPN" not in _outlook(html)
+
+
+def test_year_that_cannot_be_met_is_named_with_stage_mineral_and_tonnes(tmp_path):
+    # The plant comes online in 2032, too late for 2030, and Australia has only 3 t.
+    chain = _chain(online=2032)
+    supply = chain.supply.copy()
+    supply.loc[supply["country"] == "AUS", "capacity_t"] = 3.0
+    bundle = _bundle_of(chain.with_tables(supply=supply))
+    years = tables_of(bundle)
+    write_reports(bundle, tmp_path, "late")
+    ws = openpyxl.load_workbook(tmp_path / "late.xlsx")["Years"]
+    rows = _table(ws, 1)
+    assert [(r["year"], r["status"]) for r in rows] == [
+        (2024, "no plan (another year cannot be met)"), (2030, "cannot be met")]
+    assert rows[1]["cost usd"] is None
+    missing = rows[1]["what is missing"]
+    # each buyer needs 5 t from outside China (50 % of 10 t); Australia's 3 t go to the
+    # first, none are left for the second: 2 t and 5 t short (7 t in all)
+    assert missing == (
+        "In 2030, the UK's x at the mine stage: a cap of 50% on China's share needs 5.00 t "
+        "from outside China, but only 3.00 t can be had (2.00 t short). In 2030, Japan's x "
+        "at the mine stage: a cap of 50% on China's share needs 5.00 t from outside China, "
+        "but only 0.00 t can be had (5.00 t short).")
+    html = (tmp_path / "late.html").read_text(encoding="utf-8")
+    assert "2030: cannot be met. In 2030, the UK's x at the mine stage" in _outlook(html)
+    assert years.cases[0].status == "infeasible"
+
+
+def test_single_year_reports_have_no_outlook():
+    bundle = fx.bundle()
+    t = tables_of(bundle)
+    html = render(t, bundle, "fixture")
+    assert "Outlook and investment" not in html
+    # the same bundle with the (single-year) outlook keys stripped renders the same brief
+    stripped = {**bundle, "result": _strip(bundle["result"])}
+    assert render(tables_of(stripped), stripped, "fixture") == html
+
+
+def test_single_year_run_writes_no_years_or_projects_sheet(tmp_path):
+    chain = years_chain([("CHN", 100, 5), ("AUS", 100, 10)], {"GBR": 10, "JPN": 10}, "")
+    bundle = _bundle_of(chain)
+    assert bundle["result"]["cases"][0]["multi_year"] is False
+    write_reports(bundle, tmp_path, "one")
+    names = openpyxl.load_workbook(tmp_path / "one.xlsx").sheetnames
+    assert "Years" not in names and "Projects" not in names
+    stripped = {**bundle, "result": _strip(bundle["result"])}
+    assert render(tables_of(stripped), stripped, "one") == render(tables_of(bundle),
+                                                                  bundle, "one")
+
+
+def _strip(result: dict) -> dict:
+    keys = ("years", "projects", "co_investment", "multi_year")
+    out = {k: v for k, v in result.items() if k not in keys}
+    out["cases"] = [{k: v for k, v in c.items() if k not in keys}
+                    for c in result.get("cases") or []]
+    return out

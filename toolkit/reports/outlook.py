@@ -1,0 +1,219 @@
+"""The outlook of a multi-year run: each modelled year's status and cost, China's share per
+year, the backed projects and the value of co-investment, read from the results JSON
+(per case ``years``, ``projects``, ``co_investment``; docs/OPTIMIZATION.md §4b, §14).
+
+Only cases with ``multi_year`` true have an outlook: a single-year run's reports show none
+of it.  Nothing here solves or recomputes the model; names (countries, minerals) come from
+the chain's tables.  Money in USD, tonnes of contained element a year.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+from toolkit.reports import data
+from toolkit.reports.plain import reason, who
+from toolkit.reports.words import pct, usd
+from toolkit.schema import STAGES
+
+MET, CANNOT, LINKED = "met", "cannot be met", "no plan (another year cannot be met)"
+YEAR_COLS = ["case", "year", "status", "cost_usd", "operating_cost_usd",
+             "annualised_capex_usd", "what_is_missing"]
+SHARE_COLS = ["case", "year", "buyer", "stage", "china_world_mix", "china_plan", "minerals"]
+PROJECT_COLS = ["case", "plan", "name", "country_name", "stage", "mineral", "capacity_t",
+                "online_year", "annualised_capex_usd", "capex_usd", "lifetime_years",
+                "discount_rate", "backed_by", "source", "project"]
+PLAN_WORDS = {"joint": "joint plan", "independent": "each buyer alone"}
+BACKERS = {"GBR+JPN": "the UK and Japan jointly", "GBR": "the UK alone", "JPN": "Japan alone"}
+
+
+def multi_year(cases: list[data.Case]) -> list[data.Case]:
+    """The cases with an outlook (``multi_year`` true in the results)."""
+    return [c for c in cases if c.raw.get("multi_year") is True]
+
+
+def _rows(case: data.Case, key: str) -> list[dict]:
+    return [r for r in case.raw.get(key) or [] if isinstance(r, dict)]
+
+
+def year_lines(case: data.Case, year: int, chain=None) -> list[str]:
+    """What cannot be met in ``year``, in plain words (year, stage, mineral, tonnes)."""
+    names = mineral_names(chain)
+    out = []
+    for row in data.diagnosis_rows(case):
+        if _year(row.get("year")) != year:
+            continue
+        row = {**row, "mineral": names.get(str(row.get("mineral")), row.get("mineral"))}
+        text = reason(row) or str(row.get("message") or "")
+        out.append(f"In {year}, {text.rstrip('.')}.")
+    return out
+
+
+def _year(value) -> int | None:
+    number = data.number(value)
+    return None if math.isnan(number) else int(number)
+
+
+def years_table(cases: list[data.Case], chain=None) -> pd.DataFrame:
+    """One row per multi-year case and modelled year: status in words, the cost of the
+    year's plan (operating + annualised capex of the plants online, USD/yr; blank unless
+    met) and what is missing (plain words)."""
+    rows = []
+    for case in multi_year(cases):
+        for y in _rows(case, "years"):
+            year = _year(y.get("year"))
+            lines = year_lines(case, year, chain)
+            ok = y.get("status") == "optimal"
+            status = MET if ok else CANNOT if lines else LINKED
+            rows.append({"case": case.name, "year": year, "status": status,
+                         "cost_usd": _money(y, "cost_usd", ok),
+                         "operating_cost_usd": _money(y, "operating_cost_usd", ok),
+                         "annualised_capex_usd": _money(y, "capex_usd", ok),
+                         "what_is_missing": " ".join(lines)})
+    return pd.DataFrame(rows, columns=YEAR_COLS)
+
+
+def _money(row: dict, key: str, ok: bool) -> float:
+    return data.number(row.get(key)) if ok else math.nan
+
+
+def shares_table(cases: list[data.Case]) -> pd.DataFrame:
+    """China's share per multi-year case, modelled year, buyer and stage: the world mix
+    (China's share of the stage's capacity that year, mean over minerals) and the
+    recommended plan's (mean over the minerals optimal that year)."""
+    rows = []
+    order = {s: i for i, s in enumerate(STAGES)}
+    for case in multi_year(cases):
+        for y in _rows(case, "years"):
+            for s in y.get("china_share") or []:
+                rows.append({"case": case.name, "year": _year(y.get("year")),
+                             "buyer": s.get("buyer"), "stage": s.get("stage"),
+                             "china_world_mix": data.number(s.get("mean_baseline_share")),
+                             "china_plan": data.number(s.get("mean_share")),
+                             "minerals": s.get("minerals")})
+    out = pd.DataFrame(rows, columns=SHARE_COLS)
+    if out.empty:
+        return out
+    out = out.assign(_s=out["stage"].map(order)).sort_values(
+        ["year", "buyer", "_s"], kind="stable").drop(columns="_s")
+    rank = {c.name: i for i, c in enumerate(cases)}
+    return out.assign(_c=out["case"].map(rank)).sort_values("_c", kind="stable").drop(
+        columns="_c").reset_index(drop=True)
+
+
+def projects_table(cases: list[data.Case], chain=None) -> pd.DataFrame:
+    """Every backed project of the multi-year cases (joint plan and each buyer alone),
+    with the country's name, readable mineral, who backs it in words and the tonnes the
+    plan takes from it in each modelled year (``t_<year>`` columns)."""
+    countries = dict(data.country_names(chain).itertuples(index=False))
+    minerals = mineral_names(chain)
+    rows = []
+    for case in multi_year(cases):
+        for p in _rows(case, "projects"):
+            used = {f"t_{_year(u.get('year'))}": data.number(u.get("tonnes"))
+                    for u in p.get("tonnes_by_year") or [] if isinstance(u, dict)}
+            country = str(p.get("country", ""))
+            rows.append({
+                "case": case.name, "plan": PLAN_WORDS.get(str(p.get("plan")), p.get("plan")),
+                "in_case_mode": bool(p.get("in_case_mode")),
+                "name": str(p.get("name") or p.get("project") or ""),
+                "country_name": countries.get(country, country), "stage": p.get("stage"),
+                "mineral": minerals.get(str(p.get("mineral")), p.get("mineral")),
+                **{k: data.number(p.get(k)) for k in (
+                    "capacity_t", "annualised_capex_usd", "capex_usd", "lifetime_years",
+                    "discount_rate")},
+                "online_year": _year(p.get("online_year")),
+                "backed_by": BACKERS.get(str(p.get("backed_by")), str(p.get("backed_by"))),
+                "source": str(p.get("source") or ""), "project": str(p.get("project")),
+                **used})
+    extra = sorted({k for r in rows for k in r if k.startswith("t_")})
+    return pd.DataFrame(rows, columns=PROJECT_COLS + ["in_case_mode"] + extra)
+
+
+def mineral_names(chain) -> dict[str, str]:
+    """Mineral id -> readable name in lower case (``rare_earths`` -> ``rare earths``)."""
+    if chain is None or chain.minerals is None or chain.minerals.empty:
+        return {}
+    return {str(m): str(n).lower() if isinstance(n, str) and n else str(m).replace("_", " ")
+            for m, n in zip(chain.minerals["mineral"], chain.minerals["name"], strict=True)}
+
+
+CITATION = re.compile(r"^[^():']{1,60}\([^()]{1,60}\)")
+
+
+def short_source(text: str, size: int = 70) -> str:
+    """The citation at the head of a project's source (``Publisher (date)``), else its
+    text up to the first quote, shortened to ``size`` characters."""
+    found = CITATION.match(text.strip())
+    head = found.group(0) if found else text.split(": '")[0].strip()
+    return head if len(head) <= size else head[:size - 1].rstrip() + "\u2026"
+
+
+def co_investment(case: data.Case) -> dict:
+    """The case's ``co_investment`` dict (empty when absent)."""
+    value = case.raw.get("co_investment")
+    return value if isinstance(value, dict) else {}
+
+
+def co_investment_lines(case: data.Case, years: int) -> list[str]:
+    """The value of co-investment in plain words, each with its caveat."""
+    co, coop = co_investment(case), data.cooperation(case)
+    joint, alone = (data.number(co.get(k)) for k in ("joint_capex_usd",
+                                                     "independent_capex_usd"))
+    value = data.number(co.get("value_usd"))
+    rate = data.number(co.get("discount_rate"))
+    over = f"summed over the {years} modelled years, each weighted 1" if years > 1 \
+        else "in the modelled year"
+    if case.status != "optimal" or math.isnan(value):
+        return ["Value of co-investment: not computed, the case cannot be met."]
+    lines = []
+    if joint > 0 or alone > 0:
+        lines.append(
+            f"Annualised capital cost of the plants backed ({over}): {usd(joint)} when the "
+            f"UK and Japan back plants together, {usd(alone)} when each plans alone and "
+            f"backs its own{_saving(alone - joint)}. Annualised at a discount rate of "
+            f"{pct(rate, 1)} (an ASSUMPTION) over each plant's life; a plant is paid for "
+            "only in the modelled years it is online.")
+    compared = data.number(coop.get("minerals_compared"))
+    of = "" if math.isnan(compared) else \
+        f"; {int(compared)} mineral{'s' if compared != 1 else ''} where both plans can be met"
+    total = data.number(coop.get("independent_cost_usd"))
+    lines.append(
+        "Value of co-investment (the cost of the two buyers planning alone minus the cost "
+        "of one joint plan, counting contracts, bid premiums, stockpiles, expected "
+        f"disruption costs and plants; {over}{of}): {_signed(value, total)}.")
+    return lines
+
+
+def _saving(value: float) -> str:
+    """'' or the capital cost sharing plants saves (alone minus together, positive)."""
+    if value > 0.5:
+        return f": sharing plants saves {usd(value)}"
+    return ""
+
+
+def _signed(value: float, total: float) -> str:
+    if abs(value) < 0.5:
+        return "USD 0 (no difference)"
+    if value > 0:
+        return f"{usd(value)} saved by planning jointly"
+    share = f" ({pct(abs(value) / total, 3)} of the cost)" if total > 0 else ""
+    return (f"−{usd(abs(value))}: the joint plan comes out {usd(abs(value))} dearer{share}. "
+            "The method rules this out (a joint plan can always copy the two separate "
+            "plans), so read it as no measurable gain until it is explained")
+
+
+def share_path(shares: pd.DataFrame, case: str, buyer: str, stage: str) -> str:
+    """``61% → 36% → 21%`` over the modelled years (recommended plan)."""
+    sel = shares[(shares["case"] == case) & (shares["buyer"] == buyer)
+                 & (shares["stage"] == stage)]
+    return " → ".join(f"{pct(v)} in {y}" for y, v in zip(sel["year"], sel["china_plan"],
+                                                          strict=True))
+
+
+def buyer_words(buyer: str) -> str:
+    """``GBR`` -> ``UK`` (a column label)."""
+    return {"GBR": "UK", "JPN": "Japan"}.get(buyer, who(buyer))
