@@ -36,6 +36,7 @@ datasets: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_optimize.py
+	$(BIN)/python bench/bench_milp.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -28,7 +28,7 @@ from tests.years_chains import years_chain
 from toolkit.pipeline import _bundle, run_model
 from toolkit.reports import write_reports
 from toolkit.reports.brief import render
-from toolkit.reports.findings import tables_of
+from toolkit.reports.findings import findings, tables_of
 from toolkit.results import run_result
 
 RATE, LIFE, CAPEX = 0.08, 20, 400.0
@@ -126,7 +126,8 @@ def test_projects_sheet_names_the_plant_its_country_and_its_annual_cost(out):
 
 
 def _outlook(html: str) -> str:
-    start = html.index("Outlook and investment")
+    start = html.index('<h2 class="break">Outlook and investment')
+    start = html.index(">", start)
     return html_lib.unescape(html[start:html.index("<h2", start)])
 
 
@@ -186,7 +187,7 @@ def test_single_year_reports_have_no_outlook():
     bundle = fx.bundle()
     t = tables_of(bundle)
     html = render(t, bundle, "fixture")
-    assert "Outlook and investment" not in html
+    assert "Outlook and investment" not in html and "modelled year" not in html
     # the same bundle with the (single-year) outlook keys stripped renders the same brief
     stripped = {**bundle, "result": _strip(bundle["result"])}
     assert render(tables_of(stripped), stripped, "fixture") == html
@@ -210,3 +211,50 @@ def _strip(result: dict) -> dict:
     out["cases"] = [{k: v for k, v in c.items() if k not in keys}
                     for c in result.get("cases") or []]
     return out
+
+
+# The co-investment case of tests/test_years_hand.py over two modelled years: AUS 100 t at
+# 10 USD/t; a 20 t plant in Canada at 4 USD/t, capex 2,000 USD, r = 0, L = 20 (100 USD a
+# year); GBR and JPN need 10 t each in 2030 and 2035.  Together they back it
+# (2 x 80 + 2 x 100 = 360 against 2 x 2 x 100 = 400 alone): co-investment saves 40 USD.
+
+
+@pytest.fixture(scope="module")
+def shared_plant():
+    chain = years_chain([("AUS", 100, 10)], {"GBR": 10, "JPN": 10}, "2030,2035",
+                        project_rows=(("can_plant", "mine", "CAN", 20, 4, 2000, 2030),),
+                        policy_rows=(("discount_rate", 0), ("mode", "joint")))
+    return _bundle_of(chain)
+
+
+def test_json_years_projects_and_co_investment(shared_plant):
+    case = shared_plant["result"]["cases"][0]
+    assert [(y["year"], y["cost_usd"], y["capex_usd"]) for y in case["years"]] == [
+        (2030, pytest.approx(180, rel=1e-6), 100.0),
+        (2035, pytest.approx(180, rel=1e-6), 100.0)]
+    joint = [p for p in case["projects"] if p["plan"] == "joint"]
+    assert [(p["project"], p["backed_by"], p["annualised_capex_usd"], p["years_online"])
+            for p in joint] == [("can_plant", "GBR+JPN", 100.0, [2030, 2035])]
+    assert not [p for p in case["projects"] if p["plan"] == "independent"]
+    assert case["co_investment"]["value_usd"] == pytest.approx(40.0, rel=1e-4)
+    assert case["co_investment"]["joint_capex_usd"] == 200.0
+    assert case["objective_usd"] == pytest.approx(360.0, rel=1e-6)
+
+
+def test_key_findings_state_cost_per_year_and_the_plants_backed(shared_plant):
+    lines = findings(tables_of(shared_plant))
+    assert "“base” can be met in every modelled year: the year's plan costs USD 180 in " \
+           "2030 and USD 180 in 2035, each including the annualised capital cost of the " \
+           "new plants online that year." in lines
+    line = next(x for x in lines if "candidate plants" in x)
+    assert line.startswith("“base” backs 1 of 1 candidate plants (mines for x): capital "
+                           "cost USD 2,000, USD 100 a year annualised at a discount rate "
+                           "of 0.0% (an ASSUMPTION).")
+    html = render(tables_of(shared_plant), shared_plant, "t")
+    part = _outlook(html)
+    # alone nobody backs the plant (capex 0), together 2 x 100: no "saving" on plants, but
+    # the whole plan is 40 USD cheaper
+    assert "USD 200 when the UK and Japan back plants together, USD 0 when each plans " \
+           "alone and backs its own." in part
+    assert "USD 40 saved by planning jointly" in part
+    assert "can_plant" not in re.sub(r"<[^>]+>", " ", html)

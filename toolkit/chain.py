@@ -77,14 +77,18 @@ class SupplyChain:
         return replace(self, **tables)
 
     def at_year(self, year: float | None = None) -> SupplyChain:
-        """The chain with, per (mineral, stage), only the latest supply year <= ``year``.
+        """The chain with, per (mineral, stage), only the latest supply year <= ``year``
+        (demand likewise, :func:`demand_at_year`; projects: those online in ``year``).
 
         Undated rows are always kept.  ``year=None`` keeps the latest year of each
         (mineral, stage) that is not later than :func:`default_year`.
         """
+        from toolkit.projects import online_in
+
         target = default_year(self) if year is None else year
         return self.with_tables(supply=supply_at_year(self.supply, target),
-                                demand=demand_at_year(self.demand, target))
+                                demand=demand_at_year(self.demand, target),
+                                projects=online_in(self.projects, target))
 
     def in_year(self, year: int, first: float | None) -> SupplyChain:
         """The chain in modelled year ``year`` of a multi-year case (``first`` = the data

@@ -173,6 +173,8 @@ def _check_year(spec: Setting, year: object, where: Where, line: int) -> list[Pr
     """A row's ``year`` must be a whole year, and only for settings that vary by year."""
     if _blank(year):
         return []
+    if isinstance(year, float) and year == int(year):
+        year = int(year)
     if not spec.by_year:
         return [where.problem(f"{spec.name} applies to every modelled year and cannot be "
                               "scoped by year (leave year blank)", line, "year", year)]

@@ -51,7 +51,7 @@ def solve_case(chain: SupplyChain, case: CaseSettings, pareto_points: int = 11,
     views = year_views(chain, case)
     if is_multi_year(views):
         return _solve_years_case(views, case, pareto_points, progress)
-    at_year = chain.at_year(case.year)
+    at_year = views[0].chain  # chain.at_year(case.year), no project online
     standalone = solve_mode(at_year, case, "independent", progress)
     joint = solve_mode(at_year, case, "joint", progress)
     independent, standalone_cost, over = realisable_independent(standalone)

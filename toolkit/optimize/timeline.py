@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from toolkit.chain import SupplyChain, default_year
+from toolkit.errors import InputError
+from toolkit.market import market_problems
 from toolkit.optimize.data import demand_of, prepare
 from toolkit.optimize.plan import MineralPlan, read_plan
 from toolkit.optimize.solve import Outcome
@@ -35,7 +37,14 @@ class YearView:
 
 
 def year_views(chain: SupplyChain, case: CaseSettings) -> list[YearView]:
-    """The modelled years of ``case`` (one, the data year, without ``years``)."""
+    """The modelled years of ``case`` (one, the data year, without ``years``).
+
+    Raises
+    ------
+    InputError
+        When in some modelled year the market buyers' demand exceeds a stage's
+        production (the problem names the year, mineral and stage).
+    """
     years = case.years
     if years is None:
         year = case.year if case.year is not None else default_year(chain)
@@ -43,8 +52,13 @@ def year_views(chain: SupplyChain, case: CaseSettings) -> list[YearView]:
         return [YearView(None if year is None else int(year),
                          at.with_tables(projects=online_in(chain.projects, year)), case)]
     first = case.year if case.year is not None else float(years[0])
-    return [YearView(y, chain.in_year(y, first).with_tables(
+    views = [YearView(y, chain.in_year(y, first).with_tables(
         projects=online_in(chain.projects, y)), case.at_year(y)) for y in years]
+    problems = [replace(p, rule=f"in {v.year}: {p.rule}") for v in views
+                for p in market_problems(v.chain, sheet="Demand")]
+    if problems:
+        raise InputError(problems)
+    return views
 
 
 def is_multi_year(views: list[YearView]) -> bool:

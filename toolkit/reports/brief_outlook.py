@@ -19,8 +19,6 @@ from toolkit.reports.words import pct, usd
 from toolkit.schema import STAGES
 
 STAGE_WORDS = {"mine": "mined", "refine": "refined", "manufacture": "manufactured"}
-PLANT_WORDS = {"mine": "mines for", "refine": "refineries for",
-               "manufacture": "manufacturing plants for"}
 
 
 def section(t: Tables, chain=None) -> str:
@@ -115,19 +113,12 @@ def _plant_lines(plants: pd.DataFrame) -> list[str]:
     if plants.empty:
         return ["The plan backs no new plant."]
     many = len(plants) > 1
-    what = _listed(f"{PLANT_WORDS.get(stage, stage)} {_listed(group['mineral'])}"
-                   for stage, group in plants.groupby("stage", sort=False))
-    where = _listed(plants["country_name"])
+    what = outlook.plants_in_words(plants.to_dict("records"))
+    where = outlook.listed(plants["country_name"])
     return [f"The plan backs {len(plants)} new plant{'s' if many else ''} (table below): "
             f"{what} in {where}; capital cost {usd(plants['capex_usd'].sum())}"
             f"{' in all' if many else ''}, {usd(plants['annualised_capex_usd'].sum())} a "
             f"year annualised once {'all are' if many else 'it is'} online."]
-
-
-def _listed(items) -> str:
-    """Distinct items in order, joined as 'a, b and c'."""
-    seen = list(dict.fromkeys(str(x) for x in items))
-    return seen[0] if len(seen) == 1 else ", ".join(seen[:-1]) + " and " + seen[-1]
 
 
 def _year_table(years: pd.DataFrame, shares: pd.DataFrame, case: str) -> str:

@@ -53,8 +53,11 @@ def _case(raw: dict, index: int) -> Case:
     settings = raw.get("settings") if isinstance(raw.get("settings"), dict) else {}
     mode = raw.get("mode") or settings.get("mode") or ""
     name = raw.get("case") or ("default" if index == 0 else f"case {index + 1}")
+    objective = raw.get("objective_usd")
+    if raw.get("multi_year") and raw.get("years"):  # the tables describe the first year
+        objective = raw["years"][0].get("cost_usd") if objective is not None else None
     return Case(str(name), str(mode), str(raw.get("status") or "unknown"),
-                number(raw.get("objective_usd")), raw)
+                number(objective), raw)
 
 
 def number(value: Any) -> float:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from toolkit.reports import data, market, plain
+from toolkit.reports import data, market, outlook, plain
 from toolkit.reports.data import is_joint
 from toolkit.reports.stockpile import stockpile_lines
 from toolkit.reports.words import pct, tonnes, usd
@@ -160,6 +160,7 @@ JOINT_SPLIT_NOTE = ("The split of a joint plan between the two buyers is a conve
 def findings(t: Tables) -> list[str]:
     """Key findings, one plain sentence each, most important first."""
     lines = [_case_line(t, case) for case in t.cases]
+    lines += outlook.key_lines(t.cases)
     for case in [c for c in t.cases if c.status == "optimal"][:1]:
         lines += _china_lines(t, case) + _price_lines(t, case)
     lines += market.bid_lines(t.cases, t.bids, t.premiums)
@@ -176,8 +177,10 @@ def findings(t: Tables) -> list[str]:
 def _case_line(t: Tables, case: data.Case) -> str:
     mode = f" ({case.mode})" if case.mode else ""
     if case.status == "optimal":
+        first = case.raw.get("years") or [{}]
+        when = f" in {first[0].get('year')}" if case.raw.get("multi_year") else ""
         return (f"Policy case “{case.name}”{mode} can be met: the cheapest plan costs "
-                f"{usd(case.objective_usd)} a year{_cost_split(t, case)}.")
+                f"{usd(case.objective_usd)} a year{when}{_cost_split(t, case)}.")
     why = data.diagnosis_lines(case)
     rows = data.diagnosis_rows(case)
     first = plain.reason(rows[0]) if rows else None

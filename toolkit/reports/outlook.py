@@ -119,7 +119,7 @@ def projects_table(cases: list[data.Case], chain=None) -> pd.DataFrame:
             rows.append({
                 "case": case.name, "plan": PLAN_WORDS.get(str(p.get("plan")), p.get("plan")),
                 "in_case_mode": bool(p.get("in_case_mode")),
-                "name": str(p.get("name") or p.get("project") or ""),
+                "name": project_name(p),
                 "country_name": countries.get(country, country), "stage": p.get("stage"),
                 "mineral": minerals.get(str(p.get("mineral")), p.get("mineral")),
                 **{k: data.number(p.get(k)) for k in (
@@ -131,6 +131,14 @@ def projects_table(cases: list[data.Case], chain=None) -> pd.DataFrame:
                 **used})
     extra = sorted({k for r in rows for k in r if k.startswith("t_")})
     return pd.DataFrame(rows, columns=PROJECT_COLS + ["in_case_mode"] + extra)
+
+
+def project_name(row: dict) -> str:
+    """A project's readable name; without one, its id with spaces (``new_mine`` ->
+    ``new mine``), never the raw id."""
+    project = str(row.get("project") or "")
+    name = str(row.get("name") or "")
+    return name if name and name != project else project.replace("_", " ")
 
 
 def mineral_names(chain) -> dict[str, str]:
@@ -217,3 +225,60 @@ def share_path(shares: pd.DataFrame, case: str, buyer: str, stage: str) -> str:
 def buyer_words(buyer: str) -> str:
     """``GBR`` -> ``UK`` (a column label)."""
     return {"GBR": "UK", "JPN": "Japan"}.get(buyer, who(buyer))
+
+
+PLANT_WORDS = {"mine": "mines for", "refine": "refineries for",
+               "manufacture": "manufacturing plants for"}
+
+
+def listed(items) -> str:
+    """Distinct items in order, joined as 'a, b and c'."""
+    seen = list(dict.fromkeys(str(x) for x in items))
+    return seen[0] if len(seen) == 1 else ", ".join(seen[:-1]) + " and " + seen[-1]
+
+
+def plants_in_words(plants: list[dict]) -> str:
+    """'refineries for gallium and nickel, mines for lithium' (stage order of the rows)."""
+    by_stage: dict[str, list[str]] = {}
+    for p in plants:
+        mineral = str(p.get("mineral", "")).replace("_", " ")
+        by_stage.setdefault(str(p.get("stage")), []).append(mineral)
+    return listed(f"{PLANT_WORDS.get(s, s)} {listed(m)}" for s, m in by_stage.items())
+
+
+def key_lines(cases: list[data.Case]) -> list[str]:
+    """Key findings of each multi-year case that can be met: its cost per year, the
+    plants it backs and what sharing them saves (details: the brief's outlook section)."""
+    lines = []
+    for case in multi_year(cases):
+        years = _rows(case, "years")
+        if case.status != "optimal" or not years:
+            continue
+        costs = listed(f"{usd(data.number(y.get('cost_usd')))} in {_year(y.get('year'))}"
+                       for y in years)
+        lines.append(f"“{case.name}” can be met in every modelled year: the year's plan "
+                     f"costs {costs}, each including the annualised capital cost of the "
+                     "new plants online that year.")
+        lines += _plant_key_line(case)
+    return lines
+
+
+def _plant_key_line(case: data.Case) -> list[str]:
+    plants = [p for p in _rows(case, "projects") if p.get("in_case_mode")]
+    co = co_investment(case)
+    if not plants:
+        return [f"“{case.name}” backs none of the {co.get('projects_considered', 0)} "
+                "candidate plants."]
+    capex = sum(data.number(p.get("capex_usd")) for p in plants)
+    annual = sum(data.number(p.get("annualised_capex_usd")) for p in plants)
+    saving = data.number(co.get("capex_saving_usd"))
+    shared = (f"; backing them together rather than each buyer its own saves "
+              f"{usd(saving)} of annualised capital cost over the modelled years"
+              if saving > 0.5 else "")
+    many = "s" if len(plants) > 1 else ""
+    return [f"“{case.name}” backs {len(plants)} of {co.get('projects_considered', '')} "
+            f"candidate plants ({plants_in_words(plants)}): capital cost {usd(capex)}, "
+            f"{usd(annual)} a year annualised at a discount rate of "
+            f"{pct(data.number(co.get('discount_rate')), 1)} (an ASSUMPTION){shared}. "
+            f"The plant{many} and the value of co-investment: section “Outlook and "
+            "investment”."]
