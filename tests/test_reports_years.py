@@ -258,3 +258,14 @@ def test_key_findings_state_cost_per_year_and_the_plants_backed(shared_plant):
            "alone and backs its own." in part
     assert "USD 40 saved by planning jointly" in part
     assert "can_plant" not in re.sub(r"<[^>]+>", " ", html)
+
+
+def test_a_year_that_cannot_be_met_is_named_in_the_brief():
+    from tests.test_years_hand import _glide_chain
+
+    chain = _glide_chain(2032)  # the project comes online after the 2030 cap
+    bundle = _bundle(run_result(run_model(chain, pareto_points=0), "t", None), chain, None,
+                     0.0)
+    line = findings(tables_of(bundle))[0]
+    assert line.startswith("Policy case “base” (independent) cannot be met: In 2030, Japan")
+    assert "needs 5.00 t from outside China, but only 3.00 t can be had (2.00 t short)" in line

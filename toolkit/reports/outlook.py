@@ -47,8 +47,9 @@ def year_lines(case: data.Case, year: int, chain=None) -> list[str]:
         if _year(row.get("year")) != year:
             continue
         row = {**row, "mineral": names.get(str(row.get("mineral")), row.get("mineral"))}
-        text = reason(row) or str(row.get("message") or "")
-        out.append(f"In {year}, {text.rstrip('.')}.")
+        text = (reason(row) or str(row.get("message") or "")).rstrip(".")
+        lead = "" if text.lower().startswith(f"in {year}") else f"In {year}, "
+        out.append(f"{lead}{text}.")
     return out
 
 

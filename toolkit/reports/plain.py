@@ -21,7 +21,9 @@ def who(buyer: str) -> str:
 def _place(row: dict) -> str:
     stage = f" at the {row['stage']} stage" if row.get("stage") else ""
     scenario = f" when “{row['scenario']}” happens" if row.get("scenario") else ""
-    return f"{who(str(row.get('buyer', '')))}'s {row.get('mineral', '')}{stage}{scenario}"
+    year = f"In {row['year']}, " if row.get("year") else ""
+    return (f"{year}{who(str(row.get('buyer', '')))}'s {row.get('mineral', '')}{stage}"
+            f"{scenario}")
 
 
 def _need(row: dict, what: str) -> str:
