@@ -143,10 +143,9 @@ def test_brief_project_table_and_findings_show_the_hand_numbers(out):
            "backed plants from 2030." in part
     assert "China's share of the UK's mined supply: 100% in 2024 → 0% in 2030 " \
            "(world mix: 50% → 50%)." in part
-    assert f"USD {ANNUAL:,.0f} when the UK and Japan back plants together, USD 0 when " \
-           "each plans alone" in part
+    assert f"USD {ANNUAL:,.0f} backed together, USD 0 if each buyer plans alone" in part
     assert f"USD {ALONE_2030 - 20 * 4 - ANNUAL:,.0f} saved by planning jointly" in part
-    assert "8.0% (an ASSUMPTION)" in part and "each weighted 1" in part
+    assert "Discount rate 8.0% (an ASSUMPTION)" in part and "each weighted 1" in part
     assert '<img src="data:image/png;base64,' in part  # the timeline chart
 
 
@@ -243,9 +242,11 @@ def test_json_years_projects_and_co_investment(shared_plant):
 
 def test_key_findings_state_cost_per_year_and_the_plants_backed(shared_plant):
     lines = findings(tables_of(shared_plant))
-    assert "“base” can be met in every modelled year: the year's plan costs USD 180 in " \
-           "2030 and USD 180 in 2035, each including the annualised capital cost of the " \
-           "new plants online that year." in lines
+    assert lines[0].startswith("Policy case “base” (joint) can be met: the cheapest plan "
+                               "costs USD 180 a year in 2030")
+    assert "“base” can be met in every modelled year; after 2030 the year's plan costs " \
+           "USD 180 in 2035, each including the annualised capital cost of the new plants " \
+           "online that year." in lines
     line = next(x for x in lines if "candidate plants" in x)
     assert line.startswith("“base” backs 1 of 1 candidate plants (mines for x): capital "
                            "cost USD 2,000, USD 100 a year annualised at a discount rate "
@@ -254,8 +255,8 @@ def test_key_findings_state_cost_per_year_and_the_plants_backed(shared_plant):
     part = _outlook(html)
     # alone nobody backs the plant (capex 0), together 2 x 100: no "saving" on plants, but
     # the whole plan is 40 USD cheaper
-    assert "USD 200 when the UK and Japan back plants together, USD 0 when each plans " \
-           "alone and backs its own." in part
+    assert "USD 200 backed together, USD 0 if each buyer plans alone and backs its own. " \
+           "Discount rate 0.0% (an ASSUMPTION)" in part
     assert "USD 40 saved by planning jointly" in part
     assert "can_plant" not in re.sub(r"<[^>]+>", " ", html)
 

@@ -32,11 +32,10 @@ def section(t: Tables, chain=None) -> str:
     span = f"{int(years['year'].min())}–{int(years['year'].max())}" if len(years) else ""
     these = "This case plans" if len(cases) == 1 else "These cases plan"
     parts = [f'<h2 class="break">Outlook and investment, {esc(span)}</h2>',
-             f"<p>{these} the modelled years together: each year has its own "
-             "capacities and demand (projections for the later years), and the plan may "
-             "back new plants, each online from its announced year. A backed plant costs its "
-             "capital cost spread over its life (annualised) in every modelled year it is "
-             "online.</p>"]
+             f"<p>{these} the modelled years together, each with its own capacities and "
+             "demand (projections for the later years), and may back announced new plants "
+             "from their online year; a backed plant's capital cost is spread over its life "
+             "(annualised) and paid in every modelled year it is online.</p>"]
     for case in cases:
         parts.append(_case(t, case, years[years["case"] == case.name],
                            shares, plants[plants["case"] == case.name]))
@@ -57,9 +56,8 @@ def _case(t: Tables, case: Case, years: pd.DataFrame, shares: pd.DataFrame,
                    "China's share of the stage's capacity, what buying pro rata would give). "
                    "Later years use projected capacities and demand. Figures in the workbook "
                    "(sheet Years).") if png is not None else ""
-    return (head + f'<div class="findings"><ul>{items}</ul></div>' + _year_table(years, shares,
-                                                                               case.name)
-            + chart + _plant_table(mine, case))
+    return (head + f'<div class="findings"><ul>{items}</ul></div>' + chart
+            + _year_table(years, shares, case.name) + _plant_table(mine, case))
 
 
 def _year_lines(years: pd.DataFrame) -> list[str]:

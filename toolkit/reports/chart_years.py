@@ -31,14 +31,14 @@ def share_timeline_chart(shares: pd.DataFrame, case: str) -> bytes | None:
     buyers = list(dict.fromkeys(sel["buyer"]))
     years = sorted(sel["year"].unique())
     with rc_context(RC):
-        fig = Figure(figsize=(7.0, 2.9))
+        fig = Figure(figsize=(7.0, 2.4))
         axes = fig.subplots(1, len(buyers), sharey=True, squeeze=False)[0]
         for ax, buyer in zip(axes, buyers, strict=True):
             _panel(ax, sel[sel["buyer"] == buyer], years, buyer_words(buyer))
         axes[0].set_ylabel("China's share of supply")
         fig.legend(handles=_legend(sel), loc="lower center", ncols=5, fontsize=7.5,
                    bbox_to_anchor=(0.5, -0.02))
-        fig.subplots_adjust(bottom=0.24, wspace=0.08)
+        fig.subplots_adjust(bottom=0.27, wspace=0.08)
         return png_bytes(fig)
 
 

@@ -181,27 +181,24 @@ def co_investment_lines(case: data.Case, years: int) -> list[str]:
     lines = []
     if joint > 0 or alone > 0:
         lines.append(
-            f"Annualised capital cost of the plants backed ({over}): {usd(joint)} when the "
-            f"UK and Japan back plants together, {usd(alone)} when each plans alone and "
-            f"backs its own{_saving(alone - joint)}. Annualised at a discount rate of "
-            f"{pct(rate, 1)} (an ASSUMPTION) over each plant's life; a plant is paid for "
-            "only in the modelled years it is online.")
+            f"Annualised capital cost of the plants backed ({over}): {usd(joint)} backed "
+            f"together, {usd(alone)} if each buyer plans alone and backs its own"
+            f"{_saving(alone - joint)}. Discount rate {pct(rate, 1)} (an ASSUMPTION); a "
+            "plant is paid for only in the modelled years it is online.")
     compared = data.number(coop.get("minerals_compared"))
     of = "" if math.isnan(compared) else \
         f"; {int(compared)} mineral{'s' if compared != 1 else ''} where both plans can be met"
     total = data.number(coop.get("independent_cost_usd"))
     lines.append(
-        "Value of co-investment (the cost of the two buyers planning alone minus the cost "
-        "of one joint plan, counting contracts, bid premiums, stockpiles, expected "
-        f"disruption costs and plants; {over}{of}): {_signed(value, total)}.")
+        "Value of co-investment over the whole plan (cost of planning alone minus cost of "
+        "the joint plan: contracts, premiums, stockpiles, expected disruptions and plants; "
+        f"{over}{of}): {_signed(value, total)}.")
     return lines
 
 
 def _saving(value: float) -> str:
     """'' or the capital cost sharing plants saves (alone minus together, positive)."""
-    if value > 0.5:
-        return f": sharing plants saves {usd(value)}"
-    return ""
+    return f": sharing saves {usd(value)}" if value > 0.5 else ""
 
 
 def _signed(value: float, total: float) -> str:
@@ -210,9 +207,9 @@ def _signed(value: float, total: float) -> str:
     if value > 0:
         return f"{usd(value)} saved by planning jointly"
     share = f" ({pct(abs(value) / total, 3)} of the cost)" if total > 0 else ""
-    return (f"−{usd(abs(value))}: the joint plan comes out {usd(abs(value))} dearer{share}. "
-            "The method rules this out (a joint plan can always copy the two separate "
-            "plans), so read it as no measurable gain until it is explained")
+    return (f"−{usd(abs(value))}{share}: the joint plan comes out slightly dearer, which the "
+            "method rules out (a joint plan can copy the two separate plans); read it as no "
+            "measurable gain until it is explained")
 
 
 def share_path(shares: pd.DataFrame, case: str, buyer: str, stage: str) -> str:
@@ -255,11 +252,14 @@ def key_lines(cases: list[data.Case]) -> list[str]:
         years = _rows(case, "years")
         if case.status != "optimal" or not years:
             continue
-        costs = listed(f"{usd(data.number(y.get('cost_usd')))} in {_year(y.get('year'))}"
-                       for y in years)
-        lines.append(f"“{case.name}” can be met in every modelled year: the year's plan "
-                     f"costs {costs}, each including the annualised capital cost of the "
-                     "new plants online that year.")
+        later = [y for y in years[1:] if data.number(y.get("cost_usd")) >= 0]
+        if later:
+            costs = listed(f"{usd(data.number(y.get('cost_usd')))} in {_year(y.get('year'))}"
+                           for y in later)
+            lines.append(f"“{case.name}” can be met in every modelled year; after "
+                         f"{_year(years[0].get('year'))} the year's plan costs {costs}, "
+                         "each including the annualised capital cost of the new plants "
+                         "online that year.")
         lines += _plant_key_line(case)
     return lines
 
