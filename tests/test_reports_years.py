@@ -94,10 +94,10 @@ def test_years_sheet_has_each_year_cost_status_and_china_share(out):
     ws = openpyxl.load_workbook(out[0] / "years.xlsx")["Years"]
     years = _table(ws, 1)
     assert [(r["year"], r["status"]) for r in years] == [(2024, "met"), (2030, "met")]
-    assert years[0]["cost usd"] == pytest.approx(100.0, rel=REL)
-    assert years[1]["cost usd"] == pytest.approx(JOINT_2030, rel=REL)
-    assert years[1]["operating cost usd"] == pytest.approx(80.0, rel=REL)
-    assert years[1]["annualised capex usd"] == pytest.approx(ANNUAL, rel=REL)
+    assert years[0]["cost usd per yr"] == pytest.approx(100.0, rel=REL)
+    assert years[1]["cost usd per yr"] == pytest.approx(JOINT_2030, rel=REL)
+    assert years[1]["operating cost usd per yr"] == pytest.approx(80.0, rel=REL)
+    assert years[1]["annualised capex usd per yr"] == pytest.approx(ANNUAL, rel=REL)
     shares = _table(ws, _find(ws, "China's share of supply per modelled year") + 1)
     got = {(r["year"], r["buyer"]): (r["china world mix"], r["china plan"]) for r in shares}
     assert got == {(2024, "GBR"): (0.5, 1.0), (2024, "JPN"): (0.5, 1.0),
@@ -118,11 +118,11 @@ def test_projects_sheet_names_the_plant_its_country_and_its_annual_cost(out):
     row = rows[0]
     assert (row["name"], row["country name"], row["backed by"], row["plan"]) == (
         "Maple test refinery", "Canada", "the UK and Japan jointly", "joint plan")
-    assert row["capacity t"] == 20 and row["online year"] == 2030
+    assert row["capacity t per yr"] == 20 and row["online year"] == 2030
     assert row["capex usd"] == pytest.approx(CAPEX)
-    assert row["annualised capex usd"] == pytest.approx(ANNUAL, rel=REL)
-    assert row["t 2030"] == pytest.approx(20.0, rel=REL)
-    assert ws.cell(2, 1 + list(rows[0]).index("annualised capex usd")).number_format == "#,##0"
+    assert row["annualised capex usd per yr"] == pytest.approx(ANNUAL, rel=REL)
+    assert row["used 2030 t"] == pytest.approx(20.0, rel=REL)
+    assert ws.cell(2, 1 + list(rows[0]).index("annualised capex usd per yr")).number_format == "#,##0"
 
 
 def _outlook(html: str) -> str:
@@ -168,7 +168,7 @@ def test_year_that_cannot_be_met_is_named_with_stage_mineral_and_tonnes(tmp_path
     rows = _table(ws, 1)
     assert [(r["year"], r["status"]) for r in rows] == [
         (2024, "no plan (another year cannot be met)"), (2030, "cannot be met")]
-    assert rows[1]["cost usd"] is None
+    assert rows[1]["cost usd per yr"] is None
     missing = rows[1]["what is missing"]
     # each buyer needs 5 t from outside China (50 % of 10 t); Australia's 3 t go to the
     # first, none are left for the second: 2 t and 5 t short (7 t in all)

@@ -63,15 +63,15 @@ def _case(t: Tables, case: Case, years: pd.DataFrame, shares: pd.DataFrame,
 def _year_lines(years: pd.DataFrame) -> list[str]:
     """Status per modelled year: one line when every year is met, else one per year."""
     if len(years) and (years["status"] == outlook.MET).all():
-        costs = ", ".join(f"{usd(r.cost_usd)} in {r.year}" for r in years.itertuples())
-        plants = years[years["annualised_capex_usd"] > 0]
-        extra = (f", including {usd(plants['annualised_capex_usd'].max())} a year for the "
+        costs = ", ".join(f"{usd(r.cost_usd_per_yr)} in {r.year}" for r in years.itertuples())
+        plants = years[years["annualised_capex_usd_per_yr"] > 0]
+        extra = (f", including {usd(plants['annualised_capex_usd_per_yr'].max())} a year for the "
                  f"backed plants from {int(plants['year'].min())}" if len(plants) else "")
         return [f"Every modelled year can be met. The year's plan costs {costs}{extra}."]
     out = []
     for r in years.itertuples():
         if r.status == outlook.MET:
-            out.append(f"{r.year}: met; the year's plan costs {usd(r.cost_usd)} a year.")
+            out.append(f"{r.year}: met; the year's plan costs {usd(r.cost_usd_per_yr)} a year.")
         elif r.what_is_missing:
             out.append(f"{r.year}: cannot be met. {r.what_is_missing}")
         else:
@@ -115,7 +115,7 @@ def _plant_lines(plants: pd.DataFrame) -> list[str]:
     where = outlook.listed(plants["country_name"])
     return [f"The plan backs {len(plants)} new plant{'s' if many else ''} (table below): "
             f"{what} in {where}; capital cost {usd(plants['capex_usd'].sum())}"
-            f"{' in all' if many else ''}, {usd(plants['annualised_capex_usd'].sum())} a "
+            f"{' in all' if many else ''}, {usd(plants['annualised_capex_usd_per_yr'].sum())} a "
             f"year annualised once {'all are' if many else 'it is'} online."]
 
 
@@ -128,8 +128,8 @@ def _year_table(years: pd.DataFrame, shares: pd.DataFrame, case: str) -> str:
         (f"China, {outlook.buyer_words(b)}", "num") for b in buyers]
     rows = []
     for r in years.itertuples():
-        cells = [esc(str(r.year)), _status(r.status), esc(usd(r.cost_usd)),
-                 esc(usd(r.annualised_capex_usd))]
+        cells = [esc(str(r.year)), _status(r.status), esc(usd(r.cost_usd_per_yr)),
+                 esc(usd(r.annualised_capex_usd_per_yr))]
         for b in buyers:
             at = sel[(sel["year"] == r.year) & (sel["buyer"] == b)].set_index("stage")
             cells.append(esc(" / ".join(pct(at["china_plan"].get(s, math.nan))
@@ -156,8 +156,8 @@ def _plant_table(plants: pd.DataFrame, case: Case) -> str:
               ("Size, t/yr", "num"), ("Online", "num"), ("Cost a year", "num"),
               ("Capex", "num")] + ([("Backed by", "")] if by else []) + [("Source", "w16")]
     rows = [[esc(r.name), esc(r.country_name), esc(r.stage), esc(r.mineral),
-             esc(f"{r.capacity_t:,.0f}"), esc(str(r.online_year)),
-             esc(usd(r.annualised_capex_usd)), esc(usd(r.capex_usd))]
+             esc(f"{r.capacity_t_per_yr:,.0f}"), esc(str(r.online_year)),
+             esc(usd(r.annualised_capex_usd_per_yr)), esc(usd(r.capex_usd))]
             + ([esc(r.backed_by)] if by else []) + [esc(outlook.short_source(r.source))]
             for r in plants.itertuples()]
     rate = plants["discount_rate"].dropna()

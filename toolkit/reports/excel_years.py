@@ -16,25 +16,27 @@ from toolkit.reports.excel_print import fit_widths
 from toolkit.reports.excel_report import note, title, write_table
 from toolkit.reports.findings import Tables
 
-YEARS_NOTE = ("cost_usd: the cost of that year's plan, USD a year = operating_cost_usd "
+YEARS_NOTE = ("cost_usd_per_yr: the cost of that year's plan = operating_cost_usd_per_yr "
               "(contracts, bid premiums, stockpiles and expected disruption costs) + "
-              "annualised_capex_usd (CRF x capex of each backed plant online that year); "
+              "annualised_capex_usd_per_yr (CRF x capex of each backed plant online that year); "
               "blank unless the year is met. A case is planned over all its years at "
               "once, so when one year cannot be met no year has a plan.")
 SHARES_NOTE = ("China's share of each buyer's supply at each stage, mean over the minerals "
                "that can be met that year: china_world_mix = China's share of the stage's "
                "capacity that year (what buying pro rata would give; plants not yet backed "
                "not counted), china_plan = the recommended plan.")
-CO_NOTE = ("Annualised capital cost of the backed plants summed over the modelled years "
+CO_NOTE = ("joint_ / independent_capex_usd: annualised capital cost of the backed plants, "
+           "USD, summed over the modelled years "
            "(each weighted 1 — an ASSUMPTION: the years between them are not counted): "
            "joint plan vs each buyer backing its own plants; capex_saving_usd = independent "
            "- joint. value_usd = the value of co-investment: the two buyers' independent "
            "plans' total cost minus the joint plan's (all costs, not only plants). "
            "discount_rate is an ASSUMPTION.")
 PROJECTS_NOTE = ("Plants backed by the joint plan and by each buyer planning alone (plan). "
-                 "capacity_t: tonnes of contained element a year; annualised_capex_usd = "
+                 "capacity_t_per_yr: tonnes of contained element a year; "
+                 "annualised_capex_usd_per_yr = "
                  "CRF(discount_rate, lifetime_years) x capex_usd, USD a year in each modelled "
-                 "year the plant is online (discount_rate an ASSUMPTION); t_<year>: tonnes "
+                 "year the plant is online (discount_rate an ASSUMPTION); used_<year>_t: tonnes "
                  "the plan takes from the plant that year.")
 CO_COLS = ["case", "projects_considered", "joint_capex_usd", "independent_capex_usd",
            "capex_saving_usd", "value_usd", "discount_rate"]

@@ -20,11 +20,12 @@ from toolkit.reports.words import pct, usd
 from toolkit.schema import STAGES
 
 MET, CANNOT, LINKED = "met", "cannot be met", "no plan (another year cannot be met)"
-YEAR_COLS = ["case", "year", "status", "cost_usd", "operating_cost_usd",
-             "annualised_capex_usd", "what_is_missing"]
+YEAR_COLS = ["case", "year", "status", "cost_usd_per_yr", "operating_cost_usd_per_yr",
+             "annualised_capex_usd_per_yr", "what_is_missing"]
 SHARE_COLS = ["case", "year", "buyer", "stage", "china_world_mix", "china_plan", "minerals"]
-PROJECT_COLS = ["case", "plan", "name", "country_name", "stage", "mineral", "capacity_t",
-                "online_year", "annualised_capex_usd", "capex_usd", "lifetime_years",
+PROJECT_COLS = ["case", "plan", "name", "country_name", "stage", "mineral",
+                "capacity_t_per_yr", "online_year", "annualised_capex_usd_per_yr", "capex_usd",
+                "lifetime_years",
                 "discount_rate", "backed_by", "source", "project"]
 PLAN_WORDS = {"joint": "joint plan", "independent": "each buyer alone"}
 BACKERS = {"GBR+JPN": "the UK and Japan jointly", "GBR": "the UK alone", "JPN": "Japan alone"}
@@ -70,9 +71,9 @@ def years_table(cases: list[data.Case], chain=None) -> pd.DataFrame:
             ok = y.get("status") == "optimal"
             status = MET if ok else CANNOT if lines else LINKED
             rows.append({"case": case.name, "year": year, "status": status,
-                         "cost_usd": _money(y, "cost_usd", ok),
-                         "operating_cost_usd": _money(y, "operating_cost_usd", ok),
-                         "annualised_capex_usd": _money(y, "capex_usd", ok),
+                         "cost_usd_per_yr": _money(y, "cost_usd", ok),
+                         "operating_cost_usd_per_yr": _money(y, "operating_cost_usd", ok),
+                         "annualised_capex_usd_per_yr": _money(y, "capex_usd", ok),
                          "what_is_missing": " ".join(lines)})
     return pd.DataFrame(rows, columns=YEAR_COLS)
 
@@ -108,13 +109,13 @@ def shares_table(cases: list[data.Case]) -> pd.DataFrame:
 def projects_table(cases: list[data.Case], chain=None) -> pd.DataFrame:
     """Every backed project of the multi-year cases (joint plan and each buyer alone),
     with the country's name, readable mineral, who backs it in words and the tonnes the
-    plan takes from it in each modelled year (``t_<year>`` columns)."""
+    plan takes from it in each modelled year (``used_<year>_t`` columns)."""
     countries = dict(data.country_names(chain).itertuples(index=False))
     minerals = mineral_names(chain)
     rows = []
     for case in multi_year(cases):
         for p in _rows(case, "projects"):
-            used = {f"t_{_year(u.get('year'))}": data.number(u.get("tonnes"))
+            used = {f"used_{_year(u.get('year'))}_t": data.number(u.get("tonnes"))
                     for u in p.get("tonnes_by_year") or [] if isinstance(u, dict)}
             country = str(p.get("country", ""))
             rows.append({
@@ -123,14 +124,15 @@ def projects_table(cases: list[data.Case], chain=None) -> pd.DataFrame:
                 "name": project_name(p),
                 "country_name": countries.get(country, country), "stage": p.get("stage"),
                 "mineral": minerals.get(str(p.get("mineral")), p.get("mineral")),
-                **{k: data.number(p.get(k)) for k in (
-                    "capacity_t", "annualised_capex_usd", "capex_usd", "lifetime_years",
-                    "discount_rate")},
+                "capacity_t_per_yr": data.number(p.get("capacity_t")),
+                "annualised_capex_usd_per_yr": data.number(p.get("annualised_capex_usd")),
+                **{k: data.number(p.get(k)) for k in ("capex_usd", "lifetime_years",
+                                                      "discount_rate")},
                 "online_year": _year(p.get("online_year")),
                 "backed_by": BACKERS.get(str(p.get("backed_by")), str(p.get("backed_by"))),
                 "source": str(p.get("source") or ""), "project": str(p.get("project")),
                 **used})
-    extra = sorted({k for r in rows for k in r if k.startswith("t_")})
+    extra = sorted({k for r in rows for k in r if k.startswith("used_")})
     return pd.DataFrame(rows, columns=PROJECT_COLS + ["in_case_mode"] + extra)
 
 
