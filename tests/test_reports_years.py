@@ -122,7 +122,8 @@ def test_projects_sheet_names_the_plant_its_country_and_its_annual_cost(out):
     assert row["capex usd"] == pytest.approx(CAPEX)
     assert row["annualised capex usd per yr"] == pytest.approx(ANNUAL, rel=REL)
     assert row["used 2030 t"] == pytest.approx(20.0, rel=REL)
-    assert ws.cell(2, 1 + list(rows[0]).index("annualised capex usd per yr")).number_format == "#,##0"
+    column = 1 + list(rows[0]).index("annualised capex usd per yr")
+    assert ws.cell(2, column).number_format == "#,##0"
 
 
 def _outlook(html: str) -> str:

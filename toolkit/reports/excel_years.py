@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 
 from toolkit.reports import outlook
 from toolkit.reports.excel_print import fit_widths
@@ -37,7 +38,7 @@ PROJECTS_NOTE = ("Plants backed by the joint plan and by each buyer planning alo
                  "annualised_capex_usd_per_yr = "
                  "CRF(discount_rate, lifetime_years) x capex_usd, USD a year in each modelled "
                  "year the plant is online (discount_rate an ASSUMPTION); used_<year>_t: tonnes "
-                 "the plan takes from the plant that year.")
+                 "the plan takes from the plant that year; source: the citation (full text below).")
 CO_COLS = ["case", "projects_considered", "joint_capex_usd", "independent_capex_usd",
            "capex_saving_usd", "value_usd", "discount_rate"]
 
@@ -86,10 +87,29 @@ def co_table(t: Tables) -> pd.DataFrame:
 
 
 def _projects(wb: Workbook, t: Tables, chain, at: int) -> None:
+    """The plants table (short citations) and, under it, each plant's full source text
+    (one wrapped line each, printed across the page)."""
     ws = wb.create_sheet("Projects", at)
     table = outlook.projects_table(t.cases, chain).drop(columns="in_case_mode")
+    full = table[["name", "source"]].drop_duplicates("name")
+    table = table.assign(source=table["source"].map(outlook.short_source))
     last = write_table(ws, table)
     _percent(ws, list(table.columns).index("discount_rate") + 1, 2, last)
     note(ws, last + 2, PROJECTS_NOTE)
+    row = last + 4
+    if not full.empty:
+        title(ws, "Sources of the plants' figures (as announced)", row)
+        for r in full.itertuples():
+            row += 1
+            note(ws, row, f"{r.name}: {r.source}")
     ws.freeze_panes = "C2"
-    fit_widths(ws)
+    fit_widths(ws, skip_rows={last + 4})
+    _top(ws, 2, last)
+
+
+def _top(ws, first: int, last: int) -> None:
+    """Rows ``first..last`` aligned at the top, so a row with wrapped text reads across."""
+    for cells in ws.iter_rows(min_row=first, max_row=last):
+        for cell in cells:
+            wrap = bool(cell.alignment and cell.alignment.wrap_text)
+            cell.alignment = Alignment(wrap_text=wrap, vertical="top")
