@@ -148,7 +148,8 @@ def test_default_model_loads_real_events_and_generated_scenarios():
     assert top.loc[top["mineral"] == "cobalt", "country"].tolist() == ["CHN"]
     assert "ROW" not in set(top["country"])
     assert [c.name for c in resolve_cases(chain)] == [
-        "baseline", "CRMA 65 % cap", "China cap 60 % + joint stockpile"]
+        "baseline", "CRMA 65 % cap", "China cap 60 % + joint stockpile",
+        "Glide path to 2035 + joint investment"]
     assert {c.mode for c in resolve_cases(chain)} == {"independent", "joint"}
 
 

@@ -271,3 +271,18 @@ def test_a_year_that_cannot_be_met_is_named_in_the_brief():
     line = findings(tables_of(bundle))[0]
     assert line.startswith("Policy case “base” (independent) cannot be met: In 2030, Japan")
     assert "needs 5.00 t from outside China, but only 3.00 t can be had (2.00 t short)" in line
+
+
+def test_negative_value_from_two_copies_of_one_plant_is_explained():
+    # A 10 t plant at 4 USD/t, capex 400 USD, r = 0, L = 20 (20 USD a year); each buyer
+    # needs 10 t, Australia sells at 10 USD/t.  Alone each builds its own copy:
+    # 2 x (10 x 4 + 20) = 120.  Together one plant: 10 x 4 + 20 + 10 x 10 = 160.  -40 USD.
+    chain = years_chain([("AUS", 100, 10)], {"GBR": 10, "JPN": 10}, "2030",
+                        project_rows=(("one_plant", "mine", "CAN", 10, 4, 400, 2030),),
+                        policy_rows=(("discount_rate", 0), ("mode", "joint")))
+    bundle = _bundle_of(chain.with_tables(projects=chain.projects.assign(name="Lone mill")))
+    case = bundle["result"]["cases"][0]
+    assert case["co_investment"]["value_usd"] == pytest.approx(-40.0, rel=1e-4)
+    part = _outlook(render(tables_of(bundle), bundle, "t"))
+    assert "−USD 40 (33.333% of the cost). Negative because, planning alone, the UK and " \
+           "Japan each build their own copy of Lone mill" in part

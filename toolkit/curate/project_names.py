@@ -7,6 +7,7 @@ from __future__ import annotations
 PROJECT_NAMES: dict[str, str] = {
     "alcoa_wagerup_gallium": "Alcoa Wagerup gallium plant",
     "amg_bitterfeld": "AMG Lithium Bitterfeld hydroxide refinery",
+    "caremag_lacq": "Caremag Lacq rare-earth recycling and separation plant",
     "canada_nickel_netzero": "Canada Nickel Ontario nickel processing plant",
     "covalent_kwinana": "Covalent Lithium Kwinana hydroxide refinery",
     "electra_cobalt_refinery": "Electra Ontario cobalt refinery",
@@ -20,6 +21,7 @@ PROJECT_NAMES: dict[str, str] = {
     "solvay_la_rochelle": "Solvay La Rochelle rare-earth separation",
     "syrah_vidalia_expansion": "Syrah Vidalia anode plant expansion",
     "talga_lulea": "Talga Luleå anode plant",
+    "tees_valley_lithium": "Tees Valley Lithium hydroxide refinery, phase 1",
     "vulcan_lionheart": "Vulcan Lionheart lithium hydroxide plant",
 }
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import pandas as pd
 
 from toolkit.curate.project_names import project_name
-from toolkit.curate.projects_published import ANNOUNCED, FX, Announced
+from toolkit.curate.projects_published import ANNOUNCED, FX, PROJECT_SOURCES, Announced
 from toolkit.curate.trade_codes import LI_IN_LIOH_H2O, ND_IN_ND2FE14B
 
 # IUPAC 2021 standard atomic weights (abridged): Nd 144.242, Pr 140.908, Dy 162.500,
@@ -60,6 +60,7 @@ USD_PER: dict[str, float] = {
 COLUMNS = ["project", "name", "mineral", "stage", "country", "capacity_t",
            "unit_cost_usd_per_t", "capex_usd", "online_year", "lifetime_years", "source",
            "basis", "source_id", "note"]
+URL = {row[0]: row[6] for row in PROJECT_SOURCES}  # source id -> the page read
 FIRST_YEAR_AFTER_DATA = 2025  # no announced plant is online in the 2024 data year
 
 
@@ -115,7 +116,8 @@ def project_row(a: Announced, costs: pd.DataFrame) -> dict:
     return {"project": a.project, "name": project_name(a.project), "mineral": a.mineral,
             "stage": a.stage, "country": a.country, "capacity_t": round(cap, 3),
             "unit_cost_usd_per_t": round(cost, 2), "capex_usd": round(capex, 0),
-            "online_year": a.online_year, "lifetime_years": None, "source": a.quote,
+            "online_year": a.online_year, "lifetime_years": None,
+            "source": f"{a.quote} [{URL[a.source_id.split(';')[0]]}]",
             "basis": "assumption" if a.assumption else "hand_entered",
             "source_id": ";".join(dict.fromkeys(ids)), "note": note}
 

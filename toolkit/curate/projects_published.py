@@ -108,6 +108,19 @@ ANNOUNCED: tuple[Announced, ...] = (
               "Dy and Tb yields read as oxide tonnes of the 5,000 t feed (250 t Dy2O3, "
               "50 t Tb4O7); online_year = Oct 2025 + two years", None,
               (("tb_oxide", 50.0),)),
+    Announced("caremag_lacq", "rare_earths", "refine", "FRA", 500, "dy_oxide", 110e6, "EUR",
+              2027,
+              "Reuters (17 Mar 2025): JOGMEC and Iwatani 'will invest up to 110 million "
+              "euros' in Caremag's plant in Pyrenees-Atlantiques, 'more than 1,000 metric "
+              "tons of rare earth oxides mainly from recycled magnets', 'production capacity "
+              "include 500 tons of dysprosium and 90 tons of terbium'; Argus (Mar 2025): "
+              "commercial operations 'sometime in late 2026', deliveries to Japan 'as early "
+              "as from 2027' (half of the heavy rare earth output to Iwatani)",
+              "caremag_2025",
+              "capex = the Japanese (JOGMEC + Iwatani) financing of up to EUR 110m, a lower "
+              "bound (the total is not published in the sources read); only the Dy and Tb "
+              "are counted (read as oxides), the NdPr of the other REO is not split out",
+              None, (("tb_oxide", 90.0),)),
     # --- rare earths: magnets (manufacture basis: magnet REEs contained in NdFeB) ---
     Announced("neo_narva_magnets", "rare_earths", "manufacture", "EST", 2000, "ndfeb",
               100e6, "EUR", 2026,
@@ -157,6 +170,15 @@ ANNOUNCED: tuple[Announced, ...] = (
               "green_lithium_2023;amg_bitterfeld_2024",
               "no capital cost in the sources read: AMG Bitterfeld's EUR 140m per 20,000 t "
               "LiOH (EUR 7,000 per t of yearly capacity) x 50,000 t"),
+    Announced("tees_valley_lithium", "lithium", "refine", "GBR", 25000, "lioh_h2o",
+              250e6 * 25000 / 96000, "GBP", 2027,
+              "Tees Valley Lithium (company site, 2025): 'begin production in 2027 with a "
+              "25,000 tpa Phase 1 and scale up to 100,000 tpa'; The Construction Index "
+              "(2022): 'the GBP 250m lithium hydroxide refinery is expected to produce "
+              "96,000 tonnes a year of battery-grade lithium hydroxide'",
+              "tees_valley_lithium_2025",
+              "Phase 1 capex not published: GBP 250m x 25,000 / 96,000 t (pro rata); the "
+              "25,000 tpa read as lithium hydroxide monohydrate"),
     # --- graphite anode (manufacture basis: t of anode active material = t C) ---
     Announced("syrah_vidalia_expansion", "graphite", "manufacture", "USA", 45000 - 11250,
               "graphite_aam", 539e6, "USD", 2030,
@@ -184,7 +206,8 @@ ANNOUNCED: tuple[Announced, ...] = (
               "from 2026",
               "alcoa_gallium_2025",
               "capex: only the Australian Government's A$200m equity is published (US, "
-              "Alcoa and Japanese shares are not): a lower bound"),
+              "Alcoa and Japanese shares are not): a lower bound; one report (nrinvesting) "
+              "gives it as US$200m, the A$ figure of the Prime Minister's statement is used"),
     # --- cobalt and nickel refining ---
     Announced("electra_cobalt_refinery", "cobalt", "refine", "CAN", 6500, "co_metal", 100e6,
               "CAD", 2027,
@@ -241,6 +264,18 @@ PROJECT_SOURCES = (
      "Japan", "Green Car Congress (Lynas announcement)", "9 Mar 2023", 2023, PRESS,
      "https://www.greencarcongress.com/2023/03/20230309-lynas.html",
      "JARE = Sojitz + JOGMEC; up to 65 % of Lynas Dy/Tb to Japan"),
+    ("caremag_2025", "Japan's JOGMEC, Iwatani to invest up to EUR 110 million in French "
+     "rare earths refining project", "Reuters (Y. Obayashi); Argus Media", "17 Mar 2025",
+     2025, PRESS, "https://squidsite02.com/2025/03/17/japan-to-invest-100",
+     "Caremag, Lacq: >1,000 t REO/yr, 500 t Dy and 90 t Tb; Japan takes half of the heavy "
+     "rare earths; commercial operation late 2026 (https://www.argusmedia.com/ja/news-and-"
+     "insights/latest-market-news/2668346-japanese-firms-invest-in-french-rare-earths-"
+     "producer)"),
+    ("tees_valley_lithium_2025", "Tees Valley Lithium, Wilton lithium hydroxide refinery",
+     "Tees Valley Lithium; The Construction Index", "2025 / 2022", 2025, PRESS,
+     "https://teesvalleylithium.co.uk", "Phase 1 25,000 tpa from 2027, then 100,000 tpa; "
+     "GBP 250m for 96,000 t/yr (https://www.theconstructionindex.co.uk/news/view/green-"
+     "light-for-250m-wilton-lithium-refinery)"),
     ("neo_narva_2025", "Neo Performance Materials Narva magnet plant", "Invest in Estonia; "
      "earths-book.com", "Jun 2023 / Sep 2025", 2025, PRESS,
      "https://investinestonia.com/estonia-celebrates-groundbreaking-for-a-revolutionary-"

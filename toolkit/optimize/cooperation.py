@@ -24,8 +24,10 @@ spot market and a pooled stockpile either buyer may draw on.
 minerals where both plans are optimal, with the worst served share of each.
 Because the sum of the realisable independent plans is a feasible joint plan
 (pooled stockpile >= separate stockpiles, per-buyer caps unchanged, CVaR is
-subadditive), the saving is never negative; the stand-alone cost is reported too,
-and the over-claimed nodes are listed.
+subadditive), the saving is never negative without projects; the stand-alone cost is
+reported too, and the over-claimed nodes are listed.  With projects
+(:mod:`toolkit.optimize.years`) each independent buyer may back its own copy of a plant,
+which the joint plan cannot, so the saving can be negative.
 """
 
 from __future__ import annotations
