@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 
 from tests.fixtures import report_bundle as fx
+from tests.print_pages import pages_per_sheet
 from toolkit.reports import write_reports
 from toolkit.reports.pdf import browser_command, find_browser
 
@@ -56,6 +57,40 @@ def test_libreoffice_converts_workbook(reports_dir, tmp_path):
     assert pdf_pages(pdf) >= 10  # at least one page per sheet
 
 
+LINES_PER_PAGE = 20  # a fitted page holds at least this many lines of text (readable size)
+
+
+def _lines(ws) -> float:
+    """Lines of text of a sheet: each row's height in 15 pt lines."""
+    return sum((ws.row_dimensions[r].height or 15.0) / 15.0 if r in ws.row_dimensions
+               else 1.0 for r in range(1, ws.max_row + 1))
+
+
+def page_budget(xlsx: Path) -> dict[str, int]:
+    """Pages each sheet may take: one per chart on Charts; else 2 + lines / 20."""
+    book = openpyxl.load_workbook(xlsx)
+    budget = {ws.title: 2 + int(_lines(ws) // LINES_PER_PAGE) for ws in book.worksheets}
+    if "Charts" in budget:
+        budget["Charts"] = sum(str(c.value).startswith("Chart ") for c in book["Charts"]["A"])
+    budget["Summary"] = 4
+    return budget
+
+
+def assert_pages_within_budget(xlsx: Path, work: Path) -> dict[str, int]:
+    pages = pages_per_sheet(xlsx, work)
+    budget = page_budget(xlsx)
+    over = {s: (n, budget[s]) for s, n in pages.items() if n > budget[s]}
+    assert not over, over
+    assert pages.get("Charts", 0) == budget.get("Charts", 0)  # each chart on one page
+    return pages
+
+
+@needs_soffice
+def test_fixture_workbook_prints_each_sheet_in_few_pages(reports_dir, tmp_path):
+    pages = assert_pages_within_budget(reports_dir / "fixture.xlsx", tmp_path)
+    assert max(pages.values()) <= 4, pages
+
+
 @needs_chromium
 def test_chromium_renders_brief_screenshot(reports_dir, tmp_path):
     png = tmp_path / "brief.png"
@@ -91,10 +126,13 @@ def test_toolkit_run_default_model_writes_reports(tmp_path):
     xlsx, html_ = tmp_path / "uk_japan_default.xlsx", tmp_path / "uk_japan_default.html"
     book = openpyxl.load_workbook(xlsx)
     assert book.sheetnames[0] == "Summary" and "Provenance" in book.sheetnames
-    assert book["Portfolio"]["G2"].data_type == "n"
+    assert book["Portfolio"]["G2"].data_type == "n" and book["Portfolio"]["G1"].value == "tonnes"
     with zipfile.ZipFile(xlsx) as z:
         assert sum(n.startswith("xl/charts/chart") for n in z.namelist()) >= 3
     page = html_.read_text(encoding="utf-8")
     assert "Key findings" in page and "baseline" in page
     if SOFFICE:
         assert soffice_to_pdf(xlsx, tmp_path).returncode == 0
+        (tmp_path / "pages").mkdir()
+        pages = assert_pages_within_budget(xlsx, tmp_path / "pages")
+        assert sum(pages.values()) <= 400, pages  # 702 before the print settings

@@ -13,7 +13,7 @@ import math
 
 import pandas as pd
 
-from toolkit.reports import brief_market, brief_outlook, charts, data, provenance
+from toolkit.reports import brief_market, brief_outlook, charts, data, plain, provenance, words
 from toolkit.reports.findings import (
     CANNOT,
     JOINT_SPLIT_NOTE,
@@ -22,6 +22,7 @@ from toolkit.reports.findings import (
     findings,
     is_joint,
     pct,
+    place_caveats,
     tonnes,
     usd,
 )
@@ -51,6 +52,11 @@ h3 { font-size: 10pt; margin: 4mm 0 1.5mm; break-after: avoid; }
 .care { background: #fdf3e7; border-left: 4px solid #c55a11; padding: 2mm 5mm 2mm 3mm;
   margin: 3mm 0 0; }
 .care h3 { margin: 0 0 1mm; color: #a64b0c; }
+.caveat { margin: 0.6mm 0 1.2mm; color: #a64b0c; font-size: 8.4pt; }
+.terms { font-size: 8.2pt; color: #444; margin: 2mm 0 4mm; }
+.terms h3 { margin: 0 0 1mm; font-size: 9pt; color: #1f4e79; }
+.terms dl { margin: 0; } .terms dt { font-weight: bold; float: left; margin-right: 1.5mm; }
+.terms dd { margin: 0 0 0.8mm; }
 .care ul { margin: 0; padding-left: 6mm; }
 table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 1mm 0 2mm; }
 th { background: #1f4e79; color: #fff; text-align: left; font-weight: bold;
@@ -100,20 +106,34 @@ def _title(name: str) -> str:
 
 
 def _header(t: Tables, bundle: dict, name: str) -> str:
-    cases = ", ".join(f"{esc(c.name)} ({esc(c.status)})" for c in t.cases)
+    cases = ", ".join(f"{esc(c.name)} ({esc(words.status(c.status))})" for c in t.cases)
     stamp = bundle.get("run_timestamp")
-    run = f"Run {esc(stamp)} · " if stamp else ""
+    run = f"Run {esc(words.when(stamp))} · " if stamp else ""
     return (f'<header><div class="kicker">Policy brief</div><h1>{esc(_title(name))}</h1>'
             f'<div class="meta">{run}Input {esc(provenance.input_name(bundle))} · '
             f"policy cases: {cases}</div></header>")
 
 
 def _findings(t: Tables) -> str:
-    items = "".join(f"<li>{esc(line)}</li>" for line in findings(t)) or "<li>none</li>"
-    care = "".join(f"<li>{esc(line)}</li>" for line in t.caveats)
+    """The key findings, each with the caveats that qualify it right under it; caveats
+    that qualify no single finding in a box after them; then the terms used."""
+    lines = findings(t)
+    placed, loose = place_caveats(t, lines)
+    items = "".join(f"<li>{esc(line)}" + "".join(
+        f'<p class="caveat"><b>Read with care:</b> {esc(c)}</p>' for c in placed.get(i, []))
+        + "</li>" for i, line in enumerate(lines)) or "<li>none</li>"
+    care = "".join(f"<li>{esc(line)}</li>" for line in loose)
     box = (f'<div class="care"><h3>Read with care</h3><ul>{care}</ul></div>'
            if care else "")
-    return f'<h2>Key findings</h2><div class="findings"><ol>{items}</ol></div>{box}'
+    return (f'<h2>Key findings</h2><div class="findings"><ol>{items}</ol></div>{box}'
+            + _terms())
+
+
+def _terms() -> str:
+    """The glossary of the few technical terms the brief keeps."""
+    items = "".join(f"<dt>{esc(term)}</dt><dd>{esc(text)}</dd>"
+                    for term, text in words.GLOSSARY.items())
+    return f'<div class="terms"><h3>Terms used</h3><dl>{items}</dl></div>'
 
 
 def _headline(t: Tables) -> str:
@@ -141,7 +161,7 @@ def _cost(row) -> str:
 
 def _status(status: str) -> str:
     cls = "ok" if status == "optimal" else "bad"
-    return f'<span class="{cls}">{esc(status)}</span>'
+    return f'<span class="{cls}">{esc(words.status(status))}</span>'
 
 
 def _china(t: Tables) -> str:
@@ -183,8 +203,20 @@ def _pareto_gaps(t: Tables) -> str:
         fmt = (lambda e: pct(e)) if sweep == "china_share" else (lambda e: pct(e, 2))
         caps = ", ".join(fmt(e) for e in sorted(pts["epsilon"], reverse=True))
         what = "China share" if sweep == "china_share" else "expected shortfall"
-        out.append(f"“{case}”, {what} cap {caps}: {CANNOT}. ")
+        out.append(f"“{case}”, {what} cap {caps}: {CANNOT}"
+                   + _blocking(t, case, sweep, set(pts["epsilon"])) + ". ")
     return "".join(out)
+
+
+def _blocking(t: Tables, case: str, sweep: str, caps: set) -> str:
+    """' (because of gallium and germanium)': the minerals that cannot meet the caps."""
+    m = t.pareto_minerals
+    if m.empty or "mineral" not in m:
+        return ""
+    sel = m[(m["case"] == case) & (m["sweep"] == sweep) & m["epsilon"].isin(caps)
+            & (m["status"] != "optimal") & (m["mineral"] != "all")]
+    names = sorted(set(sel["mineral"].astype(str)))
+    return f" (because of {words.listing(names)})" if names else ""
 
 
 def _disruptions(t: Tables) -> str:
@@ -204,7 +236,8 @@ def _disruptions(t: Tables) -> str:
                             "scenario results.")
     header = [("Scenario", ""), ("Buyer", ""), ("Mineral", ""), ("Served", "num"),
               ("Shortfall", "num"), ("Served share", "num")]
-    rows = [[esc(r.scenario), esc(r.buyer), esc(r.mineral), esc(tonnes(r.served_t)),
+    rows = [[esc(words.scenario(r.scenario)), esc(r.buyer), esc(r.mineral),
+             esc(tonnes(r.served_t)),
              esc(tonnes(r.shortfall_t)), esc(pct(r.served_share))]
             for r in hit.head(DISRUPTION_ROWS).itertuples()]
     more = len(hit) - DISRUPTION_ROWS
@@ -283,10 +316,11 @@ def _prices(t: Tables, top: int = 12) -> str:
         return head + _none("none: no binding constraint with a price")
     sel = sel.assign(_a=sel["usd_per_pp"].abs()).sort_values(
         ["_a", "case", "setting"], ascending=[False, True, True], kind="stable")
-    header = [("Case", ""), ("Setting", ""), ("Stage", ""), ("Mineral", ""), ("Buyer", ""),
-              ("USD per pp", "num")]
-    rows = [[esc(r.case), esc(r.setting), esc(r.stage), esc(r.mineral), esc(r.buyer),
-             f"{r.usd_per_pp:,.0f}"] for r in sel.head(top).itertuples()]
+    header = [("Case", ""), ("Rule", ""), ("Stage", ""), ("Mineral", ""), ("Buyer", ""),
+              ("USD a year per point", "num")]
+    rows = [[esc(r.case), esc(words.setting(r.setting).removeprefix("the ")), esc(r.stage),
+             esc(r.mineral), esc(plain.who(str(r.buyer))), f"{r.usd_per_pp:,.0f}"]
+            for r in sel.head(top).itertuples()]
     return head + table_html(header, rows, "Shadow price: annual cost saved by relaxing the "
                              "constraint by one percentage point of the buyer's demand.")
 
@@ -295,10 +329,20 @@ def _diagnosis(t: Tables) -> str:
     bad = [c for c in t.cases if c.status != "optimal"]
     if not bad:
         return ""
-    items = "".join(f"<li><b>{esc(c.name)}</b> ({esc(c.status)}): "
-                    + ("; ".join(esc(x) for x in data.diagnosis_lines(c)) or "no diagnosis")
+    items = "".join(f"<li><b>{esc(c.name)}</b> ({esc(words.status(c.status))}): "
+                    + ("; ".join(esc(x) for x in _reasons(c)) or "no diagnosis")
                     + "</li>" for c in bad)
     return f"<h2>Policies that cannot be met</h2><ul>{items}</ul>"
+
+
+def _reasons(case) -> list[str]:
+    """The case's problems in plain words (technical lines put in words where no plain
+    sentence is known)."""
+    rows, lines = data.diagnosis_rows(case), data.diagnosis_lines(case)
+    plain_rows = [plain.reason(r) for r in rows]
+    if rows and all(plain_rows):
+        return plain_rows
+    return [words.plain(line) for line in lines]
 
 
 def _method() -> str:
@@ -311,7 +355,7 @@ def _sources(bundle: dict) -> str:
     table = provenance.sources(bundle)
     header = [("Source", "w16"), ("Title and publisher", "w44"), ("Edition", "w20"),
               ("Licence", "w20")]
-    rows = [[esc(r.source_id), esc(_join(r.title, r.publisher)) + _link(r.url),
+    rows = [[esc(words.plain(r.source_id)), esc(_join(r.title, r.publisher)) + _link(r.url),
              esc(_blank(r.edition)), esc(_blank(r.licence))] for r in table.itertuples()]
     body = table_html(header, rows) if rows else _none()
     return f'<h2>Sources</h2><div class="sources">{body}</div>'
@@ -335,6 +379,20 @@ def _link(url: object) -> str:
 
 def _footer(bundle: dict) -> str:
     facts = provenance.run_facts(bundle)
-    text = " · ".join(f"{esc(r.item)}: {esc(_blank(r.value))}" for r in facts.itertuples()
-                      if _blank(r.value))
+    text = " · ".join(f"{esc(FACT_WORDS.get(r.item, r.item))}: {esc(_fact(r.item, r.value))}"
+                      for r in facts.itertuples() if _blank(r.value))
     return f"<footer>{text}</footer>"
+
+
+FACT_WORDS = {"toolkit_version": "toolkit", "solver_version": "solver version",
+              "input_file": "input", "input_path": "input path", "input_sha256": "SHA-256",
+              "data_source": "data", "run_timestamp": "run", "run_seconds": "run time"}
+
+
+def _fact(item: str, value: object) -> str:
+    """A run fact as shown: times rounded, never an absolute path."""
+    if item == "run_timestamp":
+        return words.when(value)
+    if item == "run_seconds":
+        return words.duration(value)
+    return _blank(value)

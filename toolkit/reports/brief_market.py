@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from toolkit.reports import charts
+from toolkit.reports import charts, words
 from toolkit.reports.findings import Tables
 from toolkit.reports.html import figure, none, table_html
 from toolkit.reports.safety import esc
@@ -99,7 +99,8 @@ def disruptions(t: Tables, case: str | None) -> str | None:
                           kind="stable")
     header = [("Scenario", ""), ("Mineral", ""), ("Lost", "num"), ("Spot", "num"),
               ("Stockpile", "num"), ("Unserved", "num"), ("Spot on offer", "num")]
-    rows = [[esc(r.scenario), esc(r.mineral), esc(tonnes(r.lost_t)), esc(tonnes(r.spot_t)),
+    rows = [[esc(words.scenario(r.scenario)), esc(r.mineral), esc(tonnes(r.lost_t)),
+             esc(tonnes(r.spot_t)),
              esc(tonnes(r.drawdown_t)), esc(f"{tonnes(r.shortfall_t)} ({pct(r.unserved)})"),
              esc(_offer(r))] for r in sel.head(20).itertuples()]
     more = len(sel) - 20

@@ -138,8 +138,10 @@ def fit_widths(ws: Worksheet, skip_rows: set[int] | None = None) -> None:
                 if isinstance(cell.value, str):
                     text.setdefault(cell.column, []).append(size)
             widths[cell.column] = max(widths.get(cell.column, MIN_WIDTH), size)
+    longest = dict(widths)
     widths = {c: min(w, MAX_WIDTH) for c, w in widths.items()}
     _narrow_text(widths, text)
+    _widen_text(widths, {c: longest[c] for c in text})
     for column, size in sorted(widths.items()):
         ws.column_dimensions[get_column_letter(column)].width = size
     _wrap_long(ws, widths, lone | skip)
@@ -160,6 +162,18 @@ def _narrow_text(widths: dict[int, float], text: dict[int, list[int]]) -> None:
         cap -= 1
         for column in text:
             widths[column] = min(widths[column], max(cap, MIN_TEXT))
+
+
+def _widen_text(widths: dict[int, float], longest: dict[int, float]) -> None:
+    """Share the room left under :data:`TARGET_CHARS` among text columns that wrap."""
+    while sum(widths.values()) < TARGET_CHARS - 1:
+        short = [c for c in longest if widths[c] < min(longest[c], 2 * MAX_WIDTH)]
+        if not short:
+            return
+        room = (TARGET_CHARS - sum(widths.values())) / len(short)
+        for column in short:
+            widths[column] = min(widths[column] + max(room, 1.0), longest[column],
+                                 2 * MAX_WIDTH)
 
 
 def _wrap_long(ws: Worksheet, widths: dict[int, float], skip: set[int]) -> None:
@@ -202,12 +216,16 @@ def _row_heights(ws: Worksheet, skip: set[int]) -> None:
             if not isinstance(cell.value, str) or cell.row in skip \
                     or not (cell.alignment and cell.alignment.wrap_text):
                 continue
-            chars = width(ws, cell.column) - 1
+            chars = (width(ws, cell.column) - 1) * (1.0 if is_header(cell) else PROSE)
             n = _lines(cell.value, chars)
             need[cell.row] = max(need.get(cell.row, 1), n)
     for row, n in need.items():
         if n > 1:
             ws.row_dimensions[row].height = LINE_PT * n
+            for cell in ws[row]:
+                if cell.value is not None and not is_header(cell):
+                    cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text,
+                                               vertical="top")
 
 
 # ----------------------------------------------------------------------------- print

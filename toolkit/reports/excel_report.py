@@ -36,6 +36,7 @@ from toolkit.reports.findings import (
     cannot,
     findings,
     is_joint,
+    place_caveats,
 )
 from toolkit.reports.safety import put_cell
 from toolkit.schema import STAGES
@@ -46,6 +47,7 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 TITLE_FONT = Font(bold=True, size=14, color=NAVY)
 SECTION_FONT = Font(bold=True, size=12, color=NAVY)
 NOTE_FONT = Font(italic=True)
+CARE_FONT = Font(bold=True, color=palette.excel(palette.RED))
 BAND_FILLS = (("high", "F4CCCC"), ("moder", "FCE5CD"), ("low", "D9EAD3"))
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -104,14 +106,20 @@ def summary_sheet(wb: Workbook, t: Tables, bundle: dict, name: str) -> None:
              f"{facts['solver_version']}".rstrip())
     title(ws, "Key findings", 4)
     lines = findings(t)
-    for i, line in enumerate(lines or ["none"], start=5):
-        put_cell(ws, i, 1, f"• {line}")
-    row = 5 + max(1, len(lines)) + 1
-    if t.caveats:
-        title(ws, "Read with care", row)
-        for line in t.caveats:
+    placed, loose = place_caveats(t, lines)
+    row = 5
+    for i, line in enumerate(lines or ["none"]):
+        put_cell(ws, row, 1, f"• {line}")
+        for caveat in placed.get(i, []):
             row += 1
-            put_cell(ws, row, 1, f"• {line}").font = Font(bold=True, color="A61C1C")
+            put_cell(ws, row, 1, f"Read with care: {caveat}").font = CARE_FONT
+        row += 1
+    row += 1
+    if loose:
+        title(ws, "Read with care", row)
+        for line in loose:
+            row += 1
+            put_cell(ws, row, 1, f"• {line}").font = CARE_FONT
         row += 2
     title(ws, "Headline numbers per policy case and buyer", row)
     head_row = row + 1
@@ -439,9 +447,22 @@ def _pareto_chart(ws: Worksheet, pareto: pd.DataFrame, sweep: str) -> ScatterCha
 
 def inputs_sheet(wb: Workbook, t: Tables, chain) -> None:
     """The settings each case used; the policy rows of the input on sheet Policy."""
-    table_sheet(wb, "Inputs", t.settings.map(as_number))
+    table_sheet(wb, "Inputs", split_values(t.settings.map(as_number)))
     if chain is not None and not chain.policy.empty:
-        table_sheet(wb, "Policy", chain.policy.reset_index(drop=True).map(as_number))
+        table_sheet(wb, "Policy", split_values(chain.policy.reset_index(drop=True)
+                                               .map(as_number)))
+
+
+def split_values(table: pd.DataFrame, column: str = "value") -> pd.DataFrame:
+    """``column`` holding numbers only, with its words (``joint``...) in ``<column>_text``
+    right after it: a numeric column never holds text."""
+    if column not in table.columns:
+        return table
+    words = table[column].map(lambda v: v if isinstance(v, str) else None)
+    numbers = table[column].map(lambda v: None if isinstance(v, str) else v)
+    out = table.assign(**{column: numbers})
+    out.insert(list(table.columns).index(column) + 1, f"{column}_text", words)
+    return out
 
 
 NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -460,14 +481,10 @@ def as_number(value: object) -> object:
 
 
 def provenance_sheet(wb: Workbook, bundle: dict) -> None:
-    """Run facts (version, solver, input, SHA-256, run time) and every source."""
-    ws = wb.create_sheet("Provenance")
-    run = provenance.run_facts(bundle)
-    last = write_table(ws, run)
-    title(ws, "Sources", last + 2)
-    write_table(ws, provenance.sources(bundle), last + 3)
-    ws.freeze_panes = "A2"
-    fit_widths(ws, skip_rows={last + 2})
+    """Run facts (version, solver, input, SHA-256, run time); every source on sheet
+    Sources."""
+    table_sheet(wb, "Provenance", provenance.run_facts(bundle))
+    table_sheet(wb, "Sources", provenance.sources(bundle))
 
 
 # ----------------------------------------------------------------------------- file

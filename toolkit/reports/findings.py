@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from toolkit.reports import data, market, outlook, plain
+from toolkit.reports import data, market, outlook, plain, words
 from toolkit.reports.data import is_joint
 from toolkit.reports.stockpile import stockpile_lines
 from toolkit.reports.words import pct, tonnes, usd
@@ -171,7 +171,7 @@ def findings(t: Tables) -> list[str]:
         lines += worst or _worst_lines(t, case)
     lines += stockpile_lines(t.cases, t.stockpile, t.portfolio)
     lines += _cooperation_lines(t) + _pareto_lines(t) + _concentration_lines(t)
-    return [line for line in lines if line]
+    return [words.plain(line) for line in lines if line]
 
 
 def _case_line(t: Tables, case: data.Case) -> str:
@@ -220,17 +220,19 @@ def _china_lines(t: Tables, case: data.Case) -> list[str]:
     lines = []
     for _, row in head.iterrows():
         parts = [f"{pct(row[f'china_{s}_before'])} → {pct(row[f'china_{s}_after'])} at {s}"
-                 for s in STAGES if not math.isnan(row[f"china_{s}_before"])]
+                 for s in STAGES if not math.isnan(row[f"china_{s}_before"])
+                 and pct(row[f"china_{s}_before"]) != pct(row[f"china_{s}_after"])]
         if parts:
-            lines.append(f"{row['buyer']}: China's average share of supply moves "
+            lines.append(f"For {plain.who(row['buyer'])}, China's average share of supply moves "
                          + ", ".join(parts) + " (recommended plan vs today's world mix).")
     sel = t.china[(t.china["case"] == case.name)].dropna(subset=["change_pp"])
     if len(sel):
         big = sel.sort_values(["change_pp", "buyer", "mineral", "stage"],
                               kind="stable").iloc[0]
-        if big["change_pp"] < 0:
-            lines.append(f"Largest cut in China's share: {big['buyer']} {big['mineral']} at "
-                         f"{big['stage']}, from {pct(big['baseline_share'])} to "
+        if big["change_pp"] < 0 and pct(big["baseline_share"]) != pct(big["portfolio_share"]):
+            lines.append(f"Largest cut in China's share: {plain.who(big['buyer'])}'s "
+                         f"{big['mineral']} at the {big['stage']} stage, from "
+                         f"{pct(big['baseline_share'])} to "
                          f"{pct(big['portfolio_share'])}.")
     return lines
 
@@ -287,7 +289,8 @@ def _cooperation_lines(t: Tables) -> list[str]:
                  data.number(coop.get("joint_worst_served_share")))
         served = (f"; in the worst scenario the share of the two buyers' combined demand "
                   f"that is served goes from {pct(worst[0])} to {pct(worst[1])}"
-                  if not any(math.isnan(w) for w in worst) else "")
+                  if not any(math.isnan(w) for w in worst)
+                  and pct(worst[0]) != pct(worst[1]) else "")
         if abs(saving) < 0.5:
             what = "brings no cost saving"
         else:
@@ -310,7 +313,7 @@ def _pareto_lines(t: Tables) -> list[str]:
             if loose["objective_usd"] > 0 else ""
         fail = sweep[(sweep["epsilon"] < tight["epsilon"])]
         tail = (f"; below {pct(tight['epsilon'])} no feasible plan exists"
-                if len(fail) else "")
+                + _blocked_by(t, str(name), set(fail["epsilon"])) if len(fail) else "")
         change = (f"changes the annual cost by {_signed_usd(rise)}{rel}"
                   if abs(rise) > 1e-5 * abs(loose["objective_usd"])
                   else "leaves the annual cost unchanged")
@@ -318,6 +321,44 @@ def _pareto_lines(t: Tables) -> list[str]:
                      f"{pct(tight['epsilon'])} instead of {pct(loose['epsilon'])} {change}"
                      f"{tail}.")
     return lines
+
+
+def _blocked_by(t: Tables, case: str, caps: set) -> str:
+    """' (gallium and germanium cannot meet it)': the minerals that fail the China caps."""
+    m = t.pareto_minerals
+    if m.empty or "mineral" not in m:
+        return ""
+    sel = m[(m["case"] == case) & (m["sweep"] == "china_share") & m["epsilon"].isin(caps)
+            & (m["status"] != "optimal") & (m["mineral"] != "all")]
+    found = sorted(set(sel["mineral"].astype(str)))
+    if not found:
+        return ""
+    return f" ({words.listing(found)} cannot meet {'it' if len(found) == 1 else 'them'})"
+
+
+def place_caveats(t: Tables, lines: list[str]) -> tuple[dict[int, list[str]], list[str]]:
+    """Which finding each caveat qualifies: ``({line index: [caveats]}, [unplaced])``.
+
+    The equal-unit-cost caveat goes with the first finding on what capping China's share
+    costs (else the costliest binding constraint); the joint buyer-split note with the
+    first finding that names a joint case (else it stays unplaced: the headline table
+    carries it too).
+    """
+    joint = [f"“{c.name}”" for c in t.cases if is_joint(c)]
+    placed: dict[int, list[str]] = {}
+    loose = []
+    for caveat in t.caveats:
+        if caveat == JOINT_SPLIT_NOTE:
+            want = [i for i, line in enumerate(lines) if any(j in line for j in joint)]
+        else:
+            want = [i for i, line in enumerate(lines) if "China's share" in line
+                    and "costs USD" in line] or [
+                i for i, line in enumerate(lines) if line.startswith("Costliest")]
+        if want:
+            placed.setdefault(want[0], []).append(caveat)
+        else:
+            loose.append(caveat)
+    return placed, loose
 
 
 def _signed_usd(value: float) -> str:

@@ -7,7 +7,7 @@ kind not known here keeps its technical message.
 
 from __future__ import annotations
 
-from toolkit.reports.words import pct, tonnes
+from toolkit.reports.words import SETTING_WORDS, pct, tonnes
 
 WHO = {"GBR": "the UK", "JPN": "Japan", "GBR+JPN": "the UK and Japan"}
 NAMES = {"CHN": "China", "ROW": "the rest of the world"}
@@ -57,16 +57,6 @@ def reason(row: dict) -> str | None:
     except (KeyError, TypeError, ValueError):
         return None
     return None
-
-
-SETTING_WORDS = {
-    "max_china_share": "the cap on China's share",
-    "max_country_share": "the cap on any one country's share",
-    "max_china_touch_share": "the cap on supply that passes China",
-    "min_partner_share": "the floor on partner countries' share",
-    "min_served_share": "the floor on demand served in a disruption",
-    "max_offtake_share": "the cap on the share of a supplier's output contracted",
-}
 
 
 def constraint(row) -> str:

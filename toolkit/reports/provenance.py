@@ -33,6 +33,22 @@ def input_name(bundle: dict) -> str:
     return Path(str(path)).name if path else "embedded dataset and default model"
 
 
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def shown_path(path: object) -> str:
+    """A path as the reports show it: never absolute — relative to the working folder
+    or to the toolkit's folder when under them, else the file name alone."""
+    text = str(path or "")
+    if not text or not Path(text).is_absolute():
+        return text
+    full = Path(text).resolve()
+    for base in (Path.cwd().resolve(), PACKAGE_ROOT):
+        if full.is_relative_to(base):
+            return str(full.relative_to(base))
+    return full.name
+
+
 def run_facts(bundle: dict) -> pd.DataFrame:
     """One row per fact of the run: toolkit version, solver, input, SHA-256, times."""
     result = bundle.get("result") if isinstance(bundle.get("result"), dict) else {}
@@ -46,9 +62,10 @@ def run_facts(bundle: dict) -> pd.DataFrame:
         ("solver", solver.get("name") or ""),
         ("solver_version", solver.get("version") or ""),
         ("input_file", input_name(bundle)),
-        ("input_path", str(bundle.get("input_path") or "")),
+        ("input_path", shown_path(bundle.get("input_path"))),
         ("input_sha256", bundle.get("input_sha256") or ""),
-        ("data_source", getattr(chain, "source", "") if chain is not None else ""),
+        ("data_source", shown_path(getattr(chain, "source", "")) if chain is not None
+         else ""),
         ("run_timestamp", str(bundle.get("run_timestamp") or "")),
         ("run_seconds", float(seconds) if isinstance(seconds, int | float)
          and not math.isnan(seconds) else None),

@@ -1,0 +1,130 @@
+"""The brief reads as advice: no setting ids, internal scenario names, absolute paths or
+seconds-precise times; no finding that states no change; caveats next to findings; the
+mineral that makes a cap impossible named.  (The default model's brief is scanned the
+same way in tests/test_reports_real.py.)"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures import report_bundle as fx
+from toolkit.reports import words, write_reports
+from toolkit.reports.findings import findings, tables_of
+from toolkit.reports.provenance import shown_path
+from toolkit.schema import SETTINGS
+
+SETTING_IDS = re.compile(r"\b(" + "|".join(s.name for s in SETTINGS if "_" in s.name)
+                         + r")\b")
+SCENARIO_IDS = re.compile(r"\btop_country_loss\b")
+NO_CHANGE = re.compile(r"(\d+(?:\.\d+)?) ?% (?:to|→) \1 ?%")
+SECONDS = re.compile(r"\d{2}:\d{2}:\d{2}|\d+\.\d{3,} ?s\b")
+
+
+def text_of(page: str) -> str:
+    """The brief's visible text (no markup, no embedded images, no CSS)."""
+    page = re.sub(r"<style.*?</style>|data:image/png;base64,[A-Za-z0-9+/=]+", "", page,
+                  flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def problems(page: str, *paths: Path) -> list[str]:
+    """Every internal id, absolute path, no-change statement or raw time in ``page``."""
+    text = text_of(page)
+    found = [m.group(0) for pattern in (SETTING_IDS, SCENARIO_IDS, NO_CHANGE, SECONDS)
+             for m in pattern.finditer(text)]
+    return found + [str(p) for p in paths if str(p) in text]
+
+
+def _hostile_bundle(tmp_path: Path) -> dict:
+    """The fixture with a generated scenario, a China-cap diagnosis, an absolute input
+    path and an equal worst-served share before and after cooperation."""
+    bundle = fx.bundle()
+    base, strict = bundle["result"]["cases"]
+    for row in base["scenarios"]:
+        row["scenario"] = "top_country_loss:refine"
+    base["cooperation"]["joint_worst_served_share"] = 0.3125  # = independent: no change
+    strict["diagnosis"] = {"messages": ["refine, cobalt, GBR: max_china_share 30 %: "
+                                        "supply from outside CHN 4100 t < 6000 t needed"],
+                           "rows": [{"setting": "max_china_share"}]}
+    bundle["input_path"] = str(tmp_path / "inputs" / "model.toml")
+    bundle["run_seconds"] = 12.3456
+    bundle["run_timestamp"] = "2026-01-15T10:30:17+00:00"
+    return bundle
+
+
+def test_brief_has_no_ids_paths_no_change_or_raw_times(tmp_path):
+    write_reports(_hostile_bundle(tmp_path), tmp_path, "r")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert problems(page, tmp_path) == []
+    text = text_of(page)
+    assert "loss of the largest refiner" in text
+    assert "run time: 12 s" in text and "Run 15 Jan 2026, 10:30 UTC" in text
+
+
+def test_brief_scan_catches_what_it_looks_for():
+    bad = "<p>max_china_share binds; top_country_loss:mine; from 26% to 26%; 10:30:17</p>"
+    assert len(problems(bad)) == 4
+
+
+def test_no_change_clause_dropped_from_cooperation_finding(tmp_path):
+    lines = findings(tables_of(_hostile_bundle(tmp_path)))
+    coop = next(line for line in lines if line.startswith("Planning jointly"))
+    assert "worst scenario" not in coop and "31% to 31%" not in coop
+
+
+def test_glossary_and_caveat_next_to_its_finding(tmp_path):
+    write_reports(fx.bundle(), tmp_path, "r")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    terms = page[page.index('<div class="terms">'):]
+    for term in ("HHI", "CVaR"):
+        assert f"<dt>{term}</dt>" in terms
+    assert page.index('<div class="terms">') < page.index("<h2>Headline numbers</h2>")
+
+
+def test_mineral_that_blocks_a_cap_is_named(tmp_path):
+    bundle = fx.bundle()
+    pareto = bundle["result"]["cases"][0]["pareto"]
+    pareto += [{"case": "baseline", "sweep": "china_share", "epsilon": 0.2,
+                "mineral": "cobalt", "objective_usd": None, "status": "infeasible"},
+               {"case": "baseline", "sweep": "china_share", "epsilon": 0.2,
+                "mineral": "lithium", "objective_usd": 10.0, "status": "optimal"}]
+    for p in pareto:
+        p.setdefault("mineral", "all")
+    write_reports(bundle, tmp_path, "r")
+    text = text_of((tmp_path / "r.html").read_text(encoding="utf-8"))
+    assert "China share cap 20%: cannot be met (because of cobalt)" in text
+    lines = findings(tables_of(bundle))
+    assert any("below 40% no feasible plan exists (cobalt cannot meet it)" in line
+               for line in lines)
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    ("top_country_loss:manufacture", "loss of the largest manufacturer"),
+    ("top_country_loss:mine", "loss of the largest mining country"),
+    ("DRC cobalt export suspension", "DRC cobalt export suspension")])
+def test_scenario_words(name, shown):
+    assert words.scenario(name) == shown
+
+
+def test_setting_and_status_words():
+    assert words.setting("max_china_share") == "the cap on China's share"
+    assert words.plain("gallium: max_china_share 65 %") == "gallium: cap on China's share 65 %"
+    assert words.status("optimal") == "can be met"
+    assert words.status("time_limit") == "cannot be met (time limit)"
+
+
+@pytest.mark.parametrize(("seconds", "shown"), [
+    (0.44, "0.4 s"), (12.5, "12 s"), (185.2, "3 min 5 s"), (3725, "1 h 2 min")])
+def test_duration_rounded(seconds, shown):
+    assert words.duration(seconds) == shown
+
+
+def test_no_absolute_paths_in_provenance(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert shown_path(tmp_path / "in" / "m.toml") == str(Path("in") / "m.toml")
+    assert shown_path("/somewhere/else/m.toml") == "m.toml"
+    assert shown_path("models/m.toml") == "models/m.toml"
