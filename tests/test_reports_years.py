@@ -286,3 +286,28 @@ def test_negative_value_from_two_copies_of_one_plant_is_explained():
     part = _outlook(render(tables_of(bundle), bundle, "t"))
     assert "−USD 40 (33.333% of the cost). Negative because, planning alone, the UK and " \
            "Japan each build their own copy of Lone mill" in part
+
+
+def test_years_and_projects_sheets_print_like_every_sheet(out):
+    # the page-setup and number-format rules of tests/test_reports_print.py, on the
+    # two outlook sheets (that module's fixture workbook is single-year)
+    from tests import test_reports_print as rules
+
+    book = openpyxl.load_workbook(out[0] / "years.xlsx")
+    sheets = [book["Years"], book["Projects"]]
+    for ws in sheets:
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert (ws.print_title_rows or "").replace("$", "") == "1:1", ws.title
+        for _, columns in rules.tables(ws):
+            for name, cells in columns.items():
+                numbers = [c for c in cells if isinstance(c.value, int | float)]
+                assert not [c.value for c in cells if isinstance(c.value, str)
+                            and numbers], (ws.title, name)
+                assert all(c.number_format != "General" for c in numbers), (ws.title, name)
+                key = name.replace(" ", "_")
+                if "usd" in key:
+                    assert all(c.number_format == "#,##0" for c in numbers), (ws.title, name)
+                if key.endswith("_t") or key.startswith("china_"):
+                    fmt = "%" if key.startswith("china_") else "#,##0.0"
+                    assert all(fmt in c.number_format for c in numbers), (ws.title, name)
