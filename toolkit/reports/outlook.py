@@ -228,14 +228,6 @@ def _signed(value: float, total: float, doubled_: list[str]) -> str:
             "measurable gain until it is explained")
 
 
-def share_path(shares: pd.DataFrame, case: str, buyer: str, stage: str) -> str:
-    """``61% → 36% → 21%`` over the modelled years (recommended plan)."""
-    sel = shares[(shares["case"] == case) & (shares["buyer"] == buyer)
-                 & (shares["stage"] == stage)]
-    return " → ".join(f"{pct(v)} in {y}" for y, v in zip(sel["year"], sel["china_plan"],
-                                                          strict=True))
-
-
 def buyer_words(buyer: str) -> str:
     """``GBR`` -> ``UK`` (a column label)."""
     return {"GBR": "UK", "JPN": "Japan"}.get(buyer, who(buyer))
