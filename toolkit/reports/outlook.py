@@ -289,5 +289,5 @@ def _plant_key_line(case: data.Case) -> list[str]:
             f"candidate plants ({plants_in_words(plants)}): capital cost {usd(capex)}, "
             f"{usd(annual)} a year annualised at a discount rate of "
             f"{pct(data.number(co.get('discount_rate')), 1)} (an ASSUMPTION){shared}. "
-            f"The plant{many} and the value of co-investment: section “Outlook and "
-            "investment”."]
+            f"The plant{many} and the value of co-investment: the brief's section “Outlook "
+            "and investment”, the workbook's sheets Years and Projects."]
