@@ -239,3 +239,19 @@ def _china_cut():
 
 def test_crf_is_not_one_over_l_for_positive_rates():
     assert not math.isclose(crf(0.08, 20), 1 / 20)
+
+
+def test_own_plants_are_never_rationed_so_cooperation_can_cost_more():
+    # A 12 t plant at 4 USD/t, capex 400 (20 USD/yr at r = 0): alone each buyer backs its
+    # own copy and takes 10 t from it, 2 x (40 + 20) = 120 (the copies are not rationed:
+    # together they use 20 t of a 12 t design).  One joint plant: 12 t x 4 + 8 t of AUS x
+    # 10 + 20 = 148 < 200.  So cooperation "costs" 28 USD: the template rule of the contract.
+    chain = years_chain([("AUS", 100, 10)], {"GBR": 10, "JPN": 10}, "2030",
+                        project_rows=(("can", "mine", "CAN", 12, 4, 400, 2030),),
+                        policy_rows=(("discount_rate", 0),))
+    run = _run(chain)
+    assert run.cooperation["overclaimed"] == []
+    assert run.cooperation["independent_cost_usd"] == pytest.approx(120.0, rel=REL)
+    assert run.cooperation["joint_cost_usd"] == pytest.approx(148.0, rel=REL)
+    assert run.cooperation["saving_usd"] == pytest.approx(-28.0, rel=1e-4)
+    assert _reference_total(chain, "joint") == pytest.approx(148.0, rel=REL)
