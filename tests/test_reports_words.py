@@ -20,7 +20,9 @@ from toolkit.schema import SETTINGS
 SETTING_IDS = re.compile(r"\b(" + "|".join(s.name for s in SETTINGS if "_" in s.name)
                          + r")\b")
 SCENARIO_IDS = re.compile(r"\btop_country_loss\b")
-NO_CHANGE = re.compile(r"(\d+(?:\.\d+)?) ?% (?:to|→) \1 ?%")
+# "26% to 26%" (a finding that states no change); a step of a longer path
+# ("18% → 20% → 20%" over three years) is not one
+NO_CHANGE = re.compile(r"(?<![\d.])(?<!→ )(\d+(?:\.\d+)?) ?% (?:to|→) \1 ?%(?! →)")
 SECONDS = re.compile(r"\d{2}:\d{2}:\d{2}|\d+\.\d{3,} ?s\b")
 
 
@@ -68,6 +70,7 @@ def test_brief_has_no_ids_paths_no_change_or_raw_times(tmp_path):
 def test_brief_scan_catches_what_it_looks_for():
     bad = "<p>max_china_share binds; top_country_loss:mine; from 26% to 26%; 10:30:17</p>"
     assert len(problems(bad)) == 4
+    assert problems("<p>17% → 7% at mine; 18% → 20% → 20% at refine</p>") == []
 
 
 def test_no_change_clause_dropped_from_cooperation_finding(tmp_path):

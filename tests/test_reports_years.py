@@ -24,6 +24,7 @@ import pytest
 
 from tests.chains import frame
 from tests.fixtures import report_bundle as fx
+from tests.test_reports_words import problems
 from tests.years_chains import years_chain
 from toolkit.pipeline import _bundle, run_model
 from toolkit.reports import write_reports
@@ -143,7 +144,8 @@ def test_brief_project_table_and_findings_show_the_hand_numbers(out):
            f"USD {JOINT_2030:,.0f} in 2030, including USD {ANNUAL:,.0f} a year for the " \
            "backed plants from 2030." in part
     assert "China's share of the UK's mined supply: 100% in 2024 → 0% in 2030 " \
-           "(world mix: 50% → 50%)." in part
+           "(world mix: 50% in every year)." in part
+    assert problems(html, out[0]) == []  # no ids, no "50% → 50%", no absolute path
     assert f"USD {ANNUAL:,.0f} backed together, USD 0 if each buyer plans alone" in part
     assert f"USD {ALONE_2030 - 20 * 4 - ANNUAL:,.0f} saved by planning jointly" in part
     assert "Discount rate 8.0% (an ASSUMPTION)" in part and "each weighted 1" in part

@@ -17,14 +17,18 @@ from toolkit.errors import InputError, Problem, ToolkitError
 
 
 def _add_metrics(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("metrics", help="concentration metrics per mineral, stage and year")
+    p = sub.add_parser("metrics", help="where supply is concentrated: China's share, HHI, "
+                       "import reliance and top chokepoints per mineral, stage and year")
     p.add_argument("input", nargs="?", help="workbook (.xlsx) or model (.toml); "
                    "default: embedded dataset")
-    p.add_argument("--mineral", action="append", help="only this mineral (repeatable)")
-    p.add_argument("--stage", action="append", help="only this stage (repeatable)")
+    p.add_argument("--mineral", action="append", help="only this mineral, e.g. lithium "
+                   "(repeatable; any case)")
+    p.add_argument("--stage", action="append", help="only this stage: mine, refine or "
+                   "manufacture (repeatable; any case)")
     p.add_argument("--year", type=int, help="only this data year")
     p.add_argument("--csv", action="store_true", help="CSV on stdout")
-    p.add_argument("--out", type=Path, help="also write metrics/chokepoints CSVs here")
+    p.add_argument("--out", type=Path, help="also write metrics.csv, chokepoints.csv and "
+                   "mass_balance.csv to this folder")
     p.set_defaults(func=cmd_metrics)
 
 
@@ -37,19 +41,24 @@ def _add_template(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("validate", help="check a workbook or model file; list every problem")
+    p = sub.add_parser("validate", help="check an input workbook or model file and list "
+                       "every problem (sheet, row, column)")
     p.add_argument("input")
     p.set_defaults(func=cmd_validate)
 
 
 def _add_run(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("run", help="solve every policy case and write JSON, Excel and brief")
-    p.add_argument("input", nargs="?", help="workbook or model; default: the default model")
-    p.add_argument("--out", type=Path, default=Path("reports"), help="output folder")
-    p.add_argument("--pdf", action="store_true", help="also write a PDF of the brief")
+    p = sub.add_parser("run", help="find the cheapest sourcing plan for every policy case; "
+                       "write the policy brief, the Excel report and the results")
+    p.add_argument("input", nargs="?", help="workbook (.xlsx) or model (.toml); default: "
+                   "the embedded UK-Japan model")
+    p.add_argument("--out", type=Path, default=Path("reports"),
+                   help="output folder (default: reports)")
+    p.add_argument("--pdf", action="store_true", help="also print the brief to PDF "
+                   "(needs Chromium)")
     p.add_argument("--pareto-points", type=_count, default=11,
                    help="points per Pareto sweep (0 = no sweep)")
-    p.add_argument("--no-reports", action="store_true", help="write the JSON only")
+    p.add_argument("--no-reports", action="store_true", help="write the results (JSON) only")
     p.set_defaults(func=cmd_run)
 
 
@@ -65,26 +74,48 @@ def _count(text: str) -> int:
 
 
 def _add_schema(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("schema", help="print the workbook schema (sheets, columns, units)")
+    p = sub.add_parser("schema", help="what an input workbook holds: sheets, columns, "
+                       "units and rules")
     p.set_defaults(func=cmd_schema)
 
 
 def _add_datasets(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("datasets", help="embedded dataset maintenance")
+    p = sub.add_parser("datasets", help="for maintainers: rebuild or check the embedded "
+                       "dataset")
     p.add_argument("action", choices=["build", "check"],
                    help="build: regenerate datasets/*.csv from datasets/raw; "
                         "check: validate the committed CSVs")
     p.set_defaults(func=cmd_datasets)
 
 
+DESCRIPTION = """\
+See where the UK and Japan depend on concentrated critical-mineral supply chains
+(mine -> refine -> manufacture), and which sourcing portfolio, stockpile or cap
+reduces that dependence at what cost."""
+EPILOG = """\
+start here:
+  toolkit metrics                  China's share, concentration, import reliance and
+                                   the top chokepoints per mineral and stage
+  toolkit run --pdf                solve the default UK-Japan model; writes to reports/
+                                   a policy brief (open <name>.html or .pdf first),
+                                   an Excel report (<name>.xlsx) and the results (.json)
+  toolkit template my.xlsx         an input workbook to edit, then
+  toolkit validate my.xlsx         check it, and  toolkit run my.xlsx
+
+exit status: 0 done, 2 bad input (every problem is listed), 3 a policy case cannot be
+met (the brief says why), 1 anything else.  'toolkit COMMAND --help' for details."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="toolkit", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="toolkit", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"toolkit {__version__}")
     verbosity = parser.add_mutually_exclusive_group()
     verbosity.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     verbosity.add_argument("-v", "--verbose", action="store_true", help="more detail")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                title="commands")
     for add in (_add_metrics, _add_template, _add_validate, _add_run, _add_schema,
                 _add_datasets):
         add(sub)

@@ -20,15 +20,19 @@ from toolkit.schema import STAGES
 
 SHARE_COLUMNS = ("china_share", "top1_share", "top3_share")
 READABLE = ["mineral", "stage", "year", "total_t", "china_share", "top1_country",
-            "top1_share", "top3_share", "hhi", "hhi_wgi", "risk_band", "gbr_china_touch",
-            "jpn_china_touch"]
+            "top1_share", "top3_share", "hhi", "hhi_wgi", "risk_band", "gbr_import_reliance",
+            "jpn_import_reliance", "gbr_china_touch", "jpn_china_touch"]
+TOP_CHOKEPOINTS = 10
 
 
 def select(table: pd.DataFrame, minerals: list[str] | None, stages: list[str] | None,
            year: int | None) -> pd.DataFrame:
-    """Rows of the chosen minerals, stages and year; unknown choices are an InputError."""
-    _check_choice("--mineral", minerals, table["mineral"].unique().tolist())
-    _check_choice("--stage", stages, list(STAGES))
+    """Rows of the chosen minerals, stages and year; unknown choices are an InputError.
+
+    Mineral and stage names are matched without regard to case (``Lithium``, ``MINE``).
+    """
+    minerals = canonical("--mineral", minerals, table["mineral"].unique().tolist())
+    stages = canonical("--stage", stages, list(STAGES))
     if minerals:
         table = table[table["mineral"].isin(minerals)]
     if stages:
@@ -42,11 +46,20 @@ def select(table: pd.DataFrame, minerals: list[str] | None, stages: list[str] | 
     return table.reset_index(drop=True)
 
 
-def _check_choice(flag: str, chosen: list[str] | None, known: list[str]) -> None:
-    for value in chosen or []:
-        if value not in known:
+def canonical(flag: str, chosen: list[str] | None, known: list[str]) -> list[str] | None:
+    """``chosen`` as the known names (case and surrounding blanks ignored); an unknown
+    name is an InputError listing the known ones."""
+    if not chosen:
+        return chosen
+    lookup = {str(k).casefold(): k for k in known}
+    out = []
+    for value in chosen:
+        key = str(value).strip().casefold()
+        if key not in lookup:
             raise InputError(f"{flag} {value!r}: unknown; choose from {', '.join(known)}",
                              "command line")
+        out.append(lookup[key])
+    return out
 
 
 def coverage(table: pd.DataFrame, minerals: list[str] | None) -> str:
@@ -75,7 +88,29 @@ def readable(table: pd.DataFrame) -> str:
     out["total_t"] = out["total_t"].map(lambda v: f"{v:,.0f}")
     out["hhi"] = out["hhi"].map(lambda v: f"{v:,.0f}")
     out["hhi_wgi"] = out["hhi_wgi"].map(lambda v: f"{v:.2f}")
+    for col in [c for c in out.columns if c.endswith("_reliance")]:
+        out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{100 * v:5.1f}%")
     return out.to_string(index=False) + f"\n\nRisk band rule: {BAND_RULE}.\n"
+
+
+def top_chokepoints(points: pd.DataFrame, table: pd.DataFrame,
+                    top: int = TOP_CHOKEPOINTS) -> str:
+    """The ``top`` single-country losses that cut the largest share of a buyer's supply,
+    among the minerals and stages of ``table``, as terminal text."""
+    keys = set(zip(table["mineral"], table["stage"], strict=True))
+    sel = points[[(m, s) in keys for m, s in zip(points["mineral"], points["stage"],
+                                                 strict=True)]]
+    if sel.empty:
+        return "\nTop chokepoints: none in this selection.\n"
+    sel = sel.sort_values(["loss_share", "loss_t", "mineral", "buyer"],
+                          ascending=[False, False, True, True], kind="stable").head(top)
+    out = pd.DataFrame({"mineral": sel["mineral"], "buyer": sel["buyer"],
+                        "stage": sel["stage"], "country": sel["country"],
+                        "supply_lost_t": sel["loss_t"].map(lambda v: f"{v:,.1f}"),
+                        "share_of_buyer_supply": sel["loss_share"].map(
+                            lambda v: f"{100 * v:5.1f}%")})
+    return ("\nTop chokepoints: the loss of one country at one stage that cuts the largest "
+            "share of a buyer's supply\n" + out.to_string(index=False) + "\n")
 
 
 def metrics_command(chain: SupplyChain, args: argparse.Namespace, stdout: TextIO) -> int:
@@ -86,6 +121,8 @@ def metrics_command(chain: SupplyChain, args: argparse.Namespace, stdout: TextIO
         stdout.write(f"No data for that selection. {coverage(full, args.mineral)}\n")
     else:
         stdout.write(to_csv(table) if args.csv else readable(table))
+        if not args.csv:
+            stdout.write(top_chokepoints(chokepoint_table(chain, args.year), table))
     if args.out:
         write_outputs(chain, table, Path(args.out), args.year)
     return 0

@@ -92,7 +92,8 @@ def _share_lines(shares: pd.DataFrame, case: str) -> list[str]:
         at = rows[rows["stage"] == stage]
         path = " → ".join(f"{pct(v)} in {y}" for y, v in zip(at["year"], at["china_plan"],
                                                                strict=True))
-        world = " → ".join(pct(v) for v in at["china_world_mix"])
+        mix = [pct(v) for v in at["china_world_mix"]]
+        world = f"{mix[0]} in every year" if len(set(mix)) == 1 else " → ".join(mix)
         out.append(f"China's share of {who(buyer)}'s {STAGE_WORDS[stage]} "
                    f"supply: {path} (world mix: {world}).")
     return out
