@@ -140,7 +140,7 @@ def _year_table(years: pd.DataFrame, shares: pd.DataFrame, case: str) -> str:
             "disruption costs) plus the annualised capital cost of the plants online that "
             f"year (Plants, a year); n/a when the year has no plan. China: China's share of the "
             f"buyer's supply, {' / '.join(stages)}, recommended plan, mean over minerals.")
-    return table_html(header, rows, esc(note))
+    return f'<section class="keep">{table_html(header, rows, esc(note))}</section>'
 
 
 def _status(status: str) -> str:
