@@ -45,7 +45,8 @@ TABLE_ROWS: dict[str, list[tuple]] = {
     "Demand": [("GBR", "lithium", 5000.0, "all"), ("JPN", "lithium", 12000.0, "all"),
                ("JPN", "cobalt", 8000.0, "batteries")],
     "Routes": [("lithium", "mine", "AUS", "refine", "CHN", 50.0),
-               ("lithium", "refine", "CHN", "buyer", "JPN", 20.0)],
+               ("lithium", "refine", "CHN", "buyer", "JPN", 20.0),
+               ("lithium", "refine", "CHN", "buyer", "GBR", 25.0)],
     "Imports": [("JPN", "lithium", "CHL", 0.6, "refine", 2024.0),
                 ("JPN", "lithium", "CHN", 0.4, "refine", 2024.0)],
     "Disruptions": [

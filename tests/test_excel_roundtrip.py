@@ -87,7 +87,9 @@ def test_loading_never_modifies_the_file_and_records_its_hash(tmp_path):
 
 def test_numeric_text_blanks_and_words_take_their_meaning(tmp_path):
     path = edited(tmp_path, set_cells(
+        # both lithium mines dated 2023, so that the Routes' AUS mine is still in the data year
         Supply__D2=" 1,200.5 ", Supply__E2=None, Supply__G2="yes", Supply__F2="2023",
+        Supply__F3=2023,
         Countries__D2=None, Countries__C2=None, Demand__D2=None, Minerals__C2=None,
         Policy__B4="0.7"))
     loaded = load_workbook(path)

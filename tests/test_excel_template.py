@@ -100,13 +100,13 @@ def test_policy_settings_dropdown_lists_the_known_settings(book):
 
 def test_dropdowns_reach_below_the_data_for_new_rows(book):
     assert str(_validations(book["Supply"])["stage"].sqref) == f"B2:B{8 + EXTRA_ROWS}"
-    assert str(_validations(book["Routes"])["mineral"].sqref) == f"A2:A{3 + EXTRA_ROWS}"
+    assert str(_validations(book["Routes"])["mineral"].sqref) == f"A2:A{4 + EXTRA_ROWS}"
 
 
 def test_bounded_numbers_have_range_checks(book):
     capacity = _validations(book["Supply"])["capacity_t"]
-    assert (capacity.type, capacity.operator, capacity.formula1) == (
-        "decimal", "greaterThanOrEqual", "0")
+    assert (capacity.type, capacity.operator, capacity.formula1, capacity.formula2) == (
+        "decimal", "between", "0", "1e+12")
     loss = _validations(book["Disruptions"])["capacity_loss"]
     assert (loss.operator, loss.formula1, loss.formula2) == ("between", "0", "1")
 

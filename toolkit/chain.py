@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from toolkit.schema import PROJECTS, STAGES, WORKBOOK, Sheet, column_dtype
+from toolkit.schema import PROJECTS, ROW, STAGES, WORKBOOK, Sheet, column_dtype
 
 
 def empty_table(sheet: Sheet) -> pd.DataFrame:
@@ -69,8 +69,10 @@ class SupplyChain:
         return [s for s in STAGES if s in present]
 
     def partners(self) -> set[str]:
-        """Country codes flagged as partners."""
-        return set(self.countries.loc[self.countries["partner"].astype(bool), "country"])
+        """Country codes flagged as partners (never the ``ROW`` aggregate, which validation
+        refuses to flag)."""
+        flagged = self.countries.loc[self.countries["partner"].astype(bool), "country"]
+        return set(flagged) - {ROW}
 
     def with_tables(self, **tables: pd.DataFrame) -> SupplyChain:
         """A copy with some tables replaced (inputs are never modified in place)."""

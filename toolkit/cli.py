@@ -1,19 +1,23 @@
 """Command-line interface: parse arguments, call the library, map errors to exit codes.
 
-Exit statuses: 0 ok, 2 bad input, 3 infeasible policy, 1 anything else.
+Exit statuses: 0 ok, 2 bad input, 3 infeasible policy, 1 anything else (an output that
+cannot be written, ...), 130 interrupted (Ctrl-C), 128 + N stopped by signal N (143 for
+SIGTERM); an interrupted or stopped run replaces no earlier output.
 Set ``TOOLKIT_DEBUG=1`` to see a traceback for an unexpected error.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from toolkit import __version__
-from toolkit.errors import InputError, Problem, ToolkitError
+from toolkit.errors import InputError, Problem, Terminated, ToolkitError
 
 
 def _add_metrics(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +29,8 @@ def _add_metrics(sub: argparse._SubParsersAction) -> None:
                    "(repeatable; any case)")
     p.add_argument("--stage", action="append", help="only this stage: mine, refine or "
                    "manufacture (repeatable; any case)")
-    p.add_argument("--year", type=int, help="only this data year")
+    p.add_argument("--year", type=whole_number(YEAR_LOW, YEAR_HIGH),
+                   help="only this data year")
     p.add_argument("--csv", action="store_true", help="CSV on stdout")
     p.add_argument("--out", type=Path, help="also write metrics.csv, chokepoints.csv and "
                    "mass_balance.csv to this folder")
@@ -56,20 +61,46 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
                    help="output folder (default: reports)")
     p.add_argument("--pdf", action="store_true", help="also print the brief to PDF "
                    "(needs Chromium)")
-    p.add_argument("--pareto-points", type=_count, default=11,
-                   help="points per Pareto sweep (0 = no sweep)")
+    p.add_argument("--pareto-points", type=_pareto_points, default=11,
+                   help=f"points per Pareto sweep, 2 to {MAX_PARETO_POINTS} (0 = no sweep)")
     p.add_argument("--no-reports", action="store_true", help="write the results (JSON) only")
     p.set_defaults(func=cmd_run)
 
 
-def _count(text: str) -> int:
-    """A whole number >= 0 (argparse type)."""
+MAX_PARETO_POINTS = 101
+"""Most points per Pareto sweep: a cap on China's share every percentage point."""
+YEAR_LOW, YEAR_HIGH = 1900, 2100
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``, refused otherwise."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text} is out of range: give a whole number "
+                                             f"between {low} and {high}")
+        return value
+    return parse
+
+
+def _pareto_points(text: str) -> int:
+    """Points per Pareto sweep: 0 (no sweep) or 2 to :data:`MAX_PARETO_POINTS`."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative; give 0 or more")
+        raise argparse.ArgumentTypeError(f"{value} is negative; give 0 (no sweep) or 2 to "
+                                         f"{MAX_PARETO_POINTS}")
+    if value == 1:
+        raise argparse.ArgumentTypeError("a sweep needs at least 2 points (its two ends); "
+                                         "give 0 for no sweep")
+    if value > MAX_PARETO_POINTS:
+        raise argparse.ArgumentTypeError(f"{text} points: give at most {MAX_PARETO_POINTS} "
+                                         "(a cap every percentage point)")
     return value
 
 
@@ -151,11 +182,13 @@ def check_out_dir(out: Path | None) -> None:
 def cmd_metrics(args: argparse.Namespace) -> int:
     """``toolkit metrics``: print (and optionally write) the concentration table."""
     from toolkit.io.inputs import load_input
+    from toolkit.io.lock import out_lock
     from toolkit.metrics_view import metrics_command
 
     check_out_dir(args.out)
-    chain = load_input(args.input)
-    return metrics_command(chain, args, sys.stdout)
+    with out_lock(args.out) if args.out else contextlib.nullcontext():
+        chain = load_input(args.input)
+        return metrics_command(chain, args, sys.stdout)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -173,8 +206,13 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """``toolkit validate INPUT``: exit 0 when valid, 2 listing every problem otherwise."""
     from toolkit.io.inputs import load_input
+    from toolkit.policy import resolve_cases
+    from toolkit.reach import case_year_problems
 
     chain = load_input(args.input)
+    problems = case_year_problems(chain, resolve_cases(chain))
+    if problems:
+        raise InputError(problems)
     counts = (len(chain.minerals), len(chain.countries), len(chain.supply), len(chain.demand))
     _say(args, f"{args.input}: valid ({counts[0]} minerals, {counts[1]} countries, "
                f"{counts[2]} supply rows, {counts[3]} demand rows)")
@@ -183,10 +221,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``toolkit run``: solve every policy case and write the results."""
+    from toolkit.io.lock import out_lock
     from toolkit.pipeline import run_command
 
     check_out_dir(args.out)
-    return run_command(args)
+    with out_lock(args.out):
+        return run_command(args)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -247,17 +287,42 @@ def _report(error: ToolkitError) -> None:
         print(f"{len(lines)} problems found", file=sys.stderr)
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _signals_unwind() -> Iterator[None]:
+    """SIGTERM and SIGHUP unwind like Ctrl-C (temporary files removed, earlier outputs
+    kept) instead of killing the process mid-write; the old handlers come back after."""
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    old = {}
+    with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+        for name in names:
+            number = getattr(signal, name)
+            old[number] = signal.signal(number, _terminate)
+    try:
+        yield
+    finally:
+        for number, handler in old.items():
+            signal.signal(number, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``toolkit`` console script."""
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        status = func(args)
+        with _signals_unwind():
+            status = func(args)
         sys.stdout.flush()
         return status
     except ToolkitError as exc:
         _report(exc)
         return exc.exit_status
+    except Terminated as exc:
+        print(f"terminated by signal {exc.signum}; no report was replaced", file=sys.stderr)
+        return 128 + exc.signum
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -64,3 +64,24 @@ class InfeasiblePolicyError(ToolkitError):
     """A policy cannot be met (results are still reported)."""
 
     exit_status = 3
+
+
+class OutputError(ToolkitError):
+    """An output file could not be written (disk full, permissions...); the message names
+    the file, and the earlier version of it is left as it was."""
+
+    exit_status = 1
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{path}: cannot be written: {reason} (the earlier file, if any, "
+                         "is unchanged)")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (or SIGHUP) arrived: unwinds like Ctrl-C, so every temporary file is
+    removed and no earlier output is replaced; the CLI exits with 128 + the signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

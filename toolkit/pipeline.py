@@ -17,10 +17,12 @@ from pathlib import Path
 
 from toolkit import __version__
 from toolkit.chain import SupplyChain
-from toolkit.errors import InfeasiblePolicyError
+from toolkit.errors import InfeasiblePolicyError, InputError
+from toolkit.io.atomic import atomic_path, output_errors
 from toolkit.io.inputs import load_default, load_input
 from toolkit.optimize.run import CaseRun, solve_case
 from toolkit.policy import resolve_cases
+from toolkit.reach import case_year_problems
 from toolkit.reports import write_reports
 from toolkit.results import run_result, write_json
 from toolkit.risk import chokepoint_table, concentration_table
@@ -48,8 +50,17 @@ def _clear(progress: Progress) -> None:
 
 def run_model(chain: SupplyChain, pareto_points: int = 11,
               progress: Progress | None = None) -> list[CaseRun]:
-    """Solve every policy case of ``chain`` (see :func:`toolkit.optimize.run.solve_case`)."""
+    """Solve every policy case of ``chain`` (see :func:`toolkit.optimize.run.solve_case`).
+
+    Raises
+    ------
+    InputError
+        When a case's data year leaves planned demand without supply or a path.
+    """
     cases = resolve_cases(chain)
+    problems = case_year_problems(chain, cases)
+    if problems:
+        raise InputError(problems)
     runs = []
     for i, case in enumerate(cases):
         if progress:
@@ -76,13 +87,16 @@ def run_command(args: argparse.Namespace) -> int:
     runs = run_model(chain, int(getattr(args, "pareto_points", 11) or 0), progress)
     result = run_result(runs, name, None if input_path is None else str(input_path))
     out = Path(getattr(args, "out", None) or "reports")
-    written: list[Path] = []
-    if not getattr(args, "no_reports", False):
-        bundle = _bundle(result, chain, input_path, time.perf_counter() - start)
-        written += _write_reports(bundle, out, name, bool(getattr(args, "pdf", False)),
-                                  progress)
-    # the JSON last: a run whose reports fail leaves every earlier output as it was
-    written.insert(0, write_json(out / f"{name}.json", result))
+    written: list[Path] = [out / f"{name}.json"]
+    # the JSON is staged first and renamed last: a run whose JSON or reports fail (disk
+    # full, killed) leaves every earlier output as it was, never a mixed set
+    with atomic_path(written[0]) as staged_json:
+        with output_errors(written[0]):
+            write_json(staged_json, result, atomic=False)
+        if not getattr(args, "no_reports", False):
+            bundle = _bundle(result, chain, input_path, time.perf_counter() - start)
+            written += _write_reports(bundle, out, name, bool(getattr(args, "pdf", False)),
+                                      progress)
     _clear(progress)
     return _finish(result, written, quiet, bool(getattr(args, "verbose", False)))
 

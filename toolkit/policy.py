@@ -36,7 +36,7 @@ import pandas as pd
 from toolkit.chain import SupplyChain
 from toolkit.errors import InputError, Problem
 from toolkit.schema import BUYERS, SETTING_NAMES, STAGES, Setting, setting
-from toolkit.validate import Where, did_you_mean, to_number
+from toolkit.validate import OVERFLOW_NOTE, Where, did_you_mean, to_number
 
 DEFAULT_CASE = "base"
 SCOPE = ("stage", "mineral", "buyer", "country")
@@ -234,7 +234,8 @@ def parse_value(spec: Setting, raw: object) -> object:
     if spec.low is not None and number < spec.low:
         raise ValueError(f"{spec.name} must be at least {spec.low:g}")
     if spec.high is not None and number > spec.high:
-        raise ValueError(f"{spec.name} must be at most {spec.high:g}")
+        raise ValueError(f"{spec.name} must be at most {spec.high:g}"
+                         + (OVERFLOW_NOTE if spec.high >= 1e6 else ""))
     return number
 
 

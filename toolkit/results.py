@@ -111,7 +111,10 @@ def _mineral_row(run: CaseRun, mineral: str) -> dict:
     ok = all(p.status == "optimal" for p in group)
     return {"mineral": mineral, "status": combined_status(p.status for p in group),
             "objective_usd": sum(p.objective_usd for p in group) if ok else None,
-            "buyers": "+".join(b for p in group for b in p.data.buyers)}
+            "buyers": "+".join(b for p in group for b in p.data.buyers),
+            # independent plans fail buyer by buyer: only these buyers' plans cannot be met
+            "buyers_not_met": "+".join(b for p in group for b in p.data.buyers
+                                       if p.status != "optimal")}
 
 
 def _stage_china_share(plan: MineralPlan) -> np.ndarray:
@@ -158,7 +161,8 @@ def _summary(run: CaseRun, plans: list[MineralPlan]) -> list[dict]:
                          "china_touch_share": float(p.touch[b]) if ok else None,
                          "baseline_china_touch_share": baseline_touch,
                          "worst_served_share": float(served) if ok else None,
-                         "stockpile_t": float(p.stock[b])})
+                         # a joint plan's pooled stockpile has no per-buyer split
+                         "stockpile_t": None if d.joint else float(p.stock[b])})
     return sorted(rows, key=lambda r: (r["buyer"], r["mineral"]))
 
 
@@ -220,10 +224,14 @@ def _round(x: float) -> float | None:
     return float(f"{x:.{SIGNIFICANT}g}") + 0.0
 
 
-def write_json(path: Path, result: dict) -> Path:
-    """Write the result atomically, keys in a stable order, UTF-8."""
-    text = json.dumps(result, indent=1, sort_keys=False, ensure_ascii=False)
-    return write_text(path, text + "\n")
+def write_json(path: Path, result: dict, atomic: bool = True) -> Path:
+    """Write the result (atomically unless ``atomic`` is False: ``path`` is already a
+    staged temporary file), keys in a stable order, UTF-8."""
+    text = json.dumps(result, indent=1, sort_keys=False, ensure_ascii=False) + "\n"
+    if not atomic:
+        Path(path).write_text(text, encoding="utf-8", newline="\n")
+        return Path(path)
+    return write_text(path, text)
 
 
 def tables(result: dict) -> dict[str, pd.DataFrame]:

@@ -22,6 +22,21 @@ ROW = "ROW"  # rest-of-world aggregate (a supplier node or a market buyer)
 CRMA_SINGLE_COUNTRY_SHARE = 0.65
 CHINA = "CHN"
 WILDCARD = "*"
+# Largest magnitudes an input may carry.  HiGHS reads any bound or cost of 1e20 or more as
+# infinite, so larger inputs would turn into "no limit" (or overflow) silently.  These caps
+# sit far above any real figure and keep every number the solver sees below 1e20:
+# path cost <= 6 x 1e12 USD/t, times a multiple <= 1e3, is below 1e16.
+MAX_TONNES_T = 1e12
+"""Largest tonnage accepted (t/yr): ~400 times world iron-ore output, the largest mined
+commodity (about 2.5e9 t in 2024, USGS MCS 2025)."""
+MAX_USD_PER_T = 1e12
+"""Largest cost per tonne accepted (USD/t): ~2,000 times rhodium's price (about 5e8 USD/t)."""
+MAX_CAPEX_USD = 1e15
+"""Largest project capital cost accepted (USD): a thousand trillion dollars."""
+MAX_MULTIPLE = 1e3
+"""Largest multiple or premium accepted (x): a 100,000 % premium."""
+MAX_CELL_CHARS = 32_767
+"""Most characters Excel holds in one cell (Excel specifications and limits)."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +134,8 @@ SETTINGS: tuple[Setting, ...] = (
             unit="", default="independent", low=None, high=None,
             allowed=("independent", "joint"), scoped_by=(), by_year=False, kind="word"),
     Setting("year", "Data year used for capacities (default: latest final year, 2024; with "
-            "`years`: the first modelled year).",
+            "`years`: the first modelled year); every mineral with UK or Japan demand needs "
+            "Supply rows of that year or earlier.",
             unit="year", default=None, low=1900, high=2100, scoped_by=(), by_year=False),
     Setting("max_china_share", "Max share of a buyer's supply through Chinese nodes at the "
             "scoped stage(s)."),
@@ -136,29 +152,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("spot_share", "Max share of undisrupted, uncontracted capacity buyable on the spot "
             "market in a disruption.", default=0.0, scoped_by=("stage", "mineral")),
     Setting("bid_premium", "Extra cost of a tonne bid away from market buyers, as a "
-            "fraction of the node's unit cost (0.5 = +50 %).", default=0.0, high=None,
+            "fraction of the node's unit cost (0.5 = +50 %).", default=0.0, high=MAX_MULTIPLE,
             scoped_by=("stage", "mineral")),
     Setting("max_bid_share", "Max share of the market buyers' holding at a node that the "
             "planned buyers may bid away.", default=1.0, scoped_by=("stage", "mineral")),
     Setting("spot_premium", "Spot price as a multiple of unit cost.", unit="x", default=1.5,
-            low=0.0, high=None, scoped_by=("mineral",)),
+            low=0.0, high=MAX_MULTIPLE, scoped_by=("mineral",)),
     Setting("min_served_share", "Min share of demand served in every scenario that has a "
             "probability above 0 (a probability-0 scenario changes nothing).",
             scoped_by=("mineral", "buyer")),
     Setting("stockpile_cost_usd_per_t", "Annualised cost of holding a tonne; stockpiles are "
-            "considered only when given.", unit="USD/t", low=0.0, high=None,
+            "considered only when given.", unit="USD/t", low=0.0, high=MAX_USD_PER_T,
             scoped_by=("mineral", "buyer")),
     Setting("shortfall_cost_usd_per_t", "Cost of a tonne of unserved demand.", unit="USD/t",
-            default=None, low=0.0, high=None, scoped_by=("mineral", "buyer")),
+            default=None, low=0.0, high=MAX_USD_PER_T, scoped_by=("mineral", "buyer")),
     Setting("shortfall_cost_multiple", "Cost of a tonne of unserved demand as a multiple of "
             "the full-chain unit cost (used where shortfall_cost_usd_per_t is not given).",
-            unit="x", default=None, low=0.0, high=None, scoped_by=("mineral", "buyer")),
+            unit="x", default=None, low=0.0, high=MAX_MULTIPLE, scoped_by=("mineral", "buyer")),
     Setting("stockpile_cost_share", "Annualised cost of holding a tonne as a share of its "
             "full-chain unit cost (used where stockpile_cost_usd_per_t is not given).",
-            unit="fraction/yr", default=None, low=0.0, high=None,
+            unit="fraction/yr", default=None, low=0.0, high=MAX_MULTIPLE,
             scoped_by=("mineral", "buyer")),
     Setting("risk_aversion", "Weight on CVaR of scenario cost.", unit="x", default=0.0,
-            low=0.0, high=None, scoped_by=()),
+            low=0.0, high=MAX_MULTIPLE, scoped_by=()),
     Setting("cvar_alpha", "CVaR confidence level.", default=0.95, low=0.0, high=0.999999,
             scoped_by=()),
     Setting("years", "Modelled years, e.g. 2024,2030,2035 (blank = one year, the data "
@@ -173,6 +189,8 @@ SETTING_NAMES: tuple[str, ...] = tuple(s.name for s in SETTINGS)
 
 
 _FRACTION = {"unit": "fraction", "low": 0.0, "high": 1.0}
+_TONNES = {"unit": "t/yr", "low": 0.0, "high": MAX_TONNES_T}
+_USD_PER_T = {"unit": "USD/t", "low": 0.0, "high": MAX_USD_PER_T}
 
 MINERALS = Sheet(
     "Minerals",
@@ -197,7 +215,8 @@ COUNTRIES = Sheet(
         Column("name", "text", "Country name.", required=False, default=""),
         Column("wgi", "number", "Mean of the six World Bank WGI estimates (2023); blank if "
                "unknown.", unit="index", required=False, default=None, low=-2.5, high=2.5),
-        Column("partner", "bool", "TRUE if an ally/partner of the UK and Japan.",
+        Column("partner", "bool", "TRUE if an ally/partner of the UK and Japan (never for "
+               "ROW).",
                required=False, default=False),
     ),
     key=("country",),
@@ -211,9 +230,9 @@ SUPPLY = Sheet(
         Column("stage", "id", "Supply-chain stage.", allowed=STAGES),
         Column("country", "id", "Producing country.", ref="Countries.country"),
         Column("capacity_t", "number", "Annual capacity, tonnes of contained element per "
-               "year.", unit="t/yr", low=0.0),
+               "year.", **_TONNES),
         Column("unit_cost_usd_per_t", "number", "Cost of a tonne through this node.",
-               unit="USD/t", required=False, default=0.0, low=0.0),
+               required=False, default=0.0, **_USD_PER_T),
         Column("year", "number", "Data year (blank = undated = every year). With the "
                "setting `years`, a row dated in a modelled year replaces, in that year, the "
                "row of the same mineral, stage and country used in the first modelled year.",
@@ -226,7 +245,7 @@ SUPPLY = Sheet(
                required=False, default=""),
         Column("production_t", "number", "Today's output, tonnes per year (0 <= production_t "
                "<= capacity_t; blank = capacity_t). Spare capacity = capacity_t - "
-               "production_t.", unit="t/yr", required=False, default=None, low=0.0),
+               "production_t.", required=False, default=None, **_TONNES),
     ),
     key=("mineral", "stage", "country", "year"),
 )
@@ -241,7 +260,7 @@ DEMAND = Sheet(
                "(market buyer).", ref="Countries.country", wildcard=ROW),
         Column("mineral", "id", "Mineral id.", ref="Minerals.mineral"),
         Column("demand_t", "number", "Annual demand, tonnes of contained element per year.",
-               unit="t/yr", low=0.0),
+               **_TONNES),
         Column("sector", "text", "End-use sector (blank = all).", required=False,
                default="all"),
         Column("year", "number", "Year of the demand (blank = every year). A row dated in "
@@ -255,7 +274,9 @@ DEMAND = Sheet(
 ROUTES = Sheet(
     "Routes",
     "Allowed links between consecutive stages, with extra cost. When the sheet is absent "
-    "every link between consecutive stages is allowed at zero extra cost.",
+    "every link between consecutive stages is allowed at zero extra cost. The links must "
+    "leave every planned buyer's demand a path from mine to buyer through countries with "
+    "capacity.",
     (
         Column("mineral", "id", "Mineral id.", ref="Minerals.mineral"),
         Column("from_stage", "id", "Upstream stage.", allowed=STAGES),
@@ -263,7 +284,7 @@ ROUTES = Sheet(
         Column("to_stage", "id", "Downstream stage, or 'buyer'.", allowed=STAGES + ("buyer",)),
         Column("to_country", "id", "Downstream country (or buyer).", ref="Countries.country"),
         Column("cost_usd_per_t", "number", "Extra cost of a tonne on this link.",
-               unit="USD/t", required=False, default=0.0, low=0.0),
+               required=False, default=0.0, **_USD_PER_T),
     ),
     key=("mineral", "from_stage", "from_country", "to_stage", "to_country"),
     required=False,
@@ -345,10 +366,11 @@ PROJECTS = Sheet(
         Column("stage", "id", "Supply-chain stage of the plant.", allowed=STAGES),
         Column("country", "id", "Country of the plant.", ref="Countries.country"),
         Column("capacity_t", "number", "Annual capacity, tonnes of contained element per "
-               "year.", unit="t/yr", low=0.0),
+               "year.", **_TONNES),
         Column("unit_cost_usd_per_t", "number", "Operating cost of a tonne through the "
-               "plant.", unit="USD/t", low=0.0),
-        Column("capex_usd", "number", "Capital cost of the plant.", unit="USD", low=0.0),
+               "plant.", **_USD_PER_T),
+        Column("capex_usd", "number", "Capital cost of the plant.", unit="USD", low=0.0,
+               high=MAX_CAPEX_USD),
         Column("online_year", "number", "First year the plant produces.", unit="year",
                low=1900, high=2100),
         Column("lifetime_years", "number", "Years the plant produces (annuity period L).",

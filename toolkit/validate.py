@@ -17,7 +17,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from toolkit.errors import Problem
-from toolkit.schema import BUYERS, STAGES, WILDCARD, Column, Sheet, column_dtype
+from toolkit.schema import (
+    BUYERS,
+    MAX_CELL_CHARS,
+    ROW,
+    STAGES,
+    WILDCARD,
+    Column,
+    Sheet,
+    column_dtype,
+)
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _TRUE = {"true", "yes", "y", "1", "t"}
@@ -128,6 +137,9 @@ def coerce(value: object, col: Column) -> object:
     if col.kind == "bool":
         return to_bool(value)
     out = to_id(value) if col.kind == "id" else str(value).strip()
+    if len(str(out)) > MAX_CELL_CHARS:
+        raise ValueError(f"is {len(str(out)):,} characters; Excel's limit for a cell is "
+                         f"{MAX_CELL_CHARS:,} (the reports could not be opened): shorten it")
     if col.pattern is not None and not re.fullmatch(col.pattern, str(out)):
         raise ValueError(f"must match the pattern {col.pattern} (e.g. an ISO3 code)")
     if col.allowed is not None and out not in col.allowed:
@@ -156,11 +168,16 @@ def _check_bounds(number: float, col: Column) -> None:
         raise ValueError(_range_rule(col, "at most"))
 
 
+OVERFLOW_NOTE = " (larger numbers would overflow the solver)"
+
+
 def _range_rule(col: Column, side: str) -> str:
-    if col.low is not None and col.high is not None:
+    if col.low is not None and col.high is not None and col.high <= 1e6:
         return f"must be between {col.low:g} and {col.high:g}"
     bound = col.low if side == "at least" else col.high
-    return f"must be {side} {bound:g}" + (" (no negative numbers)" if bound == 0 else "")
+    note = " (no negative numbers)" if bound == 0 else (
+        OVERFLOW_NOTE if side == "at most" and bound is not None and bound >= 1e6 else "")
+    return f"must be {side} {bound:g}{note}"
 
 
 def check_columns(headers: Sequence[object], sheet: Sheet, where: Where) -> list[Problem]:
@@ -217,6 +234,18 @@ def check_routes(table: pd.DataFrame, where: Where) -> list[Problem]:
                 f"a link to stage 'buyer' must end at a buyer: {', '.join(BUYERS)}",
                 where.row(i), "to_country", country))
     return problems
+
+
+def check_countries(table: pd.DataFrame, where: Where) -> list[Problem]:
+    """``ROW`` (the rest-of-world aggregate) is never a partner: many countries, unnamed."""
+    if "partner" not in table.columns:
+        return []
+    return [where.problem("ROW is the rest-of-world aggregate, never a partner (it stands "
+                          "for many unnamed countries): set partner to FALSE or leave it "
+                          "blank", where.row(i), "partner", True)
+            for i, (country, flag) in enumerate(zip(table["country"], table["partner"],
+                                                    strict=True))
+            if country == ROW and bool(flag)]
 
 
 def check_supply(table: pd.DataFrame, where: Where, production: str = "production_t",

@@ -35,11 +35,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from toolkit import __version__
 from toolkit.chain import SupplyChain, empty_table
-from toolkit.errors import InputError, Problem
+from toolkit.errors import InputError, OutputError, Problem
 from toolkit.io import xlsx_safety
-from toolkit.io.atomic import atomic_path
+from toolkit.io.atomic import atomic_path, output_errors
 from toolkit.io.xlsx_safety import Package, SheetPart, read_package, row_limit_rule
 from toolkit.schema import (
+    COUNTRIES,
     DISRUPTIONS,
     POLICY,
     ROUTES,
@@ -55,6 +56,7 @@ from toolkit.schema import (
 from toolkit.validate import (
     Where,
     check_columns,
+    check_countries,
     check_disruptions,
     check_keys,
     check_refs,
@@ -138,6 +140,9 @@ def load_workbook(path: Path) -> SupplyChain:
     path = Path(path)
     file = str(path)
     package = read_package(path)
+    clashes = name_clashes([s.name for s in package.sheets], file)
+    if clashes:  # which of two same-named sheets holds the data is anyone's guess
+        raise InputError(clashes)
     problems = sheet_problems(package, file)
     raws = read_sheets(package, file)
     tables, found = validate_sheets(raws, file)
@@ -145,6 +150,18 @@ def load_workbook(path: Path) -> SupplyChain:
     if problems:
         raise InputError(problems)
     return SupplyChain(**tables, source=file, meta={"file": file, "sha256": package.sha256})
+
+
+def name_clashes(names: list[str], file: str) -> list[Problem]:
+    """Sheets whose names are equal, or equal but for case (Excel forbids both, but a
+    file written by another program may have them)."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(name.casefold(), []).append(name)
+    return [Problem(file, f"sheets {' and '.join(repr(n) for n in group)} have the same name"
+                          " (apart from case): rename or delete all but one, so that it is "
+                          "clear which sheet holds the data")
+            for group in groups.values() if len(group) > 1]
 
 
 def sheet_problems(package: Package, file: str) -> list[Problem]:
@@ -381,7 +398,21 @@ def validate_sheets(raws: Mapping[str, RawSheet],
         if sheet.key and sheet.key[0] in raw.headers:
             known[f"{sheet.name}.{sheet.key[0]}"] = [v for v in table[sheet.key[0]] if v]
     return tables, problems + _demand_without_supply(tables, raws, file) + (
-        [] if problems else _market_over_output(tables, file) + _projects(tables, raws, file))
+        [] if problems else _market_over_output(tables, file) + _projects(tables, raws, file)
+        + _unreachable(tables, raws, file))
+
+
+def _unreachable(tables: dict[str, pd.DataFrame], raws: Mapping[str, RawSheet],
+                 file: str) -> list[Problem]:
+    """Planned buyers' demand that no path allowed by Routes can deliver."""
+    from toolkit.chain import blank_chain
+    from toolkit.reach import unreachable_demand
+
+    if tables.get("routes") is None or tables["routes"].empty or "Demand" not in raws:
+        return []
+    chain = blank_chain(**{k: v for k, v in tables.items() if v is not None})
+    return unreachable_demand(chain.at_year(None),
+                              Where(file, "Demand", 2, tuple(raws["Demand"].numbers)))
 
 
 def _projects(tables: dict[str, pd.DataFrame], raws: Mapping[str, RawSheet],
@@ -483,6 +514,8 @@ def _sheet_rules(table: pd.DataFrame, sheet: Sheet, where: Where) -> list[Proble
         return check_routes(table, where)
     if sheet is SUPPLY and not table.empty:
         return check_supply(table, where)
+    if sheet is COUNTRIES and not table.empty:
+        return check_countries(table, where)
     if sheet is DISRUPTIONS and not table.empty:
         return check_disruptions(table, where)
     return []
@@ -536,12 +569,11 @@ def write_template(path: Path, chain: SupplyChain, force: bool = False) -> None:
     _check_target(path, force)
     workbook = build_template(chain)
     try:
-        with atomic_path(path) as tmp:
+        with atomic_path(path) as tmp, output_errors(path):
             workbook.save(tmp)
             os.chmod(tmp, 0o666 & ~_umask())
-    except OSError as exc:
-        raise InputError(Problem(str(path), f"cannot be written: {exc.strerror or exc}")
-                         ) from None
+    except OutputError as exc:
+        raise InputError(Problem(str(path), f"cannot be written: {exc.reason}")) from None
 
 
 def _umask() -> int:

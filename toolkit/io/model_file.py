@@ -27,7 +27,9 @@ in the default data year: one scenario per stage, ``top_country_loss:<stage>``.
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -42,6 +44,8 @@ from toolkit.validate import Where, check_disruptions, validate_table
 
 TOP_LEVEL = {"name", "description", "data", "top_country_loss", "disruptions", "policy",
              "projects"}
+_LOADING: list[Path] = []
+"""Model files being loaded, outermost first (a model file may name another as its data)."""
 GENERATED_KEYS = {"capacity_loss", "probability", "source", "date"}
 ROW_COUNTRY = "ROW"
 
@@ -56,6 +60,28 @@ def load_model(path: str | Path) -> SupplyChain:
         invalid disruption or policy rows).
     """
     path = Path(path)
+    with _loading(path):
+        return _load(path)
+
+
+@contextlib.contextmanager
+def _loading(path: Path) -> Iterator[None]:
+    """Refuse a model file that is already being loaded: a cycle of ``data`` references."""
+    key = path.resolve()
+    if key in _LOADING:
+        cycle = [p.name for p in _LOADING[_LOADING.index(key):]] + [key.name]
+        outer = _LOADING[-1]
+        raise InputError(Problem(str(outer), "model files name each other as data in a "
+                                 f"cycle: {' -> '.join(cycle)}; point data at a workbook "
+                                 "(.xlsx) or \"embedded\"", None, None, "data", path.name))
+    _LOADING.append(key)
+    try:
+        yield
+    finally:
+        _LOADING.pop()
+
+
+def _load(path: Path) -> SupplyChain:
     doc = _read(path)
     problems = [Problem(str(path), f"unknown key {k!r}; known keys: {', '.join(sorted(TOP_LEVEL))}",
                         None, None, k) for k in sorted(set(doc) - TOP_LEVEL)]
@@ -100,12 +126,19 @@ def _projects(path: Path, rows: object, chain: SupplyChain, known: dict,
 
 def _read(path: Path) -> dict:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(Problem(str(path), f"not a valid TOML model file: {exc}")) from None
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(Problem(str(path), f"cannot read the model file: {exc}")) from None
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark (Windows Notepad) is fine
+    except UnicodeDecodeError as exc:
+        raise InputError(Problem(str(path), "the model file is not UTF-8 text (byte "
+                                 f"0x{data[exc.start]:02x} at position {exc.start}): save "
+                                 "it as UTF-8 in your editor")) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(Problem(str(path), f"not a valid TOML model file: {exc}")) from None
 
 
 def _data(path: Path, data: object, problems: list[Problem]) -> SupplyChain:

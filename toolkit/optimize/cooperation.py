@@ -144,10 +144,29 @@ def ration(plans: list[MineralPlan]) -> tuple[list[MineralPlan], list[dict]]:
     A rationed node gives buyer :math:`b` the share :math:`d_b / \\sum d` of its
     capacity and of the market buyers' holding (so of its free tonnes and bid room);
     a rationed stage the same share of its world balance (``node`` :math:`-1-k` in
-    the rows).  Returns the realisable plans and every over-claim found on the way.
+    the rows).  A buyer whose rationed plan cannot be met contracts nothing, so it
+    rations no one: the other buyers' plans are re-made from their stand-alone plans
+    (rationed only among themselves), and a cap scoped to one buyer never worsens the
+    other's plan through a node the first does not buy.  Returns the realisable plans
+    and every over-claim found on the way.
     Each round rations at least one more node or stage, so the rounds are finite; an
     over-claim left on one already rationed is returned marked ``(unresolved)``.
     """
+    plans, found = _ration_rounds(plans)
+    failed = [p.status != "optimal" for p in plans]
+    kept = [i for i, bad in enumerate(failed) if not bad]
+    if any(failed) and any(plans[i].base_data is not None for i in kept):
+        # a plan that cannot be met contracts nothing: the others re-plan without it
+        again, more = ration([_restore(plans[i]) for i in kept])
+        for i, plan in zip(kept, again, strict=True):
+            plans[i] = plan
+        found += more
+    return plans, found
+
+
+def _ration_rounds(plans: list[MineralPlan]) -> tuple[list[MineralPlan], list[dict]]:
+    """The rationing rounds of :func:`ration`, until nothing is over-claimed or some
+    buyer's re-plan cannot be met."""
     found: list[dict] = []
     rationed: set[int] = set()
     while True:
@@ -186,6 +205,30 @@ def _replan(plan: MineralPlan, keys: list[int], plans: list[MineralPlan]) -> Min
     new.year, new.backed, new.capex_usd = plan.year, plan.backed, plan.capex_usd
     if new.status == "infeasible":
         new.diagnosis = diagnose(new.data.all_backed())
+        if new.year is not None:
+            from toolkit.optimize.years import dated
+
+            new.diagnosis = [dated(r, new.year) for r in new.diagnosis]
+    return new
+
+
+def _restore(plan: MineralPlan) -> MineralPlan:
+    """Re-solve ``plan``'s model with the capacities, holdings and world balances it had
+    before rationing (its stand-alone plan), as :func:`_replan` does with rationed ones."""
+    base, now, m, solver = plan.unrationed, plan.data, plan.model, plan.solver
+    for n in np.flatnonzero((now.capacity_t != base.capacity_t)
+                            | (now.holding_t != base.holding_t)):
+        m.capacity_t[n] = float(base.capacity_t[n])
+        m.holding_t[n] = float(base.holding_t[n])
+        m.free_t[n] = float(base.capacity_t[n] - base.holding_t[n])
+    if getattr(m, "world_t", None) is not None:
+        for k in np.flatnonzero(now.world_t != base.world_t):
+            m.world_t[k] = float(base.world_t[k])
+    new = read_plan(base, m, solver, plan.resolve())
+    new.model, new.solver = m, solver
+    new.year, new.backed, new.capex_usd = plan.year, plan.backed, plan.capex_usd
+    if new.status == "infeasible":
+        new.diagnosis = diagnose(base.all_backed())
         if new.year is not None:
             from toolkit.optimize.years import dated
 

@@ -14,7 +14,9 @@ savings of its rows add up.  ``max_offtake_share`` caps the buyers' contracts
 at a share of each node's capacity; its price is likewise per point of the
 buyers' demand (the right-hand side of every binding node row raised by
 :math:`D/100`, with :math:`D` the demand of the buyer(s) the model plans for),
-so every ``usd_per_pp`` is in one unit.  The dual is a
+so every ``usd_per_pp`` is in one unit.  In a joint plan the ``min_served_share``
+prices of the two buyers are summed into one row for the pair (``GBR+JPN``): the
+pooled stockpile and spot market make their split arbitrary.  The dual is a
 marginal value: it equals the saving of the 1-point step when the optimal basis
 does not change over that step (the tests check this by re-solving at ε + 1 pp).
 """
@@ -42,10 +44,10 @@ def shadow_prices(m: pyo.ConcreteModel, solver: Solver, d: MineralData) -> list[
         sums["max_country_share", d.stages[k], d.buyers[b]] += -y * d.demand_t[b] / 100
     for b, y in solver.duals(m.china_touch).items():
         sums["max_china_touch_share", "", d.buyers[b]] += -y * d.demand_t[b] / 100
+    who = "+".join(d.buyers) if d.joint else (d.buyers[0] if d.buyers else "")
     for (b, _s), y in solver.duals(m.served).items():
         if not np.isnan(d.min_served[b]):
-            sums["min_served_share", "", d.buyers[b]] += -y * d.demand_t[b] / 100
-    who = "+".join(d.buyers) if d.joint else (d.buyers[0] if d.buyers else "")
+            sums["min_served_share", "", _served_owner(d, b)] += -y * d.demand_t[b] / 100
     total_t = float(np.sum(d.demand_t))
     for n, y in solver.duals(m.offtake).items():
         sums["max_offtake_share", d.stages[d.node_stage[n]], who] += -y * total_t / 100
@@ -60,6 +62,16 @@ def _share_rows(sums: dict, duals: dict, d: MineralData, name: str, values: np.n
             sums[name, d.stages[k], d.buyers[b]] += sign * y * d.demand_t[b] / 100
 
 
+def _served_owner(d: MineralData, b: int) -> str:
+    """Who a served-floor price belongs to: the buyer, or in a joint plan the pair.
+
+    A joint plan draws one pooled stockpile and one spot market for both buyers, so how
+    the floors' price splits between them is not determined (the dual is degenerate);
+    their sum, the saving of relaxing both floors by one point, is.
+    """
+    return "+".join(d.buyers) if d.joint else d.buyers[b]
+
+
 def _set_scopes(d: MineralData) -> list[tuple[str, str, str]]:
     """Every scope whose setting is given, so unbinding constraints show a 0 price."""
     keys = []
@@ -69,10 +81,10 @@ def _set_scopes(d: MineralData) -> list[tuple[str, str, str]]:
     keys += [("max_country_share", d.stages[k], d.buyers[b]) for b in range(len(d.buyers))
              for k in range(len(d.stages))
              if not np.isnan(d.country_cap[b, d.node_stage == k]).all()]
-    for name, values in (("max_china_touch_share", d.touch_cap),
-                         ("min_served_share", d.min_served)):
-        keys += [(name, "", d.buyers[b]) for b in range(len(d.buyers))
-                 if not np.isnan(values[b]) and (name != "min_served_share" or d.scenarios)]
+    keys += [("max_china_touch_share", "", d.buyers[b]) for b in range(len(d.buyers))
+             if not np.isnan(d.touch_cap[b])]
+    keys += [("min_served_share", "", _served_owner(d, b)) for b in range(len(d.buyers))
+             if not np.isnan(d.min_served[b]) and d.scenarios]
     who = "+".join(d.buyers) if d.joint else (d.buyers[0] if d.buyers else "")
     keys += [("max_offtake_share", d.stages[k], who) for k in range(len(d.stages))
              if not np.isnan(d.offtake[k])]

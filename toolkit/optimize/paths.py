@@ -92,3 +92,29 @@ def all_paths(chain: SupplyChain, mineral: str, nodes: pd.DataFrame, stages: lis
     owner = np.concatenate([np.full(len(p[0]), i, dtype=np.int64)
                             for i, p in enumerate(parts)])
     return (np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts]), owner)
+
+
+def first_cut(chain: SupplyChain, mineral: str, nodes: pd.DataFrame, stages: list[str],
+              buyer: str) -> tuple[str, str] | None:
+    """Where the allowed links stop every path to ``buyer``: the stages ``(up, down)``
+    (``down`` = ``"buyer"`` for the last link), or None when some path reaches it.
+
+    The same rule as :func:`enumerate_paths` (Routes rows restrict a pair of stages only
+    where they exist), followed country by country instead of path by path.
+    """
+    if not stages:
+        return None
+    reached = set(nodes.loc[nodes["stage"] == stages[0], "country"])
+    for up, down in zip(stages, [*stages[1:], BUYER_STAGE], strict=True):
+        links = _links(chain, mineral, up, down)
+        if down == BUYER_STAGE:
+            if links is not None:
+                reached &= set(links.loc[links["to_country"] == buyer, "from_country"])
+        else:
+            ahead = set(nodes.loc[nodes["stage"] == down, "country"])
+            if links is not None:
+                ahead &= set(links.loc[links["from_country"].isin(reached), "to_country"])
+            reached = ahead
+        if not reached:
+            return up, down
+    return None

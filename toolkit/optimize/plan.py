@@ -205,10 +205,18 @@ def bid_rows(plan: MineralPlan) -> list[dict]:
 
 
 def stockpile_rows(plan: MineralPlan) -> list[dict]:
-    """``buyer, mineral, tonnes`` of stockpile held (buyers that may hold one)."""
+    """``buyer, mineral, tonnes`` of stockpile held (buyers that may hold one).
+
+    A joint plan's stockpile is pooled (either buyer draws on it) and its split between
+    the buyers is not determined, so it is one row for the pair (``GBR+JPN``).
+    """
     d = plan.data
-    return [{"buyer": buyer, "mineral": d.mineral, "tonnes": float(plan.stock[b])}
+    rows = [{"buyer": buyer, "mineral": d.mineral, "tonnes": float(plan.stock[b])}
             for b, buyer in enumerate(d.buyers) if not np.isnan(d.stock_cost[b])]
+    if d.joint and rows:
+        return [{"buyer": "+".join(d.buyers), "mineral": d.mineral,
+                 "tonnes": sum(r["tonnes"] for r in rows)}]
+    return rows
 
 
 def scenario_rows(plan: MineralPlan) -> list[dict]:

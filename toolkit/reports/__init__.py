@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from toolkit.errors import ToolkitError
+from toolkit.io.atomic import output_errors
 from toolkit.reports.brief import render
 from toolkit.reports.excel_report import write_workbook
 from toolkit.reports.findings import Tables, tables_of
@@ -65,15 +66,18 @@ def _write_all(out_dir: Path, name: str, steps: list[tuple[str, str, Writer]], p
     try:
         for ext, message, writer in steps:
             say(message)
-            staged[ext] = _temp(out_dir, name, ext)
-            writer(staged[ext])
+            with output_errors(out_dir / f"{name}.{ext}"):
+                staged[ext] = _temp(out_dir, name, ext)
+                writer(staged[ext])
         if pdf:
             say("reports: printing brief to PDF")
-            staged["pdf"] = _temp(out_dir, name, "pdf")
-            write_pdf(staged["html"], staged["pdf"])
+            with output_errors(out_dir / f"{name}.pdf"):
+                staged["pdf"] = _temp(out_dir, name, "pdf")
+                write_pdf(staged["html"], staged["pdf"])
         targets = [out_dir / f"{name}.{ext}" for ext in staged]
         for tmp, target in zip(staged.values(), targets, strict=True):
-            os.replace(tmp, target)
+            with output_errors(target):
+                os.replace(tmp, target)
         return targets
     finally:
         for tmp in staged.values():

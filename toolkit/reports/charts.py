@@ -2,7 +2,8 @@
 
 No pyplot and no global state: each chart builds its own :class:`Figure` under fixed
 rcParams, and PNGs carry no software or date metadata, so the same tables give the
-same bytes.
+same bytes.  Text is never parsed as mathtext (``text.parse_math`` off), so an id such
+as ``$x^2$`` or ``a\\b`` is drawn exactly as typed.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ RC = {
     "axes.grid": True, "grid.color": "#dddddd", "grid.linewidth": 0.6,
     "axes.axisbelow": True, "legend.frameon": False, "savefig.dpi": 150,
     "figure.dpi": 100, "path.simplify": False, "svg.hashsalt": "toolkit",
+    # ids and names are data: "$...$" and backslashes are drawn as typed, never as mathtext
+    "text.parse_math": False, "text.usetex": False,
 }
 CRMA_BENCHMARK = CRMA_SINGLE_COUNTRY_SHARE
 

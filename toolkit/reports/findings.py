@@ -101,10 +101,28 @@ def _buyers(case: data.Case, *tables: pd.DataFrame) -> list[str]:
     return sorted(found) or [""]
 
 
+def buyer_status(case: data.Case, buyer: str) -> str:
+    """The status of one buyer's plans in ``case``.
+
+    Independent plans are the buyer's own: one buyer's cap that cannot be met leaves the
+    other's plans as they are, so a buyer's status combines only its own minerals'
+    (``summary`` rows).  A joint plan is one plan for both: the case's status.
+    """
+    rows = [r for r in case.raw.get("summary") or [] if isinstance(r, dict)
+            and r.get("buyer") == buyer]
+    if is_joint(case) or not rows or not buyer:
+        return case.status
+    statuses = {str(r.get("status")) for r in rows}
+    if statuses == {"optimal"}:
+        return "optimal"
+    return "infeasible" if statuses <= {"optimal", "infeasible"} else case.status
+
+
 def _headline_row(case, buyer, portfolio, scenarios, china, touch) -> dict:
     mine = portfolio[(portfolio["case"] == case.name) & (portfolio["buyer"] == buyer)]
-    met = case.status == "optimal" and len(mine)  # a partial plan's cost is not shown
-    row = {"case": case.name, "buyer": buyer, "mode": case.mode, "status": case.status,
+    status = buyer_status(case, buyer)
+    met = status == "optimal" and len(mine)  # a partial plan's cost is not shown
+    row = {"case": case.name, "buyer": buyer, "mode": case.mode, "status": status,
            "cost_usd": float(mine["cost_usd"].sum(min_count=1)) if met else math.nan}
     sel = china[(china["case"] == case.name) & (china["buyer"] == buyer)]
     for stage in STAGES:
