@@ -29,8 +29,7 @@ def _add_metrics(sub: argparse._SubParsersAction) -> None:
                    "(repeatable; any case)")
     p.add_argument("--stage", action="append", help="only this stage: mine, refine or "
                    "manufacture (repeatable; any case)")
-    p.add_argument("--year", type=whole_number(YEAR_LOW, YEAR_HIGH),
-                   help="only this data year")
+    p.add_argument("--year", type=whole_number(YEAR_LOW, YEAR_HIGH), help="only this data year")
     p.add_argument("--csv", action="store_true", help="CSV on stdout")
     p.add_argument("--out", type=Path, help="also write metrics.csv, chokepoints.csv and "
                    "mass_balance.csv to this folder")
