@@ -37,6 +37,8 @@ datasets: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_optimize.py
 	$(BIN)/python bench/bench_milp.py
+	$(BIN)/python bench/bench_run.py
+	$(BIN)/python bench/bench_chokepoints.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

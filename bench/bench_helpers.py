@@ -59,3 +59,48 @@ def scaled_chain(countries: tuple[int, int, int] = (32, 32, 100), scenarios: int
                       ("stockpile_cost_usd_per_t", "5", "", "", "", ""),
                       ("mode", "joint", "", "", "", "")],
                      columns=["setting", "value", "stage", "mineral", "buyer", "case"]))
+
+
+PEER_SHAPE = (25, 30, 20, 40)  # minerals, mine countries, refine countries, scenarios
+
+
+def peer_chain(minerals: int = 25, mine: int = 30, refine: int = 20, scenarios: int = 40,
+               seed: int = 11) -> SupplyChain:
+    """A peer-size synthetic model: ``minerals`` two-stage chains (``mine`` and ``refine``
+    countries each, China among them), both buyers, ``scenarios`` export restrictions
+    (one country, every stage of every mineral, loss 20-100 %, probability 1 %), one
+    independent-mode case with a 60 % China cap, shortfall and stockpile costs.
+
+    The numbers are random (seeded), not data: the instance only has the sizes of a
+    real peer workbook.
+    """
+    rng = np.random.default_rng(seed)
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # QAA, QAB...: ISO 3166 user-assigned codes
+    codes = ["CHN"] + [f"Q{letters[i // 26]}{letters[i % 26]}"
+                       for i in range(max(mine, refine) - 1)]
+    names = [f"m{i:02d}" for i in range(minerals)]
+    supply = [(m, stage, c, float(rng.uniform(200, 2000)), float(rng.uniform(1, 50)), 2024.0)
+              for m in names for stage, n in (("mine", mine), ("refine", refine))
+              for c in codes[:n]]
+    hit = rng.choice(codes[:min(mine, refine)], size=scenarios)
+    dis = [(f"restriction {s:02d} ({hit[s]})", "*", "*", str(hit[s]),
+            float(rng.uniform(0.2, 1.0)), 0.01, "", "") for s in range(scenarios)]
+    frame = pd.DataFrame
+    demand = [(b, m, float(rng.uniform(300, 3000)), "all") for m in names
+              for b in ("GBR", "JPN")]
+    return blank_chain(
+        minerals=frame([(m, m, "t", "") for m in names],
+                       columns=["mineral", "name", "unit", "content_basis"]),
+        countries=frame([(c, c, float(rng.uniform(-1.5, 1.5)), i % 4 == 1)
+                         for i, c in enumerate(codes + ["GBR", "JPN"])],
+                        columns=["country", "name", "wgi", "partner"]),
+        supply=frame(supply, columns=["mineral", "stage", "country", "capacity_t",
+                                      "unit_cost_usd_per_t", "year"]),
+        demand=frame(demand, columns=["buyer", "mineral", "demand_t", "sector"]),
+        disruptions=frame(dis, columns=["scenario", "mineral", "stage", "country",
+                                        "capacity_loss", "probability", "date", "source"]),
+        policy=frame([("max_china_share", "0.6", "", "", "", ""),
+                      ("shortfall_cost_usd_per_t", "500", "", "", "", ""),
+                      ("stockpile_cost_usd_per_t", "5", "", "", "", ""),
+                      ("mode", "independent", "", "", "", "")],
+                     columns=["setting", "value", "stage", "mineral", "buyer", "case"]))

@@ -8,6 +8,7 @@ All tonnages are tonnes of contained element per year; all money is USD.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -88,9 +89,16 @@ class SupplyChain:
         from toolkit.projects import online_in
 
         target = default_year(self) if year is None else year
-        return self.with_tables(supply=supply_at_year(self.supply, target),
-                                demand=demand_at_year(self.demand, target),
-                                projects=online_in(self.projects, target))
+        key = id(self)
+        if key not in _AT_YEAR:  # one derived chain per (chain, year): the per-mineral
+            _AT_YEAR[key] = {}   # data cached on it (optimize.data) is then built once
+            weakref.finalize(self, _AT_YEAR.pop, key, None)
+        cache = _AT_YEAR[key]
+        if target not in cache:
+            cache[target] = self.with_tables(supply=supply_at_year(self.supply, target),
+                                             demand=demand_at_year(self.demand, target),
+                                             projects=online_in(self.projects, target))
+        return cache[target]
 
     def in_year(self, year: int, first: float | None) -> SupplyChain:
         """The chain in modelled year ``year`` of a multi-year case (``first`` = the data
@@ -105,9 +113,20 @@ class SupplyChain:
         base = self.at_year(first)
         if first is not None and year <= first:
             return base
-        return base.with_tables(
-            supply=_override(base.supply, self.supply, year, ["mineral", "stage", "country"]),
-            demand=_override(base.demand, self.demand, year, ["buyer", "mineral", "sector"]))
+        cache = _AT_YEAR[id(self)]  # filled by at_year above; one chain per modelled year
+        key = ("in_year", year, first)
+        if key not in cache:
+            cache[key] = base.with_tables(
+                supply=_override(base.supply, self.supply, year,
+                                 ["mineral", "stage", "country"]),
+                demand=_override(base.demand, self.demand, year,
+                                 ["buyer", "mineral", "sector"]))
+        return cache[key]
+
+
+# chains derived by SupplyChain.at_year, per parent object id and year (dropped with the
+# parent, so an id is never reused for another chain's data)
+_AT_YEAR: dict[int, dict[object, SupplyChain]] = {}
 
 
 def default_year(chain: SupplyChain) -> float | None:

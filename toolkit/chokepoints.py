@@ -1,4 +1,4 @@
-"""Chokepoints: the nodes whose loss cuts the most deliverable supply to a buyer.
+r"""Chokepoints: the nodes whose loss cuts the most deliverable supply to a buyer.
 
 Deliverable supply is the maximum flow from the mines to the buyer through the
 network with node capacities (each node split into ``in -> out`` with the node's
@@ -10,16 +10,40 @@ Market access: a buyer does not get a node's whole capacity; by default
 (``access="pro_rata"``) it can reach ``demand / stage total`` of each node at that
 stage, i.e. its pro-rata share of the world market (an assumption, stated in the
 reports).  ``access=1.0`` uses full capacities (for hand-checked small networks).
+
+Closed form (every link between consecutive stages allowed).  Let stage
+:math:`k = 1..K` hold nodes with reachable capacities :math:`a_k C_n`, let
+:math:`L` be the last-stage nodes linked to the buyer and :math:`D` its demand.
+Links carry no limit, so a cut either takes the demand edge or the split edges of a
+set of nodes; a set of nodes blocks every path only if it contains *every* usable
+node of some stage (otherwise one uncut node per stage, joined by the allowed links,
+is a path).  By max-flow/min-cut
+
+.. math:: F = \min\Bigl(D,\; \min_k S_k\Bigr), \qquad
+          S_k = \sum_{n \in k} a_k C_n \;(k < K), \quad S_K = \sum_{n \in L} a_K C_n
+
+and removing node :math:`n` of stage :math:`k` gives
+:math:`F_{-n} = \min(D, S_k - a_k C_n, \min_{j \ne k} S_j)` (:math:`F` when
+:math:`n` is a last-stage node not linked to the buyer): every loss in :math:`O(N)`.
+When Routes restrict some link the network is solved by max flow on one residual
+graph built once and reused for every removal (preflow-push, or Edmonds-Karp where
+networkx's preflow-push fails on float capacities); a node
+that carries no flow in the base maximum flow loses nothing (that flow stays
+feasible without it) and is not re-solved.  Ties are ordered by stage then
+country, on losses rounded to a gram.
 """
 
 from __future__ import annotations
 
 import networkx as nx
 import pandas as pd
+from networkx.algorithms.flow import build_residual_network, edmonds_karp, preflow_push
 
 from toolkit.network import BUYER_STAGE, Node, stage_nodes
 
-SOURCE, SINK = ("source", "*"), ("sink", "*")
+SOURCE, SINK, FINAL = ("source", "*"), ("sink", "*"), ("sink", "final")
+COLUMNS = ["mineral", "buyer", "stage", "country", "loss_t", "loss_share", "rank"]
+TIE_DIGITS = 6  # losses equal to the gram (1e-6 t) are ties, ordered by stage, country
 
 
 def flow_network(graph: nx.DiGraph, buyer: str, access: float | str = "pro_rata",
@@ -41,7 +65,7 @@ def flow_network(graph: nx.DiGraph, buyer: str, access: float | str = "pro_rata"
             flow.add_edge((u, "out"), SINK)
         elif v[0] != BUYER_STAGE:
             flow.add_edge((u, "out"), (v, "in"))
-    flow.add_edge(SINK, ("sink", "final"), capacity=demand)
+    flow.add_edge(SINK, FINAL, capacity=demand)
     return flow
 
 
@@ -54,13 +78,100 @@ def _access(graph: nx.DiGraph, stage: str, demand: float, access: float | str) -
 
 def deliverable_t(graph: nx.DiGraph, buyer: str, access: float | str = "pro_rata",
                   removed: Node | None = None) -> float:
-    """Maximum deliverable tonnes per year to ``buyer`` (at most its demand)."""
+    """Maximum deliverable tonnes per year to ``buyer`` (at most its demand), by max flow."""
     if (BUYER_STAGE, buyer) not in graph or not graph.graph["stages"]:
         return 0.0
     flow = flow_network(graph, buyer, access, removed)
-    if SOURCE not in flow or ("sink", "final") not in flow:
+    if SOURCE not in flow or FINAL not in flow:
         return 0.0
-    return float(nx.maximum_flow_value(flow, SOURCE, ("sink", "final")))
+    # Edmonds-Karp: networkx's default preflow-push can fail on float capacities
+    # (ValueError in its relabel step, seen on random layered networks)
+    return float(nx.maximum_flow_value(flow, SOURCE, FINAL, flow_func=edmonds_karp))
+
+
+def is_complete(graph: nx.DiGraph) -> bool:
+    """Every link between consecutive stages is present (the closed form applies)."""
+    stages = graph.graph["stages"]
+    for up, down in zip(stages, stages[1:], strict=False):
+        lower = set(stage_nodes(graph, down))
+        upper = stage_nodes(graph, up)
+        links = sum(1 for u in upper for v in graph.successors(u) if v in lower)
+        if links != len(upper) * len(lower):
+            return False
+    return True
+
+
+def removal_flows(graph: nx.DiGraph, buyer: str,
+                  access: float | str = "pro_rata") -> tuple[float, dict[Node, float]]:
+    """Base maximum flow to ``buyer`` and the maximum flow without each supply node."""
+    target = (BUYER_STAGE, buyer)
+    if target not in graph or not graph.graph["stages"]:
+        return 0.0, {n: 0.0 for n in graph if n[0] != BUYER_STAGE}
+    if is_complete(graph):
+        return _closed_form(graph, buyer, access)
+    return _residual_flows(graph, buyer, access)
+
+
+def _closed_form(graph: nx.DiGraph, buyer: str,
+                 access: float | str) -> tuple[float, dict[Node, float]]:
+    """:math:`F` and :math:`F_{-n}` of the module docstring, O(N)."""
+    target = (BUYER_STAGE, buyer)
+    demand = float(graph.nodes[target]["demand_t"])
+    stages = graph.graph["stages"]
+    reach: dict[Node, float] = {}  # a_k C_n of every usable node
+    totals = []
+    for k, stage in enumerate(stages):
+        factor = _access(graph, stage, demand, access)
+        usable = [n for n in stage_nodes(graph, stage)
+                  if k < len(stages) - 1 or graph.has_edge(n, target)]
+        reach.update({n: graph.nodes[n]["capacity_t"] * factor for n in usable})
+        totals.append(sum(reach[n] for n in usable))
+    base = min([demand] + totals)
+    index = {s: k for k, s in enumerate(stages)}
+    out = {}
+    for node in (n for n in graph if n[0] != BUYER_STAGE):
+        if node not in reach:
+            out[node] = base
+            continue
+        k = index[node[0]]
+        others = totals[:k] + totals[k + 1:]
+        out[node] = min([demand, totals[k] - reach[node]] + others)
+    return base, out
+
+
+def _residual_flows(graph: nx.DiGraph, buyer: str,
+                    access: float | str) -> tuple[float, dict[Node, float]]:
+    """Max flow on one residual network, built once; each removal zeroes one split edge."""
+    flow = flow_network(graph, buyer, access)
+    supply = [n for n in graph if n[0] != BUYER_STAGE]
+    if SOURCE not in flow:
+        return 0.0, {n: 0.0 for n in supply}
+    residual = build_residual_network(flow, "capacity")
+    edmonds_karp(flow, SOURCE, FINAL, residual=residual)  # a valid flow, edge by edge
+    base = float(residual.graph["flow_value"])
+    # zero-capacity edges are left out of a networkx residual network: they carry nothing
+    carried = {n: residual[(n, "in")].get((n, "out"), {}).get("flow", 0.0) for n in supply}
+    out = {}
+    for node in sorted(supply):
+        if carried[node] <= 0:
+            out[node] = base  # a maximum flow avoids the node: removing it loses nothing
+            continue
+        edge = residual[(node, "in")][(node, "out")]
+        kept, edge["capacity"] = edge["capacity"], 0.0
+        out[node] = _flow_value(flow, residual)
+        edge["capacity"] = kept
+    return base, out
+
+
+def _flow_value(flow: nx.DiGraph, residual: nx.DiGraph) -> float:
+    """Max-flow value on the reused residual: preflow-push (fast), or Edmonds-Karp
+    where networkx's preflow-push fails on float capacities (it raises in its
+    relabel/discharge steps on some networks; both reset the residual's flows)."""
+    try:
+        preflow_push(flow, SOURCE, FINAL, residual=residual, value_only=True)
+    except (ValueError, StopIteration, KeyError, IndexError):
+        edmonds_karp(flow, SOURCE, FINAL, residual=residual, value_only=True)
+    return float(residual.graph["flow_value"])
 
 
 def chokepoints(graph: nx.DiGraph, buyer: str,
@@ -72,18 +183,18 @@ def chokepoints(graph: nx.DiGraph, buyer: str,
     DataFrame with ``mineral, buyer, stage, country, loss_t, loss_share, rank``
     (``loss_share`` = loss / demand; ``rank`` 1 = worst chokepoint).
     """
-    cols = ["mineral", "buyer", "stage", "country", "loss_t", "loss_share", "rank"]
     if (BUYER_STAGE, buyer) not in graph:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=COLUMNS)
     demand = graph.nodes[(BUYER_STAGE, buyer)]["demand_t"]
-    base = deliverable_t(graph, buyer, access)
+    base, without = removal_flows(graph, buyer, access)
     rows = []
-    for node in sorted(n for n in graph if n[0] != BUYER_STAGE):
-        loss = max(0.0, base - deliverable_t(graph, buyer, access, removed=node))
+    for node in sorted(without):
+        loss = max(0.0, base - without[node])
         rows.append((graph.graph["mineral"], buyer, node[0], node[1], loss,
                      loss / demand if demand > 0 else float("nan")))
-    out = pd.DataFrame(rows, columns=cols[:-1])
-    out = out.sort_values(["loss_t", "stage", "country"], ascending=[False, True, True],
-                          kind="stable").reset_index(drop=True)
+    out = pd.DataFrame(rows, columns=COLUMNS[:-1])
+    out = out.assign(_key=out["loss_t"].round(TIE_DIGITS))
+    out = out.sort_values(["_key", "stage", "country"], ascending=[False, True, True],
+                          kind="stable").drop(columns="_key").reset_index(drop=True)
     out["rank"] = range(1, len(out) + 1)
     return out

@@ -15,6 +15,7 @@ mixing* assumption), or to the route/import weights when the data give them.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 
 import networkx as nx
@@ -153,7 +154,7 @@ def import_mix(chain: SupplyChain, mineral: str, buyer: str,
     imports = chain.imports
     if imports is None or imports.empty:
         return {}
-    rows = imports[(imports["buyer"] == buyer) & (imports["mineral"] == mineral)]
+    rows = _imports_by(imports).get((buyer, mineral), imports.iloc[0:0])
     if "stage" in rows.columns:
         last = chain.stages_of(mineral)[-1] if chain.stages_of(mineral) else None
         rows = rows[rows["stage"] == last]
@@ -165,6 +166,20 @@ def import_mix(chain: SupplyChain, mineral: str, buyer: str,
     if total <= 0:
         return {}
     return {str(k): float(v) / total for k, v in usable.sort_index().items()}
+
+
+_BY_BUYER_MINERAL: dict[int, dict[tuple[str, str], pd.DataFrame]] = {}
+
+
+def _imports_by(imports: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
+    """The rows of an imports table per (buyer, mineral), split once per table object
+    (chains derived by ``at_year`` share it; dropped with the table)."""
+    key = id(imports)
+    if key not in _BY_BUYER_MINERAL:
+        _BY_BUYER_MINERAL[key] = {(str(b), str(m)): rows for (b, m), rows
+                                  in imports.groupby(["buyer", "mineral"], sort=False)}
+        weakref.finalize(imports, _BY_BUYER_MINERAL.pop, key, None)
+    return _BY_BUYER_MINERAL[key]
 
 
 def trace_flows(graph: nx.DiGraph) -> dict[tuple[Node, Node], float]:

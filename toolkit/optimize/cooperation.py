@@ -33,6 +33,7 @@ which the joint plan cannot, so the saving can be negative.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -58,8 +59,20 @@ Progress = Callable[[str], None]
 
 
 def solve_mode(chain: SupplyChain, case: CaseSettings, mode: str,
-               progress: Progress | None = None) -> dict[str, list[MineralPlan]]:
-    """Plans of every mineral in ``mode`` (one joint plan, or one plan per buyer)."""
+               progress: Progress | None = None,
+               reuse: dict[str, list[MineralPlan]] | None = None, keep: bool = True,
+               settle: Callable[[str, list[MineralPlan]], None] | None = None
+               ) -> dict[str, list[MineralPlan]]:
+    """Plans of every mineral in ``mode`` (one joint plan, or one plan per buyer).
+
+    ``reuse``: the other mode's plans.  A mineral with one planned buyer has the same
+    LP in both modes (pooling one buyer's stockpile is its own stockpile, and shared
+    capacity is its own), so its plan is taken from ``reuse`` relabelled, not solved
+    again.  ``keep=False``: joint models are not kept (nothing re-solves them).
+    ``settle(mineral, plans)``: called with each mineral's stand-alone plans as soon as
+    they are solved (rationing, then freeing the models, before the next mineral's are
+    built).
+    """
     plans: dict[str, list[MineralPlan]] = {}
     for i, mineral in enumerate(chain.mineral_ids):
         if progress:
@@ -68,12 +81,28 @@ def solve_mode(chain: SupplyChain, case: CaseSettings, mode: str,
         buyers = tuple(demand_of(chain, mineral))
         if not buyers or not chain.stages_of(mineral):
             continue
-        if mode == "joint":
-            plans[mineral] = [solve_plan(prepare(chain, case, mineral, buyers, joint=True))]
+        if len(buyers) == 1 and reuse and len(reuse.get(mineral, [])) == 1:
+            plans[mineral] = [same_lp(reuse[mineral][0], mode == "joint")]
+        elif mode == "joint":
+            plans[mineral] = [solve_plan(prepare(chain, case, mineral, buyers, joint=True),
+                                         keep=keep)]
         else:
             plans[mineral] = [solve_plan(prepare(chain, case, mineral, (b,), joint=False))
                               for b in buyers]
+            if settle:
+                settle(mineral, plans[mineral])
     return plans
+
+
+def release(plans: list[MineralPlan]) -> None:
+    """Drop the built models and solvers of ``plans`` (their results stay)."""
+    for plan in plans:
+        plan.model = plan.solver = None
+
+
+def same_lp(plan: MineralPlan, joint: bool) -> MineralPlan:
+    """A one-buyer plan relabelled as the other mode's (the same LP, the same answer)."""
+    return replace(plan, data=replace(plan.data, joint=joint))
 
 
 def overclaims(plans: list[MineralPlan]) -> list[dict]:
@@ -317,9 +346,15 @@ def realisable_independent(plans: dict[str, list[MineralPlan]]
     over: dict[str, list[dict]] = {}
     out: dict[str, list[MineralPlan]] = {}
     for mineral, group in plans.items():
-        ok = all(p.status == "optimal" for p in group)
-        standalone[mineral] = sum(p.objective_usd for p in group) if ok else None
-        out[mineral], found = ration(group)
+        out[mineral], standalone[mineral], found = realise(group)
         if found:
             over[mineral] = found
     return out, standalone, over
+
+
+def realise(group: list[MineralPlan]) -> tuple[list[MineralPlan], float | None, list[dict]]:
+    """One mineral's realisable plans, its stand-alone cost and its over-claims."""
+    ok = all(p.status == "optimal" for p in group)
+    cost = sum(p.objective_usd for p in group) if ok else None
+    plans, found = ration(group)
+    return plans, cost, found

@@ -209,13 +209,14 @@ def demand_of(chain: SupplyChain, mineral: str) -> dict[str, float]:
     return planned_demand(chain, mineral)
 
 
-def scenario_losses(chain: SupplyChain, mineral: str,
-                    nodes: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+def scenario_losses(chain: SupplyChain, mineral: str, nodes: pd.DataFrame,
+                    merge: bool = True) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
     """Scenarios that disrupt some node of ``mineral``: names, probabilities, (S, N) loss.
 
     A row with mineral or stage ``*`` applies to every mineral or stage.  When
     several rows hit one node in one scenario the largest loss applies; a
-    scenario's probability is the largest of its rows'.
+    scenario's probability is the largest of its rows'.  Scenarios with the same
+    loss on every node are merged (``merge``, see :func:`merge_identical`).
     """
     table = chain.disruptions
     if table is None or table.empty:
@@ -236,7 +237,35 @@ def scenario_losses(chain: SupplyChain, mineral: str,
         probs[str(r.scenario)] = max(probs.get(str(r.scenario), 0.0), float(r.probability))
     names = tuple(sorted(losses))
     matrix = np.array([losses[s] for s in names]).reshape(len(names), len(nodes))
-    return names, np.array([probs[s] for s in names], dtype=float), matrix
+    out = names, np.array([probs[s] for s in names], dtype=float), matrix
+    return merge_identical(*out) if merge else out
+
+
+SCENARIO_JOIN = " / "
+
+
+def merge_identical(names: tuple[str, ...], probability: np.ndarray, loss: np.ndarray
+                    ) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    r"""Merge scenarios with identical loss rows, summing their probabilities.
+
+    Scenarios :math:`s, s'` with :math:`\ell_{n,s} = \ell_{n,s'}` for every node
+    :math:`n` of the mineral give identical constraint blocks, and every scenario
+    term of the LP (expected shortfall, spot and drawdown costs, the CVaR excess
+    :math:`p_s z_s`) is linear in :math:`p_s`: averaging the two blocks of any
+    solution is feasible at the same objective, so one block with probability
+    :math:`p_s + p_{s'}` has the same optimum and the same portfolio.  The merged
+    scenario is named ``"A / B"`` (members in name order) and sits where its first
+    member was.
+    """
+    groups: dict[bytes, list[int]] = {}
+    for s in range(len(names)):
+        groups.setdefault(np.ascontiguousarray(loss[s]).tobytes(), []).append(s)
+    if len(groups) == len(names):
+        return names, probability, loss
+    members = sorted(groups.values())
+    merged = tuple(SCENARIO_JOIN.join(names[s] for s in m) for m in members)
+    probs = np.array([float(probability[m].sum()) for m in members], dtype=float)
+    return merged, probs, loss[[m[0] for m in members]]
 
 
 def _per_buyer_stage(case: CaseSettings, name: str, mineral: str, buyers: tuple[str, ...],

@@ -6,7 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from toolkit.chain import SupplyChain
-from toolkit.optimize.cooperation import cooperation, realisable_independent, solve_mode
+from toolkit.optimize.cooperation import (
+    cooperation,
+    realisable_independent,
+    realise,
+    release,
+    solve_mode,
+)
 from toolkit.optimize.pareto import china_grid, shortfall_grid, sweep
 from toolkit.optimize.plan import MineralPlan
 from toolkit.optimize.sensitivity import bid_sensitivity
@@ -52,9 +58,22 @@ def solve_case(chain: SupplyChain, case: CaseSettings, pareto_points: int = 11,
     if is_multi_year(views):
         return _solve_years_case(views, case, pareto_points, progress)
     at_year = views[0].chain  # chain.at_year(case.year), no project online
-    standalone = solve_mode(at_year, case, "independent", progress)
-    joint = solve_mode(at_year, case, "joint", progress)
-    independent, standalone_cost, over = realisable_independent(standalone)
+    # a model is kept only while something will re-solve it: rationing (each mineral's,
+    # settled before the next is built), then the sweeps of the case's own mode
+    keep_joint = pareto_points > 0 and case.mode == "joint"
+    keep_alone = pareto_points > 0 and case.mode != "joint"
+    settled: dict[str, tuple] = {}
+
+    def settle(mineral: str, group: list[MineralPlan]) -> None:
+        settled[mineral] = realise(group)
+        if not (keep_alone or (keep_joint and len(group) == 1)):  # one buyer: reused
+            release(group + settled[mineral][0])
+
+    standalone = solve_mode(at_year, case, "independent", progress, settle=settle)
+    joint = solve_mode(at_year, case, "joint", progress, reuse=standalone, keep=keep_joint)
+    independent = {m: s[0] for m, s in settled.items()}
+    standalone_cost = {m: s[1] for m, s in settled.items()}
+    over = {m: s[2] for m, s in settled.items() if s[2]}
     coop = cooperation(independent, joint, standalone_cost, over)
     plans = joint if case.mode == "joint" else independent
     pareto: list[dict] = []

@@ -1,0 +1,223 @@
+"""Bench: a whole ``toolkit run`` against the same LPs built directly with highspy.
+
+Each repeat runs the steps of ``toolkit run`` in this process, timed separately:
+read (load the input), network metrics (concentration table and chokepoints), build
+(Pyomo models and their load into HiGHS), solve (every solve and re-solve of the
+run: both modes, rationing, Pareto sweeps, bid sensitivity; minus build), reports
+(JSON, Excel workbook, HTML brief).  The reference builds and solves, directly
+with highspy from the arrays (:mod:`toolkit.optimize.reference`), every LP the run
+solves first (each case's joint plan and stand-alone plans, every mineral); its
+objectives are checked against the run's.  Prints medians and the ratio of the
+whole run to the reference, measured in one process (the machine may be shared:
+compare ratios, not seconds, between machines).
+
+Models: ``default`` (the UK-Japan default model), ``peer`` (25 minerals x 30 mine x
+20 refine countries x 40 scenarios, written to a workbook and read back), ``large``
+(50 minerals x 1,000 scenarios, in memory, no reports; peak memory by
+``resource.getrusage``, each model in its own process).
+
+Run: ``python bench/bench_run.py [default|peer|large ...] [--repeats N] [--cpu]``.
+Goals (issue 11): peer <= 4 s and <= 15x the reference; default <= 5 s;
+large <= 20 s and <= 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.bench_helpers import median, peak_rss_mb, peer_chain  # noqa: E402
+from toolkit import pipeline  # noqa: E402
+from toolkit.io.excel import write_template  # noqa: E402
+from toolkit.io.inputs import load_default, load_input  # noqa: E402
+from toolkit.optimize import plan as plan_module  # noqa: E402
+from toolkit.optimize import solve as solve_module  # noqa: E402
+from toolkit.optimize.data import demand_of, prepare  # noqa: E402
+from toolkit.optimize.reference import solve_reference  # noqa: E402
+from toolkit.policy import resolve_cases  # noqa: E402
+from toolkit.results import run_result, write_json  # noqa: E402
+from toolkit.risk import chokepoint_table, concentration_table  # noqa: E402
+
+CLOCK = [time.perf_counter]  # --cpu: time.process_time (CPU seconds of this process)
+
+
+def timed(fn):
+    """Seconds (wall, or CPU with ``--cpu``) of one call and its result."""
+    start = CLOCK[0]()
+    out = fn()
+    return CLOCK[0]() - start, out
+
+
+GOALS = {"default": (5.0, None, None), "peer": (4.0, 15.0, None), "large": (20.0, None, 1024)}
+STEPS = ("read", "metrics", "build", "solve", "reports")
+
+
+class BuildClock:
+    """Accumulated seconds in Pyomo ``build_model`` and the first load into HiGHS."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._build = plan_module.build_model
+        self._load = solve_module.Solver._load
+
+    def __enter__(self) -> BuildClock:
+        clock = self
+
+        def build(*args, **kw):
+            start = CLOCK[0]()
+            try:
+                return clock._build(*args, **kw)
+            finally:
+                clock.seconds += CLOCK[0]() - start
+
+        def load(solver):
+            start = CLOCK[0]()
+            try:
+                return clock._load(solver)
+            finally:
+                clock.seconds += CLOCK[0]() - start
+
+        plan_module.build_model, solve_module.Solver._load = build, load
+        return self
+
+    def __exit__(self, *exc) -> None:
+        plan_module.build_model, solve_module.Solver._load = self._build, self._load
+
+
+def large_chain():
+    """50 minerals x 1,000 scenarios (two stages of 12 and 8 countries)."""
+    return peer_chain(minerals=50, mine=12, refine=8, scenarios=1000, seed=5)
+
+
+def one_run(model: str, source: Path | None, out: Path) -> tuple[dict, dict]:
+    """Seconds per step of one ``toolkit run`` and its result."""
+    times: dict[str, float] = {}
+    if model == "default":
+        times["read"], chain = timed(load_default)
+    elif model == "peer":
+        times["read"], chain = timed(lambda: load_input(source))
+    else:
+        times["read"], chain = timed(large_chain)
+    points = 0 if model == "large" else 11
+    with BuildClock() as clock:
+        t_model, runs = timed(lambda: pipeline.run_model(chain, points))
+    times["build"], times["solve"] = clock.seconds, t_model - clock.seconds
+    result = run_result(runs, model, None)
+    start = CLOCK[0]()
+    bundle = pipeline._bundle(result, chain, source, 0.0) if model != "large" else {}
+    if model == "large":
+        concentration_table(chain), chokepoint_table(chain)
+    times["metrics"] = CLOCK[0]() - start
+    start = CLOCK[0]()
+    out.mkdir(exist_ok=True)
+    if model != "large":
+        pipeline._write_reports(bundle, out, model, False, lambda message: None)
+    write_json(out / f"{model}.json", result)
+    times["reports"] = CLOCK[0]() - start
+    return times, result
+
+
+def reference_seconds(model: str, source: Path | None, result: dict) -> float:
+    """Build + solve, directly in highspy, every first LP of the run; objectives checked."""
+    chain = {"default": load_default, "large": large_chain}.get(
+        model, lambda: load_input(source))()
+    total, objectives = 0.0, {}
+    for case in resolve_cases(chain):
+        at = chain.at_year(case.year)
+        for mineral in at.mineral_ids:
+            buyers = tuple(demand_of(at, mineral))
+            if not buyers or not at.stages_of(mineral):
+                continue
+            groups = [(buyers, True)] + [((b,), False) for b in buyers]
+            for who, joint in groups:
+                d = prepare(at, case, mineral, who, joint=joint)
+                seconds, (status, value) = timed(lambda d=d: solve_reference(d))
+                total += seconds
+                objectives[(case.name, mineral, who, joint)] = value
+    _check(result, objectives)
+    return total
+
+
+def _check(result: dict, objectives: dict) -> None:
+    """The run's joint costs equal the reference's (independent ones may be rationed)."""
+    for case in result["cases"]:
+        for row in case["cooperation"]["minerals"]:
+            ref = [v for (c, m, _w, joint), v in objectives.items()
+                   if c == case["case"] and m == row["mineral"] and joint]
+            if row["joint_cost_usd"] is not None and ref and ref[0] is not None:
+                assert abs(row["joint_cost_usd"] - ref[0]) <= 1e-6 * max(1, abs(ref[0])), \
+                    (case["case"], row["mineral"], row["joint_cost_usd"], ref[0])
+
+
+def child(model: str, repeats: int) -> None:
+    """Measure one model in this (fresh) process; print JSON."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        source = None
+        if model == "peer":
+            source = folder / "peer.xlsx"
+            write_template(source, peer_chain())
+        steps: dict[str, list[float]] = defaultdict(list)
+        refs = []
+        for _ in range(repeats):
+            times, result = one_run(model, source, folder / "out")
+            for key, value in times.items():
+                steps[key].append(value)
+            steps["total"].append(sum(times.values()))
+            refs.append(reference_seconds(model, source, result))
+    print(json.dumps({"steps": steps, "reference": refs, "peak_mb": peak_rss_mb(),
+                      "cases": len(result["cases"])}))
+
+
+def report(model: str, out: dict) -> None:
+    """Print one model's block."""
+    med = {k: median(v) for k, v in out["steps"].items()}
+    ref = median(out["reference"])
+    ratios = [t / r for t, r in zip(out["steps"]["total"], out["reference"], strict=True)]
+    goal_s, goal_ratio, goal_mb = GOALS[model]
+    print(f"\n== {model}: medians of {len(out['reference'])} repeats "
+          f"({'CPU' if CLOCK[0] is time.process_time else 'wall'} seconds) ==")
+    print("  ".join(f"{k} {med[k]:.2f} s" for k in STEPS) + f"   total {med['total']:.2f} s")
+    print(f"direct highspy build+solve of the first LPs: {ref:.2f} s; run / reference "
+          f"{median(ratios):.1f}x (median of per-repeat ratios)"
+          + (f" (goal <= {goal_ratio:.0f}x)" if goal_ratio else ""))
+    print(f"total goal <= {goal_s:.0f} s; peak memory {out['peak_mb']:,.0f} MB"
+          + (f" (goal <= {goal_mb:,} MB)" if goal_mb else ""))
+
+
+def main() -> None:
+    """Parse arguments; measure each model in its own process and print the bench."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("models", nargs="*", help="default, peer, large (default: all)")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--cpu", action="store_true",
+                        help="CPU seconds of the process instead of wall time (steadier on "
+                             "a shared machine)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.cpu:
+        CLOCK[0] = time.process_time
+    if args.child:
+        child(args.child, args.repeats)
+        return
+    unknown = set(args.models) - set(GOALS)
+    if unknown:
+        parser.error(f"unknown model(s) {sorted(unknown)}; choose from {sorted(GOALS)}")
+    for model in args.models or list(GOALS):
+        repeats = 1 if model == "large" else args.repeats
+        cmd = [sys.executable, __file__, "--child", model, "--repeats", str(repeats)]
+        cmd += ["--cpu"] if args.cpu else []
+        done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+        report(model, json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+if __name__ == "__main__":
+    main()
