@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint test-real bench clean datasets
+.PHONY: run test lint test-real bench bench-sweep clean datasets
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_milp.py
 	$(BIN)/python bench/bench_run.py
 	$(BIN)/python bench/bench_chokepoints.py
+
+# 1,000 sampled worlds of the default model with 1 and 2 Dask workers (several minutes)
+bench-sweep: $(STAMP)
+	$(BIN)/python bench/bench_sweep.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -57,6 +57,10 @@ TABLE_ROWS: dict[str, list[tuple]] = {
                ("max_country_share", "0.65", "", "", "", "")],
     "Projects": [("aus_li_refinery", "lithium", "refine", "AUS", 10000.0, 2700.0, 5.0e8,
                   2028.0, 20.0, "company announcement")],
+    "Sampling": [("export_restriction", "CHN", "refine", "lithium", 0.05, "triangular", 0.1,
+                  0.3, 0.6, "", "ASSUMPTION"),
+                 ("bid_premium", "", "", "*", math.nan, "uniform", 0.5, math.nan, 2.0,
+                  "multiplier", "")],
 }
 
 

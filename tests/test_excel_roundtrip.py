@@ -128,7 +128,8 @@ def test_extra_columns_and_sheets_are_ignored(tmp_path):
 
 def test_missing_optional_sheets_give_empty_declared_tables(tmp_path):
     def change(book):
-        for name in ("Routes", "Imports", "Disruptions", "Policy", "Projects", "README"):
+        for name in ("Routes", "Imports", "Disruptions", "Policy", "Projects", "Sampling",
+                     "README"):
             del book[name]
     loaded = load_workbook(edited(tmp_path, change))
     for sheet in WORKBOOK:

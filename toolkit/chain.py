@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from toolkit.schema import PROJECTS, ROW, STAGES, WORKBOOK, Sheet, column_dtype
+from toolkit.schema import PROJECTS, ROW, SAMPLING, STAGES, WORKBOOK, Sheet, column_dtype
 
 
 def empty_table(sheet: Sheet) -> pd.DataFrame:
@@ -38,6 +38,7 @@ class SupplyChain:
     imports : buyer, mineral, origin, share, stage, year (import mix by origin, optional)
     projects : project, mineral, stage, country, capacity_t, unit_cost_usd_per_t,
         capex_usd, online_year, lifetime_years, source (plants the plan may back, optional)
+    sampling : uncertain inputs as distributions (``toolkit sweep`` only, optional)
     source : where the tables came from (a path, or "embedded dataset").
     meta : free-form provenance (sha256, sheet notes...).
     """
@@ -51,6 +52,7 @@ class SupplyChain:
     policy: pd.DataFrame
     imports: pd.DataFrame = field(default_factory=pd.DataFrame)
     projects: pd.DataFrame = field(default_factory=lambda: empty_table(PROJECTS))
+    sampling: pd.DataFrame = field(default_factory=lambda: empty_table(SAMPLING))
     source: str = "embedded dataset"
     meta: dict = field(default_factory=dict)
 
@@ -195,7 +197,8 @@ def blank_chain(**tables: pd.DataFrame) -> SupplyChain:
     """A chain with empty declared tables, overridden by ``tables`` (for tests/builders)."""
     names = {"minerals": "Minerals", "countries": "Countries", "supply": "Supply",
              "demand": "Demand", "routes": "Routes", "disruptions": "Disruptions",
-             "policy": "Policy", "imports": "Imports", "projects": "Projects"}
+             "policy": "Policy", "imports": "Imports", "projects": "Projects",
+             "sampling": "Sampling"}
     sheets = {sh.name: sh for sh in WORKBOOK}
     base = {attr: empty_table(sheets[name]) for attr, name in names.items()}
     base.update(tables)

@@ -63,12 +63,51 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pareto-points", type=_pareto_points, default=11,
                    help=f"points per Pareto sweep, 2 to {MAX_PARETO_POINTS} (0 = no sweep)")
     p.add_argument("--no-reports", action="store_true", help="write the results (JSON) only")
+    p.add_argument("--workers", type=whole_number(1, MAX_WORKERS), default=None,
+                   help="solve the policy cases on this many Dask worker processes "
+                        "(default: in-process; a cluster takes seconds to start)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="solve the policy cases on an existing Dask scheduler")
     p.set_defaults(func=cmd_run)
+
+
+def _add_sweep(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sweep", help="sample uncertain inputs (the Sampling sheet), solve the "
+                       "policy cases in every world, report distributions and sensitivity")
+    p.add_argument("input", nargs="?", help="workbook or model with a Sampling sheet or "
+                   "[[sampling]] table; default: the default model")
+    p.add_argument("--samples", type=whole_number(1, MAX_SAMPLES), default=1000,
+                   help="worlds to draw")
+    p.add_argument("--seed", type=whole_number(0, 2**63 - 1), default=1,
+                   help="random seed (same seed, same "
+                   "numbers)")
+    p.add_argument("--cases", nargs="+", metavar="CASE", help="only these policy cases")
+    p.add_argument("--workers", type=whole_number(1, MAX_WORKERS), default=None,
+                   help="Dask worker processes (default: one per core; 1 = in-process)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="submit to an existing Dask scheduler, e.g. tcp://host:8786")
+    p.add_argument("--alpha", type=_level, default=0.95, help="CVaR level (0-1)")
+    p.add_argument("--floor", type=_level, default=0.9, help="served-share floor for cases "
+                   "that set no min_served_share")
+    p.add_argument("--out", type=Path, default=Path("reports"), help="output folder")
+    p.set_defaults(func=cmd_sweep)
+
+
+def _level(text: str) -> float:
+    """A number strictly between 0 and 1 (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"{value:g} must be above 0 and below 1")
+    return value
 
 
 MAX_PARETO_POINTS = 101
 """Most points per Pareto sweep: a cap on China's share every percentage point."""
 YEAR_LOW, YEAR_HIGH = 1900, 2100
+MAX_SAMPLES, MAX_WORKERS = 10_000_000, 4096  # worlds per sweep, Dask workers
 
 
 def whole_number(low: int, high: int) -> Callable[[str], int]:
@@ -146,8 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     verbosity.add_argument("-v", "--verbose", action="store_true", help="more detail")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                 title="commands")
-    for add in (_add_metrics, _add_template, _add_validate, _add_run, _add_schema,
-                _add_datasets):
+    for add in (_add_metrics, _add_template, _add_validate, _add_run, _add_sweep,
+                _add_schema, _add_datasets):
         add(sub)
     for command in sub.choices.values():
         _add_verbosity(command)
@@ -226,6 +265,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     check_out_dir(args.out)
     with out_lock(args.out):
         return run_command(args)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """``toolkit sweep``: sampled worlds, distributions and sensitivity."""
+    from toolkit.sweep.command import sweep_command
+
+    check_out_dir(args.out)
+    return sweep_command(args)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -49,8 +49,15 @@ def _clear(progress: Progress) -> None:
 
 
 def run_model(chain: SupplyChain, pareto_points: int = 11,
-              progress: Progress | None = None) -> list[CaseRun]:
+              progress: Progress | None = None, workers: int | None = None,
+              scheduler: str | None = None) -> list[CaseRun]:
     """Solve every policy case of ``chain`` (see :func:`toolkit.optimize.run.solve_case`).
+
+    In-process unless ``workers`` > 1 or a Dask ``scheduler`` is given: then each case
+    is one Dask task (:mod:`toolkit.sweep.execute`).  A LocalCluster takes seconds to
+    start, about as long as the default model's solves, so ``toolkit run`` uses Dask
+    only when asked.  The numbers are the same either way (each case builds and
+    solves its own models).
 
     Raises
     ------
@@ -61,12 +68,28 @@ def run_model(chain: SupplyChain, pareto_points: int = 11,
     problems = case_year_problems(chain, cases)
     if problems:
         raise InputError(problems)
+    if scheduler is not None or (workers or 1) > 1:
+        from toolkit.sweep.execute import run_tasks
+
+        return run_tasks(solve_case_task, (chain, pareto_points), [(c,) for c in cases],
+                         workers, scheduler)
     runs = []
     for i, case in enumerate(cases):
         if progress:
             progress(f"case {i + 1}/{len(cases)}: {case.name}")
         runs.append(solve_case(chain, case, pareto_points, progress))
     return runs
+
+
+def solve_case_task(shared: tuple[SupplyChain, int], case) -> CaseRun:
+    """One case as a Dask task: solved, then stripped of its built models (which do not
+    travel between processes; the results never read them)."""
+    chain, pareto_points = shared
+    run = solve_case(chain, case, pareto_points)
+    for group in run.plans.values():
+        for plan in group:
+            plan.model = plan.solver = None
+    return run
 
 
 def model_name(chain: SupplyChain, input_path: str | Path | None) -> str:
@@ -84,7 +107,8 @@ def run_command(args: argparse.Namespace) -> int:
     input_path = getattr(args, "input", None)
     chain = load_input(input_path) if input_path is not None else load_default()
     name = model_name(chain, input_path)
-    runs = run_model(chain, int(getattr(args, "pareto_points", 11) or 0), progress)
+    runs = run_model(chain, int(getattr(args, "pareto_points", 11) or 0), progress,
+                     getattr(args, "workers", None), getattr(args, "scheduler", None))
     result = run_result(runs, name, None if input_path is None else str(input_path))
     out = Path(getattr(args, "out", None) or "reports")
     written: list[Path] = [out / f"{name}.json"]

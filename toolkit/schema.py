@@ -384,8 +384,51 @@ PROJECTS = Sheet(
     required=False,
 )
 
+SAMPLING_INPUTS: tuple[str, ...] = ("export_restriction", "bid_premium", "demand_growth",
+                                    "spot_share")
+DISTRIBUTIONS: tuple[str, ...] = ("fixed", "uniform", "triangular")
+
+SAMPLING = Sheet(
+    "Sampling",
+    "Optional: uncertain inputs as distributions, drawn afresh in every world of "
+    "`toolkit sweep` (ignored by `toolkit run`). An export_restriction row adds one "
+    "disruption scenario (the country's capacity at the stage, yearly probability "
+    "`probability`) whose capacity loss is drawn; bid_premium, demand_growth and "
+    "spot_share rows replace the case's value in their scope.",
+    (
+        Column("input", "id", "What is uncertain: export_restriction (share of a "
+               "country's capacity lost), bid_premium, demand_growth or spot_share.",
+               allowed=SAMPLING_INPUTS),
+        Column("country", "id", "export_restriction only: the restricting country (e.g. "
+               "CHN).", required=False, default="", ref="Countries.country", wildcard=""),
+        Column("stage", "id", "Stage, or * for every stage (blank = every stage; "
+               "demand_growth: blank).", required=False, default="",
+               allowed=STAGES + (WILDCARD, "")),
+        Column("mineral", "id", "Mineral id, or * for every mineral.", required=False,
+               default=WILDCARD, ref="Minerals.mineral", wildcard=WILDCARD),
+        Column("probability", "number", "export_restriction only: yearly probability that "
+               "the restriction happens (0-1).", required=False, default=None,
+               **_FRACTION),
+        Column("distribution", "id", "fixed (mode), uniform (low-high) or triangular "
+               "(low, mode, high).", allowed=DISTRIBUTIONS),
+        Column("low", "number", "Lowest value (uniform, triangular).", required=False,
+               default=None),
+        Column("mode", "number", "Most likely value (fixed, triangular).", required=False,
+               default=None),
+        Column("high", "number", "Highest value (uniform, triangular).", required=False,
+               default=None),
+        Column("basis", "id", "bid_premium only: multiplier (x the case's premium) or value "
+               "(the premium itself, a fraction of unit cost).", required=False, default="",
+               allowed=("multiplier", "value", "")),
+        Column("source", "text", "Source of the distribution, or why it is an assumption.",
+               required=False, default=""),
+    ),
+    key=("input", "country", "stage", "mineral"),
+    required=False,
+)
+
 WORKBOOK: tuple[Sheet, ...] = (MINERALS, COUNTRIES, SUPPLY, DEMAND, ROUTES, IMPORTS, DISRUPTIONS,
-                               POLICY, PROJECTS)
+                               POLICY, PROJECTS, SAMPLING)
 
 def column_dtype(col: Column) -> str:
     """The pandas dtype a column's typed values take."""

@@ -518,6 +518,10 @@ def _sheet_rules(table: pd.DataFrame, sheet: Sheet, where: Where) -> list[Proble
         return check_countries(table, where)
     if sheet is DISRUPTIONS and not table.empty:
         return check_disruptions(table, where)
+    if sheet.name == "Sampling" and not table.empty:
+        from toolkit.sampling import check_sampling
+
+        return check_sampling(table, where)
     return []
 
 

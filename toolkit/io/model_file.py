@@ -17,9 +17,13 @@ A model file reads::
     project = "..."; mineral = "rare_earths"; stage = "refine"; country = "AUS"
     capacity_t = 5000; unit_cost_usd_per_t = 60000; capex_usd = 5e8; online_year = 2028
 
-Rows are validated with the ``Disruptions`` and ``Policy`` declarations of
-:mod:`toolkit.schema`; a problem names the file, the table (``disruptions`` or
-``policy``), the row (1 = the first ``[[disruptions]]`` entry) and the column.
+    [[sampling]]                     # optional: uncertain inputs for `toolkit sweep`
+    input = "export_restriction"; country = "CHN"; stage = "refine"; mineral = "*"
+    probability = 0.05; distribution = "triangular"; low = 0.1; mode = 0.3; high = 0.6
+
+Rows are validated with the ``Disruptions``, ``Policy`` and ``Sampling`` declarations
+of :mod:`toolkit.schema`; a problem names the file, the table (``disruptions``,
+``policy`` or ``sampling``), the row (1 = the first ``[[disruptions]]`` entry) and the column.
 ``top_country_loss`` expands, for every mineral and stage, into the loss of the
 stage's largest producer (the ``ROW`` aggregate is not a country and is skipped)
 in the default data year: one scenario per stage, ``top_country_loss:<stage>``.
@@ -39,11 +43,11 @@ from toolkit.chain import SupplyChain, default_year, empty_table, supply_at_year
 from toolkit.errors import InputError, Problem
 from toolkit.policy import check_policy
 from toolkit.projects import check_projects
-from toolkit.schema import DISRUPTIONS, POLICY, PROJECTS, STAGES, Sheet
+from toolkit.schema import DISRUPTIONS, POLICY, PROJECTS, SAMPLING, STAGES, Sheet
 from toolkit.validate import Where, check_disruptions, validate_table
 
 TOP_LEVEL = {"name", "description", "data", "top_country_loss", "disruptions", "policy",
-             "projects"}
+             "projects", "sampling"}
 _LOADING: list[Path] = []
 """Model files being loaded, outermost first (a model file may name another as its data)."""
 GENERATED_KEYS = {"capacity_loss", "probability", "source", "date"}
@@ -94,6 +98,12 @@ def _load(path: Path) -> SupplyChain:
     problems += found
     if not found:
         problems += check_policy(pol, Where(str(path), "policy", 1))
+    sampling, found = _table(path, doc.get("sampling", []), SAMPLING, "sampling", known)
+    problems += found
+    if not found and len(sampling):
+        from toolkit.sampling import check_sampling
+
+        problems += check_sampling(sampling, Where(str(path), "sampling", 1))
     projects = _projects(path, doc.get("projects", []), chain, known, problems)
     generated = _top_country_loss(path, doc.get("top_country_loss"), chain, problems)
     if problems:
@@ -104,8 +114,12 @@ def _load(path: Path) -> SupplyChain:
                        ignore_index=True)
     meta = {**chain.meta, "model_name": str(doc.get("name") or path.stem),
             "model_file": str(path), "description": str(doc.get("description", ""))}
+    if len(chain.sampling) and len(sampling):
+        sampling = pd.concat([chain.sampling, sampling], ignore_index=True)
+    elif not len(sampling):
+        sampling = chain.sampling
     return replace(chain, disruptions=disruptions, policy=policy, projects=projects,
-                   source=str(path), meta=meta)
+                   sampling=sampling, source=str(path), meta=meta)
 
 
 def _projects(path: Path, rows: object, chain: SupplyChain, known: dict,

@@ -71,6 +71,9 @@ class MineralData:
     node_project : (N,) project id of a project node (a plant the plan may back, its
         own node beside its country's), "" for the others; empty without projects.
         ``world_t`` leaves project capacity out (it counts only when backed).
+    sweep : build the loss and spot-availability coefficients of the scenario rows as
+        mutable parameters (``path_loss``, ``spot_avail``) so that ``toolkit sweep``
+        re-solves one built model in many sampled worlds; the LP is the same.
     """
 
     mineral: str
@@ -114,6 +117,7 @@ class MineralData:
     sigma: float = 1.0
     node_project: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     meta: dict = field(default_factory=dict)
+    sweep: bool = False
 
     @property
     def project_nodes(self) -> list[int]:

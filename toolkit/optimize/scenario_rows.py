@@ -49,17 +49,30 @@ def _cover_rule(m: pyo.ConcreteModel, d: MineralData) -> Callable:
     loss = m._index["loss"]
     owned = [np.flatnonzero(d.path_buyer == b) for b in range(len(d.buyers))]
     xs = m._xs
+    coef = _loss_coefficients(m, d, loss)
 
     def cover(m, b, s):
         paths = owned[b][loss[s, owned[b]] > 0]
-        lost = [term(c, xs[p]) for p, c in zip(paths.tolist(), loss[s, paths].tolist(),
-                                                strict=True)]
+        lost = [term(coef(s, p, c), xs[p]) for p, c in zip(
+            paths.tolist(), loss[s, paths].tolist(), strict=True)]
         extra = [v for v in ((m.spot[b, s] if d.spot_enabled else None),
                              (m.draw[b, s] if m.draw is not None else None)) if v is not None]
         return LinearExpression(lost + [term(-1, v) for v in extra]
                                 + [term(-1, m.short[b, s])]) <= 0
 
     return cover
+
+
+def _loss_coefficients(m: pyo.ConcreteModel, d: MineralData, loss: np.ndarray) -> Callable:
+    """Coefficient of :math:`x_p` in cover row ``s``: the float :math:`\\lambda_{sp}`, or in
+    sweep mode the mutable parameter ``path_loss[s, p]`` (every pair with
+    :math:`\\lambda_{sp} > 0` when built; a sweep builds at each loss's highest value)."""
+    if not d.sweep:
+        return lambda s, p, c: c
+    pairs = list(zip(*np.nonzero(loss), strict=True))
+    m.path_loss = pyo.Param([(int(s), int(p)) for s, p in pairs], mutable=True,
+                            initialize={(int(s), int(p)): float(loss[s, p]) for s, p in pairs})
+    return lambda s, p, c: m.path_loss[s, p]
 
 
 def served_rhs(d: MineralData) -> dict[tuple[int, int], float]:
@@ -84,9 +97,9 @@ def define_spot(m: pyo.ConcreteModel, d: MineralData) -> None:
     """Spot tonnes pass every stage; each node sells at most its spot share.
 
     :math:`\\sum_b z_{bsn} + a_{sn} (\\sum_{p \\ni n} x_p - \\delta_n) \\le
-    a_{sn} (C_n - H_n)` with :math:`a_{sn} = \\sigma \\phi_k (1 - \\ell_{ns})` (a float:
-    scenarios never change in a sweep); without market buyers :math:`\\sigma = 1`,
-    :math:`H = \\delta = 0`.
+    a_{sn} (C_n - H_n)` with :math:`a_{sn} = \\sigma \\phi_k (1 - \\ell_{ns})` (a float;
+    in sweep mode a mutable parameter, :func:`define_spot_sweep`); without market buyers
+    :math:`\\sigma = 1`, :math:`H = \\delta = 0`.
     """
     if not d.spot_enabled:
         return
@@ -103,6 +116,10 @@ def define_spot(m: pyo.ConcreteModel, d: MineralData) -> None:
     # then refuse outright; its own slack keeps the phase-1 model feasible
     e = slack(m, "spot_capacity", [(s, n) for s in m.S for n in m.N], CAPACITY_SLACK_WEIGHT)
 
+    if d.sweep:
+        define_spot_sweep(m, d, share, e)
+        return
+
     def cap(m, s, n):
         a = float(share[s, n])
         flow = [term(a, xs[p]) for p in through[n]] if a else []
@@ -114,6 +131,31 @@ def define_spot(m: pyo.ConcreteModel, d: MineralData) -> None:
                                 + list(minus(e, (s, n)))) <= a * m.free_t[n]
 
     m.spot_capacity = pyo.Constraint(m.S, m.N, rule=cap)
+
+
+def define_spot_sweep(m: pyo.ConcreteModel, d: MineralData, share: np.ndarray, e) -> None:
+    """The spot rows of sweep mode: the same feasible set, with :math:`a_{sn}` once a row.
+
+    :math:`r_n + \\sum_{p \\ni n} x_p - \\delta_n = C_n - H_n` defines the uncontracted
+    free tonnes :math:`r_n` (``spot_free``; :math:`C_n` without market buyers), and
+    :math:`\\sum_b z_{bsn} - a_{sn} r_n \\le 0` with :math:`a_{sn}` the mutable parameter
+    ``spot_avail``, so a sampled world changes one coefficient per (scenario, node)
+    instead of one per path through the node.
+    """
+    through, xs = m._index["through"], m._xs
+    m.spot_avail = pyo.Param(m.S, m.N, mutable=True, initialize={
+        (s, n): float(share[s, n]) for s in m.S for n in m.N})
+    m.spot_free = pyo.Var(m.N, domain=pyo.Reals)
+    rhs = m.free_t if d.market_enabled else m.capacity_t
+
+    def free(m, n):
+        bid = [term(-1, m.bid[n])] if n in m._bid_nodes else []
+        return LinearExpression([m.spot_free[n]] + [xs[p] for p in through[n]] + bid) == rhs[n]
+
+    m.spot_free_def = pyo.Constraint(m.N, rule=free)
+    m.spot_capacity = pyo.Constraint(m.S, m.N, rule=lambda m, s, n: LinearExpression(
+        [m.spot_node[b, s, n] for b in m.B] + [term(-m.spot_avail[s, n], m.spot_free[n])]
+        + list(minus(e, (s, n)))) <= 0)
 
 
 def define_stockpile(m: pyo.ConcreteModel, d: MineralData) -> None:

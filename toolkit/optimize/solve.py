@@ -36,6 +36,7 @@ from pyomo.core.base.param import ParamData
 from pyomo.core.expr.numeric_expr import (
     LinearExpression,
     MonomialTermExpression,
+    NPV_NegationExpression,
     NPV_ProductExpression,
 )
 from pyomo.repn.standard_repn import generate_standard_repn
@@ -121,8 +122,9 @@ def linear_terms(body) -> tuple[list, list, object]:
 
 
 def evaluator(expr) -> Callable[[], float]:
-    """A fast evaluator of a row bound: ``param``, ``param * c`` and ``c * param``
-    are read directly (same product order, so the same float); others via ``value``."""
+    """A fast evaluator of a row bound or coefficient: ``param``, ``param * c``,
+    ``c * param``, ``param * param`` and ``-param`` are read directly (same operations
+    in the same order, so the same float); others via ``value``."""
     if expr.__class__ in (int, float):
         return lambda: expr
     if isinstance(expr, ParamData):
@@ -133,6 +135,11 @@ def evaluator(expr) -> Callable[[], float]:
             return lambda: a.value * b
         if isinstance(b, ParamData) and a.__class__ in (int, float):
             return lambda: a * b.value
+        if isinstance(a, ParamData) and isinstance(b, ParamData):
+            return lambda: a.value * b.value
+    if expr.__class__ is NPV_NegationExpression and isinstance(expr.args[0], ParamData):
+        a = expr.args[0]
+        return lambda: -a.value
     return lambda: pyo.value(expr)
 
 
@@ -146,7 +153,7 @@ class Solver:
         self._vars: list = []
         self._row: dict = {}
         self._mutable_rows: list = []      # (row, lower expr, upper expr)
-        self._mutable_coefs: list = []     # (row, column, coefficient expr)
+        self._mutable_coefs: list = []     # [row, column, evaluator, last value]
         self._mutable_costs: list = []     # (column, cost expr, last value)
         self._bounds = (np.zeros(0), np.zeros(0))
         self._sol = None
@@ -204,7 +211,8 @@ class Solver:
         target = getattr(self.model, "_refactor", None)
         if target is not None and target[0] is con:
             col = self._col[id(target[1])]
-            self._restated = (row, col, float(merged[col]))
+            if col in merged:  # a zero mutable coefficient (sweep mode) is not in the row
+                self._restated = (row, col, float(merged[col]))
 
     def _merge(self, row: int, coefs: list, variables: list) -> dict[int, float]:
         """Column -> coefficient of one row (repeated variables summed, as Pyomo does)."""
@@ -213,7 +221,8 @@ class Solver:
             col = self._column(var)
             if coef.__class__ is not int and coef.__class__ is not float:
                 if not pyo.is_constant(coef):
-                    self._mutable_coefs.append((row, col, coef))
+                    get = evaluator(coef)
+                    self._mutable_coefs.append([row, col, get, get()])
                     if pyo.value(coef) == 0:
                         continue
                 coef = pyo.value(coef)
@@ -316,8 +325,11 @@ class Solver:
                 idx = rows[changed]
                 self._bounds[0][idx], self._bounds[1][idx] = lo[changed], up[changed]
                 self.h.changeRowsBounds(len(idx), idx, lo[changed], up[changed])
-        for row, col, coef in self._mutable_coefs:
-            self.h.changeCoeff(row, col, pyo.value(coef))
+        for entry in self._mutable_coefs:  # [row, column, evaluator, last value pushed]
+            value = entry[2]()
+            if value != entry[3]:
+                entry[3] = value
+                self.h.changeCoeff(entry[0], entry[1], value)
         self._update_costs()
         self._restate()
 
@@ -363,24 +375,39 @@ class Solver:
             self._sol = (np.asarray(sol.col_value), np.asarray(sol.row_dual))
         return self._sol
 
+    def _positions(self, component, table: dict) -> tuple[list, np.ndarray]:
+        """(indices, columns or rows) of a component's entries in the LP, cached: the
+        shape of a built model never changes between solves."""
+        key = id(component)
+        cache = self.__dict__.setdefault("_positions_cache", {})
+        if key not in cache:
+            if table is self._col:
+                pairs = [(i, table[id(v)]) for i, v in component.items() if id(v) in table]
+            else:
+                pairs = [(i, table[c]) for i, c in component.items()]
+            cache[key] = (component, [i for i, _ in pairs],
+                          np.array([p for _, p in pairs], dtype=np.int64))
+        return cache[key][1], cache[key][2]
+
     def values(self, var: pyo.Var | None) -> dict:
         """Primal values ``{index: value}`` of an indexed variable (empty if absent)."""
         if var is None or len(var) == 0:
             return {}
-        col_value = self._solution()[0]
-        return {index: float(col_value[self._col[id(v)]]) for index, v in var.items()
-                if id(v) in self._col}
+        keys, cols = self._positions(var, self._col)
+        return dict(zip(keys, self._solution()[0][cols].tolist(), strict=True))
 
     def array(self, var: pyo.Var | None, size: int) -> np.ndarray:
         """Primal values of a variable indexed 0..size-1 as an array."""
         out = np.zeros(size)
-        for i, v in self.values(var).items():
-            out[i] = v
+        if var is None or len(var) == 0:
+            return out
+        keys, cols = self._positions(var, self._col)
+        out[np.array(keys, dtype=np.int64)] = self._solution()[0][cols]
         return out
 
     def duals(self, con: pyo.Constraint | None) -> dict:
         """Row duals ``{index: dual}`` of an indexed constraint (HiGHS sign: d obj / d rhs)."""
         if con is None or len(con) == 0:
             return {}
-        row_dual = self._solution()[1]
-        return {index: float(row_dual[self._row[c]]) for index, c in con.items()}
+        keys, rows = self._positions(con, self._row)
+        return dict(zip(keys, self._solution()[1][rows].tolist(), strict=True))

@@ -1,0 +1,92 @@
+"""Run independent tasks in-process or on Dask (``dask.distributed``), results in order.
+
+* ``workers == 1`` and no scheduler: in-process, one task after another (no cluster).
+* ``scheduler`` given: submit to that existing cluster (``tcp://host:8786``; e.g. one
+  started by ``dask-jobqueue`` or the Dask Kubernetes operator, see README).  Its
+  workers need this toolkit installed.
+* otherwise: a ``LocalCluster`` of ``workers`` processes (default: one per core), one
+  thread each (HiGHS runs single-threaded), closed when the tasks are done.
+
+Large shared inputs (the chains, the inputs' values) are scattered to every worker
+once; tasks then carry only their case, mineral and world range.  A task is a plain
+function of its arguments, so the results do not depend on where or in which order
+the tasks run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+Progress = Callable[[int, int], None]
+
+
+def default_workers() -> int:
+    """Worker processes of a default LocalCluster: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_tasks(func: Callable[..., Any], shared: Any, tasks: Sequence[tuple],
+              workers: int | None = None, scheduler: str | None = None,
+              progress: Progress | None = None) -> list[Any]:
+    """``[func(shared, *task) for task in tasks]``, computed in-process or on Dask.
+
+    Parameters
+    ----------
+    func : a module-level function (picklable by reference).
+    shared : passed to every call; sent to each Dask worker once.
+    workers : worker processes of a LocalCluster (None: one per core; 1: in-process).
+    scheduler : address of an existing Dask scheduler (overrides ``workers``).
+    progress : called with (done, total) after each task.
+    """
+    workers = default_workers() if workers is None else workers
+    if scheduler is None and workers <= 1:
+        return _in_process(func, shared, tasks, progress)
+    with _client(workers, scheduler) as client:
+        return _on_dask(client, func, shared, tasks, progress)
+
+
+def _in_process(func: Callable[..., Any], shared: Any, tasks: Sequence[tuple],
+                progress: Progress | None) -> list[Any]:
+    out = []
+    for i, task in enumerate(tasks):
+        out.append(func(shared, *task))
+        if progress:
+            progress(i + 1, len(tasks))
+    return out
+
+
+@contextlib.contextmanager
+def _client(workers: int, scheduler: str | None) -> Iterator[Any]:
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+            Client(cluster) as client:
+        yield client
+
+
+def _on_dask(client: Any, func: Callable[..., Any], shared: Any, tasks: Sequence[tuple],
+             progress: Progress | None) -> list[Any]:
+    from distributed import as_completed
+
+    [shared_future] = client.scatter([shared], broadcast=True, hash=False)
+    futures = [client.submit(func, shared_future, *task, pure=False) for task in tasks]
+    index = {f.key: i for i, f in enumerate(futures)}
+    out: list[Any] = [None] * len(futures)
+    for done, future in enumerate(as_completed(futures), start=1):
+        out[index[future.key]] = future.result()
+        future.release()
+        if progress:
+            progress(done, len(futures))
+    return out
