@@ -7,6 +7,8 @@ The end-to-end test also solves the default model (``toolkit run``, ~45 s).
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import shutil
 import subprocess
@@ -132,6 +134,13 @@ def test_toolkit_run_default_model_writes_reports(tmp_path):
         assert sum(n.startswith("xl/charts/chart") for n in z.namelist()) >= 3
     page = html_.read_text(encoding="utf-8")
     assert "Key findings" in page and "baseline" in page
+    # the glide-path case's outlook: sheets Years and Projects, the brief's section with
+    # every plant the case backs by its name
+    assert {"Years", "Projects"} <= set(book.sheetnames)
+    result = json.loads((tmp_path / "uk_japan_default.json").read_text(encoding="utf-8"))
+    backed = [p["name"] for c in result["cases"] for p in c["projects"] if p["in_case_mode"]]
+    assert backed and "Outlook and investment" in page
+    assert all(html.escape(name) in page for name in backed)
     # advice, not ids: no setting id, generated scenario id, absolute path, "X% to X%"
     assert problems(page, tmp_path, Path.cwd().resolve(), Path(__file__).resolve().parents[1]) \
         == []

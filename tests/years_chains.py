@@ -27,7 +27,7 @@ def projects(*rows: tuple) -> pd.DataFrame:
     for r in rows:
         project, stage, country, cap, cost, capex, online, *rest = r
         out.append((project, "x", stage, country, float(cap), float(cost), float(capex),
-                    float(online), float(rest[0]) if rest else 20.0, ""))
+                    float(online), float(rest[0]) if rest else 20.0, "", ""))
     return pd.DataFrame(out, columns=list(PROJECTS.names))
 
 

@@ -65,18 +65,35 @@ def year_rows(run: CaseRun) -> list[dict]:
 
 
 def share_rows(plans: list[MineralPlan]) -> list[dict]:
-    """China's share of each buyer's supply per mineral and stage (None if not optimal)."""
+    """China's share of each buyer's supply per mineral and stage (None if not optimal),
+    beside ``baseline_share``: China's share of the stage's capacity that year (the world
+    mix a buyer buying pro rata would get; projects not counted)."""
     rows = []
     for p in plans:
-        d = p.data
+        d, base = p.data, world_mix(p)
         for b, buyer in enumerate(d.buyers):
             for k, stage in enumerate(d.stages):
                 at = (d.node_stage == k) & (d.node_country == CHINA)
                 share = float(p.node_flow[b, at].sum() / d.demand_t[b]) \
                     if p.status == "optimal" else None
                 rows.append({"buyer": buyer, "mineral": d.mineral, "stage": stage,
-                             "portfolio_share": share})
+                             "baseline_share": float(base[k]), "portfolio_share": share})
     return sorted(rows, key=lambda r: (r["buyer"], r["mineral"], STAGES.index(r["stage"])))
+
+
+def world_mix(plan: MineralPlan) -> np.ndarray:
+    """(K,) China's share of each stage's capacity before rationing, project plants
+    excluded (they exist only if backed)."""
+    d = plan.data
+    cap = plan.base_capacity.copy()
+    if d.node_project.size:
+        cap[np.array([bool(x) for x in d.node_project])] = 0.0
+    out = np.zeros(len(d.stages))
+    for k in range(len(d.stages)):
+        at = d.node_stage == k
+        total = cap[at].sum()
+        out[k] = cap[at & (d.node_country == CHINA)].sum() / total if total > 0 else 0.0
+    return out
 
 
 def _mean_shares(rows: list[dict]) -> list[dict]:
@@ -84,11 +101,14 @@ def _mean_shares(rows: list[dict]) -> list[dict]:
     out = []
     for buyer in sorted({r["buyer"] for r in rows}):
         for stage in STAGES:
-            values = [r["portfolio_share"] for r in rows if r["buyer"] == buyer
-                      and r["stage"] == stage and r["portfolio_share"] is not None]
-            if values:
+            at = [r for r in rows if r["buyer"] == buyer and r["stage"] == stage
+                  and r["portfolio_share"] is not None]
+            if at:
                 out.append({"buyer": buyer, "stage": stage,
-                            "mean_share": float(np.mean(values)), "minerals": len(values)})
+                            "mean_share": float(np.mean([r["portfolio_share"] for r in at])),
+                            "mean_baseline_share": float(np.mean([r["baseline_share"]
+                                                                  for r in at])),
+                            "minerals": len(at)})
     return out
 
 
@@ -114,6 +134,7 @@ def project_rows(run: CaseRun) -> list[dict]:
             rows.append({
                 "case": run.case.name, "plan": plan_kind,
                 "in_case_mode": plan_kind == run.case.mode, "project": project,
+                "name": str(r.get("name", "") or "") or project,
                 "backed_by": who, "mineral": r["mineral"], "stage": r["stage"],
                 "country": r["country"], "capacity_t": float(r["capacity_t"]),
                 "unit_cost_usd_per_t": float(r["unit_cost_usd_per_t"]),

@@ -377,6 +377,8 @@ PROJECTS = Sheet(
                unit="years", required=False, default=20.0, low=1.0, high=100.0),
         Column("source", "text", "Announcement the figures come from.", required=False,
                default=""),
+        Column("name", "text", "Name shown in the reports (operator and plant); blank: "
+               "the project id.", required=False, default=""),
     ),
     key=("project",),
     required=False,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from toolkit.curate.project_names import project_name
 from toolkit.curate.projects_published import ANNOUNCED, FX, PROJECT_SOURCES, Announced
 from toolkit.curate.trade_codes import LI_IN_LIOH_H2O, ND_IN_ND2FE14B
 
@@ -56,9 +57,9 @@ USD_PER: dict[str, float] = {
     "USD": 1.0, "AUD": 0.6644, "EUR": 1.0817, "GBP": 1.2440,
     "CAD": 1.0 / 1.3494, "SEK": 1.0 / 10.6089, "JPY": 1.0 / 140.5001,
 }
-COLUMNS = ["project", "mineral", "stage", "country", "capacity_t", "unit_cost_usd_per_t",
-           "capex_usd", "online_year", "lifetime_years", "source", "basis", "source_id",
-           "note"]
+COLUMNS = ["project", "name", "mineral", "stage", "country", "capacity_t",
+           "unit_cost_usd_per_t", "capex_usd", "online_year", "lifetime_years", "source",
+           "basis", "source_id", "note"]
 URL = {row[0]: row[6] for row in PROJECT_SOURCES}  # source id -> the page read
 FIRST_YEAR_AFTER_DATA = 2025  # no announced plant is online in the 2024 data year
 
@@ -112,8 +113,8 @@ def project_row(a: Announced, costs: pd.DataFrame) -> dict:
     ids = [i for i in (a.source_id.split(";") + ([FX] if a.currency != "USD" else [])
                        + (["assumption"] if a.assumption or a.unit_cost_usd_per_t is None
                           else []))]
-    return {"project": a.project, "mineral": a.mineral, "stage": a.stage,
-            "country": a.country, "capacity_t": round(cap, 3),
+    return {"project": a.project, "name": project_name(a.project), "mineral": a.mineral,
+            "stage": a.stage, "country": a.country, "capacity_t": round(cap, 3),
             "unit_cost_usd_per_t": round(cost, 2), "capex_usd": round(capex, 0),
             "online_year": a.online_year, "lifetime_years": None,
             "source": f"{a.quote} [{URL[a.source_id.split(';')[0]]}]",
@@ -122,7 +123,10 @@ def project_row(a: Announced, costs: pd.DataFrame) -> dict:
 
 
 def build_projects(costs: pd.DataFrame) -> pd.DataFrame:
-    """``projects.csv`` from the cited table, sorted by project id."""
+    """``projects.csv`` from the cited table, sorted by project id (every plant named)."""
+    unnamed = [a.project for a in ANNOUNCED if not project_name(a.project)]
+    if unnamed:
+        raise ValueError(f"projects without a name in project_names.py: {unnamed}")
     rows = [project_row(a, costs) for a in ANNOUNCED]
     out = pd.DataFrame(rows, columns=COLUMNS).sort_values("project").reset_index(drop=True)
     if out["project"].duplicated().any():

@@ -146,7 +146,7 @@ FILES: tuple[Sheet, ...] = (
         key=("edition", "mineral", "scenario", "sector", "year"), required=False),
     Sheet("projects.csv", "Announced plants the plan may back (the Projects sheet's columns "
           "plus provenance).", (
-        _c("project", "id"), _c("mineral", "id", ref="minerals.csv.mineral"),
+        _c("project", "id"), _opt("name"), _c("mineral", "id", ref="minerals.csv.mineral"),
         _c("stage", "id", allowed=STAGES), _c("country", "id", ref="countries.csv.country"),
         _c("capacity_t", "number", low=0.0), _c("unit_cost_usd_per_t", "number", low=0.0),
         _c("capex_usd", "number", low=0.0), _c("online_year", "number", low=1900, high=2100),

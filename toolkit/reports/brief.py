@@ -13,7 +13,7 @@ import math
 
 import pandas as pd
 
-from toolkit.reports import brief_market, charts, data, plain, provenance, words, years
+from toolkit.reports import brief_market, brief_outlook, charts, data, plain, provenance, words
 from toolkit.reports.findings import (
     CANNOT,
     JOINT_SPLIT_NOTE,
@@ -91,8 +91,8 @@ DISRUPTION_ROWS = 20
 def render(t: Tables, bundle: dict, name: str) -> str:
     """The brief as one HTML string (deterministic for a given bundle)."""
     body = "\n".join([
-        _header(t, bundle, name), _findings(t), _headline(t), years.outlook_section(t.cases),
-        _china(t), _pareto(t),
+        _header(t, bundle, name), _findings(t), _headline(t), _china(t),
+        brief_outlook.section(t, bundle.get("chain")), _pareto(t),
         brief_market.world_market(t), _disruptions(t), _portfolio(t), _prices(t),
         _diagnosis(t), _method(), _sources(bundle), _footer(bundle)])
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

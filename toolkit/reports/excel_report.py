@@ -503,12 +503,12 @@ def build_workbook(t: Tables, bundle: dict, name: str) -> Workbook:
     from toolkit.reports.excel_market import market_sheets
 
     market_sheets(wb, t)
-    from toolkit.reports.years import excel_sheets
-
-    excel_sheets(wb, t.cases)
     pareto_sheet(wb, t)
     prices_sheet(wb, t)
     cooperation_sheets(wb, t, chain)
+    from toolkit.reports.excel_years import years_sheets
+
+    years_sheets(wb, t, chain)
     inputs_sheet(wb, t, chain)
     provenance_sheet(wb, bundle)
     for ws in wb.worksheets:

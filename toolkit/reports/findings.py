@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from toolkit.reports import data, market, plain, words, years
+from toolkit.reports import data, market, outlook, plain, words
 from toolkit.reports.data import is_joint
 from toolkit.reports.stockpile import stockpile_lines
 from toolkit.reports.words import pct, tonnes, usd
@@ -178,7 +178,7 @@ JOINT_SPLIT_NOTE = ("The split of a joint plan between the two buyers is a conve
 def findings(t: Tables) -> list[str]:
     """Key findings, one plain sentence each, most important first."""
     lines = [_case_line(t, case) for case in t.cases]
-    lines += years.year_lines(t.cases)
+    lines += outlook.key_lines(t.cases)
     for case in [c for c in t.cases if c.status == "optimal"][:1]:
         lines += _china_lines(t, case) + _price_lines(t, case)
     lines += market.bid_lines(t.cases, t.bids, t.premiums)
