@@ -56,7 +56,8 @@ def test_impossible_cap_names_the_missing_non_chinese_tonnes():
     # 30 t misses 10 t; the sweep's loosest impossible cap is 30 %: needs 21 t, 1 t missing
     pol = policy(("bid_premium", 0.5), ("max_bid_share", 0.25))
     t = tables_of(_bundle_of(market_chain(ONE_STAGE, ONE_DEMAND, policy=pol)))
-    line = next(x for x in findings(t) if "cannot be met because outside China" in x)
+    line = next(x for x in findings(t) if "cannot be met with today's capacity" in x
+                and "because outside China" in x)
     assert "a cap of 30% on China's share" in line
     assert ("the cap needs 21.0 t from outside China; the UK and Japan can contract or bid "
             "away only 20.0 t there: 1.00 t missing") in line

@@ -131,3 +131,11 @@ def test_no_absolute_paths_in_provenance(tmp_path, monkeypatch):
     assert shown_path(tmp_path / "in" / "m.toml") == str(Path("in") / "m.toml")
     assert shown_path("/somewhere/else/m.toml") == "m.toml"
     assert shown_path("models/m.toml") == "models/m.toml"
+
+
+def test_plain_keeps_the_english_word_capacity():
+    # "capacity" is a diagnosis id too; inside a sentence it must stay the English word
+    from toolkit.reports.words import plain
+    assert plain("cannot be met with today's capacity") == \
+        "cannot be met with today's capacity"
+    assert plain("max_china_share binds") == "cap on China's share binds"

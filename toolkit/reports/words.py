@@ -66,8 +66,9 @@ GLOSSARY = {
                     "year, in USD.",
 }
 GENERATED_SCENARIO = re.compile(r"\btop_country_loss:(mine|refine|manufacture)\b")
-SETTING_ID = re.compile(r"\b(" + "|".join(sorted(SETTING_WORDS, key=len, reverse=True))
-                        + r")\b")
+# only ids with an underscore are rewritten inside prose: "capacity" is also an English word
+SETTING_ID = re.compile(r"\b(" + "|".join(sorted((k for k in SETTING_WORDS if "_" in k),
+                                                  key=len, reverse=True)) + r")\b")
 
 
 def setting(name: object) -> str:
