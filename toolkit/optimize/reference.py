@@ -188,12 +188,7 @@ def solve_reference(d: MineralData) -> tuple[str, float | None]:
     """Build and solve; return (status, objective)."""
     h, _, _ = build_reference(d)
     h.run()
-    status = h.getModelStatus()
-    if status == highspy.HighsModelStatus.kOptimal:
-        return "optimal", float(h.getInfo().objective_function_value)
-    if status == highspy.HighsModelStatus.kInfeasible:
-        return "infeasible", None
-    return h.modelStatusToString(status), None
+    return _outcome(h)
 
 
 def _upper(d: MineralData, lay: Layout) -> np.ndarray:
