@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 
 from openpyxl.styles import Alignment
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -106,13 +108,91 @@ def shown(value: object, fmt: str) -> str:
     return str(value)
 
 
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="bottom")
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+
+
+def written(ws: Worksheet) -> list:
+    """The cells created on ``ws``, row by row, left to right.
+
+    Unlike ``ws.iter_rows()`` (and ``ws[row]``, ``ws.max_column``), this neither visits
+    nor creates the blank cells of the used rectangle: one pass over the cells written.
+    """
+    return [cell for _key, cell in sorted(ws._cells.items())]
+
+
+class Looks:
+    """A cell's header fill, number format and wrapping, each looked up once per style id.
+
+    openpyxl keeps a cell's style as indices into the workbook's style lists
+    (``cell._style``); reading ``cell.fill`` or ``cell.alignment`` builds a proxy object
+    each time, and setting one hashes the style.  Here each index is read once, and an
+    alignment is set by its index.
+    """
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.wb = ws.parent
+        self._header: dict[int, bool] = {}
+        self._format: dict[int, str] = {}
+        self._wraps: dict[int, bool] = {}
+        self._ids: dict[int, int] = {}
+        self._top: dict[int, int] = {}
+
+    def header(self, cell) -> bool:
+        """:func:`is_header` of ``cell``."""
+        key = _style(cell).fillId
+        if key not in self._header:
+            self._header[key] = is_header(cell)
+        return self._header[key]
+
+    def number_format(self, cell) -> str:
+        """``cell.number_format``."""
+        key = _style(cell).numFmtId
+        if key not in self._format:
+            self._format[key] = cell.number_format
+        return self._format[key]
+
+    def wraps(self, cell) -> bool:
+        """True when ``cell``'s alignment wraps text."""
+        key = _style(cell).alignmentId
+        if key not in self._wraps:
+            self._wraps[key] = bool(cell.alignment and cell.alignment.wrap_text)
+        return self._wraps[key]
+
+    def align(self, cell, alignment: Alignment) -> None:
+        """``cell.alignment = alignment`` (one of the module's shared alignments)."""
+        key = id(alignment)
+        if key not in self._ids:
+            self._ids[key] = self.wb._alignments.add(alignment)
+        _own_style(cell).alignmentId = self._ids[key]
+
+    def align_top(self, cell) -> None:
+        """``cell`` aligned at the top, keeping its wrapping."""
+        key = _style(cell).alignmentId
+        if key not in self._top:
+            self._top[key] = self.wb._alignments.add(
+                Alignment(wrap_text=cell.alignment.wrap_text, vertical="top"))
+        _own_style(cell).alignmentId = self._top[key]
+
+
+NO_STYLE = StyleArray()  # a cell never styled has no style array (all indices 0)
+
+
+def _style(cell) -> StyleArray:
+    """The style indices of ``cell`` (read only)."""
+    return cell._style or NO_STYLE
+
+
+def _own_style(cell) -> StyleArray:
+    """The style indices of ``cell``, created as openpyxl does when it has none."""
+    if not cell._style:
+        cell._style = StyleArray()
+    return cell._style
+
+
 def _lone(ws: Worksheet) -> set[int]:
     """Rows holding a single cell (titles, notes, findings)."""
-    count: dict[int, int] = {}
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.value is not None:
-                count[cell.row] = count.get(cell.row, 0) + 1
+    count = Counter(row for (row, _col), cell in ws._cells.items() if cell.value is not None)
     return {r for r, n in count.items() if n == 1}
 
 
@@ -121,31 +201,32 @@ def fit_widths(ws: Worksheet, skip_rows: set[int] | None = None) -> None:
     titles ignored); text columns are narrowed and wrapped until the sheet is at most
     :data:`TARGET_CHARS` wide (or they are :data:`MIN_TEXT` wide)."""
     lone, skip = _lone(ws), skip_rows or set()
+    cells, looks = written(ws), Looks(ws)
     widths: dict[int, float] = {}
     text: dict[int, list[int]] = {}
-    for cells in ws.iter_rows():
-        for cell in cells:
-            if cell.value is None or cell.row in skip:
-                continue
-            shown_ = shown(cell.value, cell.number_format)
-            if cell.row in lone and isinstance(cell.value, str) and len(shown_) > LONE_TEXT:
-                continue
-            if is_header(cell):
-                size = max(len(w) for w in shown_.split()) + 2
-                cell.alignment = Alignment(wrap_text=True, vertical="bottom")
-            else:
-                size = len(shown_) + 2
-                if isinstance(cell.value, str):
-                    text.setdefault(cell.column, []).append(size)
-            widths[cell.column] = max(widths.get(cell.column, MIN_WIDTH), size)
+    for cell in cells:
+        value = cell.value
+        if value is None or cell.row in skip:
+            continue
+        shown_ = shown(value, looks.number_format(cell))
+        if cell.row in lone and isinstance(value, str) and len(shown_) > LONE_TEXT:
+            continue
+        if looks.header(cell):
+            size = max(len(w) for w in shown_.split()) + 2
+            looks.align(cell, HEADER_ALIGN)
+        else:
+            size = len(shown_) + 2
+            if isinstance(value, str):
+                text.setdefault(cell.column, []).append(size)
+        widths[cell.column] = max(widths.get(cell.column, MIN_WIDTH), size)
     longest = dict(widths)
     widths = {c: min(w, MAX_WIDTH) for c, w in widths.items()}
     _narrow_text(widths, text)
     _widen_text(widths, {c: longest[c] for c in text})
     for column, size in sorted(widths.items()):
         ws.column_dimensions[get_column_letter(column)].width = size
-    _wrap_long(ws, widths, lone | skip)
-    _row_heights(ws, lone | skip)
+    _wrap_long(cells, looks, widths, lone | skip)
+    _row_heights(ws, cells, looks, lone | skip)
 
 
 def _narrow_text(widths: dict[int, float], text: dict[int, list[int]]) -> None:
@@ -176,13 +257,12 @@ def _widen_text(widths: dict[int, float], longest: dict[int, float]) -> None:
                                  2 * MAX_WIDTH)
 
 
-def _wrap_long(ws: Worksheet, widths: dict[int, float], skip: set[int]) -> None:
+def _wrap_long(cells: list, looks: Looks, widths: dict[int, float], skip: set[int]) -> None:
     """Wrap text cells longer than their column."""
-    for cells in ws.iter_rows():
-        for cell in cells:
-            if isinstance(cell.value, str) and cell.row not in skip and not is_header(cell) \
-                    and len(cell.value) + 2 > widths.get(cell.column, MAX_WIDTH):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.row not in skip and not looks.header(cell) \
+                and len(cell.value) + 2 > widths.get(cell.column, MAX_WIDTH):
+            looks.align(cell, WRAP_TOP)
 
 
 def width(ws: Worksheet, column: int) -> float:
@@ -208,24 +288,24 @@ def _lines(text: str, chars: float, split: str = " ") -> int:
     return lines - 1
 
 
-def _row_heights(ws: Worksheet, skip: set[int]) -> None:
+def _row_heights(ws: Worksheet, cells: list, looks: Looks, skip: set[int]) -> None:
     """Row heights for header rows and rows with wrapped long text."""
     need: dict[int, int] = {}
-    for cells in ws.iter_rows():
-        for cell in cells:
-            if not isinstance(cell.value, str) or cell.row in skip \
-                    or not (cell.alignment and cell.alignment.wrap_text):
-                continue
-            chars = (width(ws, cell.column) - 1) * (1.0 if is_header(cell) else PROSE)
-            n = _lines(cell.value, chars)
-            need[cell.row] = max(need.get(cell.row, 1), n)
-    for row, n in need.items():
-        if n > 1:
-            ws.row_dimensions[row].height = LINE_PT * n
-            for cell in ws[row]:
-                if cell.value is not None and not is_header(cell):
-                    cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text,
-                                               vertical="top")
+    widths: dict[int, float] = {}
+    for cell in cells:
+        if not isinstance(cell.value, str) or cell.row in skip or not looks.wraps(cell):
+            continue
+        if cell.column not in widths:
+            widths[cell.column] = width(ws, cell.column)
+        chars = (widths[cell.column] - 1) * (1.0 if looks.header(cell) else PROSE)
+        n = _lines(cell.value, chars)
+        need[cell.row] = max(need.get(cell.row, 1), n)
+    tall = {row for row, n in need.items() if n > 1}
+    for row in sorted(tall):
+        ws.row_dimensions[row].height = LINE_PT * need[row]
+    for cell in cells:
+        if cell.row in tall and cell.value is not None and not looks.header(cell):
+            looks.align_top(cell)
 
 
 # ----------------------------------------------------------------------------- print
@@ -234,12 +314,8 @@ def _row_heights(ws: Worksheet, skip: set[int]) -> None:
 def used_columns(ws: Worksheet) -> int:
     """The last column holding a value outside lone-cell rows (charts excluded)."""
     lone = _lone(ws)
-    last = 1
-    for cells in ws.iter_rows():
-        for cell in cells:
-            if cell.value is not None and cell.row not in lone:
-                last = max(last, cell.column)
-    return last
+    return max((col for (row, col), cell in ws._cells.items()
+                if cell.value is not None and row not in lone), default=1)
 
 
 def table_width(ws: Worksheet, columns: int) -> float:
@@ -248,11 +324,11 @@ def table_width(ws: Worksheet, columns: int) -> float:
 
 
 def header_row(ws: Worksheet) -> int | None:
-    """The first row holding a table header, or None."""
-    for cells in ws.iter_rows(max_row=min(ws.max_row, 60)):
-        if any(c.value is not None and is_header(c) for c in cells):
-            return cells[0].row
-    return None
+    """The first row (of the first 60) holding a table header, or None."""
+    looks = Looks(ws)
+    rows = [row for (row, _col), cell in ws._cells.items()
+            if row <= 60 and cell.value is not None and looks.header(cell)]
+    return min(rows, default=None)
 
 
 def wrap_notes(ws: Worksheet, columns: int) -> None:
