@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from toolkit.chain import SupplyChain
@@ -185,6 +186,12 @@ def buyer_exposure(chain: SupplyChain, mineral: str) -> pd.DataFrame:
     ``china_share`` counts supply passing a Chinese node *at* the stage;
     ``china_touch`` counts supply whose path touched China *at or before* it.
     """
+    return pd.DataFrame(_exposure_rows(chain, mineral),
+                        columns=["mineral", "buyer", "stage", "china_share", "china_touch"])
+
+
+def _exposure_rows(chain: SupplyChain, mineral: str) -> list[dict[str, object]]:
+    """The rows of :func:`buyer_exposure`, in order (buyers, then stages upstream first)."""
     graph = build_network(chain, mineral)
     touch = china_touch(graph)
     rows = []
@@ -195,47 +202,72 @@ def buyer_exposure(chain: SupplyChain, mineral: str) -> pd.DataFrame:
             rows.append({"mineral": mineral, "buyer": buyer, "stage": stage,
                          "china_share": sum(weights[n] for n in nodes if n[1] == CHINA),
                          "china_touch": sum(weights[n] * touch[n] for n in nodes)})
-    return pd.DataFrame(rows, columns=["mineral", "buyer", "stage", "china_share",
-                                       "china_touch"])
+    return rows
 
 
 def exposure_columns(chain: SupplyChain, table: pd.DataFrame) -> pd.DataFrame:
-    """Buyer columns (demand, import reliance, China-touch) for each table row."""
+    """Buyer columns (demand, import reliance, China-touch) for each table row.
+
+    The demand and own-capacity totals of each data year are summed once per year
+    (:func:`_totals`), not filtered from the tables per row.
+    """
     out = []
+    totals: dict[int, tuple[dict, dict]] = {}
     for (mineral, year), group in table.groupby(["mineral", "year"], dropna=False,
                                                 sort=False):
         at = chain.at_year(None if pd.isna(year) else year)
-        exposure = buyer_exposure(at, mineral)
+        if id(at) not in totals:
+            totals[id(at)] = _totals(at)
+        demand, own = totals[id(at)]
+        touch = _touch(_exposure_rows(at, mineral))
         for stage in group["stage"]:
             out.append({"mineral": mineral, "stage": stage, "year": year,
-                        **_buyer_values(at, exposure, mineral, stage)})
+                        **_buyer_values(demand, own, touch, mineral, stage)})
     cols = ["mineral", "stage", "year"] + [f"{b.lower()}_{k}" for b in BUYERS
                                            for k in ("demand_t", "import_reliance",
                                                      "china_touch", "china_touch_any")]
     return pd.DataFrame(out, columns=cols)
 
 
-def _buyer_values(chain: SupplyChain, exposure: pd.DataFrame, mineral: str,
+def _sums(frame: pd.DataFrame, keys: list[str], column: str) -> dict[tuple, float]:
+    """``column`` summed per value of ``keys`` (NaN counted as 0, rows in table order: the
+    same float as ``frame.loc[<key matches>, column].sum()``)."""
+    values = frame[column].to_numpy(dtype=float)
+    groups = frame.groupby(keys, sort=False).indices if len(frame) else {}
+    return {key: float(np.nansum(values[np.sort(rows)])) for key, rows in groups.items()}
+
+
+def _totals(chain: SupplyChain) -> tuple[dict[tuple, float], dict[tuple, float]]:
+    """Demand (t/yr) per (buyer, mineral) and capacity (t/yr) per (mineral, stage,
+    country) of one data year."""
+    return (_sums(chain.demand, ["buyer", "mineral"], "demand_t"),
+            _sums(chain.supply, ["mineral", "stage", "country"], "capacity_t"))
+
+
+def _touch(rows: list[dict[str, object]]) -> dict[tuple[str, str | None], float]:
+    """China-touch per (buyer, stage) (the first row of each) and per (buyer, None) (the
+    buyer's last row: the whole path)."""
+    touch: dict[tuple[str, str | None], float] = {}
+    for row in rows:
+        value = float(row["china_touch"])
+        touch.setdefault((str(row["buyer"]), str(row["stage"])), value)
+        touch[(str(row["buyer"]), None)] = value
+    return touch
+
+
+def _buyer_values(demand_of: dict[tuple, float], own_of: dict[tuple, float],
+                  touch: dict[tuple[str, str | None], float], mineral: str,
                   stage: str) -> dict[str, float]:
     values = {}
     for buyer in BUYERS:
-        demand = float(chain.demand.loc[(chain.demand["buyer"] == buyer)
-                                        & (chain.demand["mineral"] == mineral),
-                                        "demand_t"].sum())
-        own = float(chain.supply.loc[(chain.supply["mineral"] == mineral)
-                                     & (chain.supply["stage"] == stage)
-                                     & (chain.supply["country"] == buyer),
-                                     "capacity_t"].sum())
-        hit = exposure[(exposure["buyer"] == buyer) & (exposure["stage"] == stage)]
+        demand = demand_of.get((buyer, mineral), 0.0)
+        own = own_of.get((mineral, stage, buyer), 0.0)
         key = buyer.lower()
         values[f"{key}_demand_t"] = demand if demand > 0 else math.nan
         values[f"{key}_import_reliance"] = (min(1.0, max(0.0, 1.0 - own / demand))
                                             if demand > 0 else math.nan)
-        values[f"{key}_china_touch"] = float(hit["china_touch"].iloc[0]) if len(hit) \
-            else math.nan
-        whole = exposure[exposure["buyer"] == buyer]
-        values[f"{key}_china_touch_any"] = float(whole["china_touch"].iloc[-1]) \
-            if len(whole) else math.nan
+        values[f"{key}_china_touch"] = touch.get((buyer, stage), math.nan)
+        values[f"{key}_china_touch_any"] = touch.get((buyer, None), math.nan)
     return values
 
 
