@@ -30,7 +30,6 @@ from toolkit.reports.brief import render  # noqa: E402
 from toolkit.reports.excel_report import build_workbook, workbook_bytes  # noqa: E402
 from toolkit.reports.provenance import run_time  # noqa: E402
 from toolkit.results import run_result  # noqa: E402
-from toolkit.risk import chokepoint_table, concentration_table  # noqa: E402
 
 
 def solved(cache: Path | None) -> tuple[dict, object]:

@@ -22,7 +22,7 @@ import networkx as nx
 import pandas as pd
 
 from toolkit.chain import SupplyChain
-from toolkit.schema import BUYERS, CHINA
+from toolkit.schema import BUYERS, CHINA, STAGES
 
 Node = tuple[str, str]
 BUYER_STAGE = "buyer"
@@ -44,7 +44,7 @@ def build_network(chain: SupplyChain, mineral: str) -> nx.DiGraph:
         or ``stage="buyer", country, demand_t`` (buyers); edge attributes
         ``cost_usd_per_t, assumed, weight`` (weight = import share or None).
     """
-    graph = nx.DiGraph(mineral=mineral, stages=chain.stages_of(mineral))
+    graph = nx.DiGraph(mineral=mineral, stages=stages_of(chain, mineral))
     _add_supply_nodes(graph, chain, mineral)
     _add_buyer_nodes(graph, chain, mineral)
     stages = graph.graph["stages"]
@@ -57,22 +57,53 @@ def build_network(chain: SupplyChain, mineral: str) -> nx.DiGraph:
 
 
 def _add_supply_nodes(graph: nx.DiGraph, chain: SupplyChain, mineral: str) -> None:
-    rows = chain.supply[chain.supply["mineral"] == mineral]
-    grouped = rows.groupby(["stage", "country"], sort=True).agg(
+    for stage, country, capacity, cost in _per_table(chain.supply, "nodes", _supply_nodes).get(
+            mineral, []):
+        graph.add_node((stage, country), stage=stage, country=country, capacity_t=capacity,
+                       unit_cost_usd_per_t=cost)
+
+
+def _supply_nodes(supply: pd.DataFrame) -> dict[str, list[tuple[str, str, float, float]]]:
+    """Per mineral, its (stage, country) nodes sorted, with the summed capacity and mean
+    unit cost of their rows (one groupby of the whole table: each group's sum and mean
+    are those of the mineral's own rows)."""
+    grouped = supply.groupby(["mineral", "stage", "country"], sort=True).agg(
         capacity_t=("capacity_t", "sum"), unit_cost_usd_per_t=("unit_cost_usd_per_t", "mean"))
-    for (stage, country), row in grouped.iterrows():
-        graph.add_node((stage, country), stage=stage, country=country,
-                       capacity_t=float(row["capacity_t"]),
-                       unit_cost_usd_per_t=float(row["unit_cost_usd_per_t"]))
+    nodes: dict[str, list[tuple[str, str, float, float]]] = {}
+    for (mineral, stage, country), capacity, cost in zip(
+            grouped.index, grouped["capacity_t"], grouped["unit_cost_usd_per_t"], strict=True):
+        nodes.setdefault(mineral, []).append((stage, country, float(capacity), float(cost)))
+    return nodes
 
 
 def _add_buyer_nodes(graph: nx.DiGraph, chain: SupplyChain, mineral: str) -> None:
-    demand = chain.demand[chain.demand["mineral"] == mineral]
-    totals = demand.groupby("buyer")["demand_t"].sum()
+    totals = _per_table(chain.demand, "buyers", _demand_totals).get(mineral, {})
     for buyer in BUYERS:
-        if buyer in totals.index:
+        if buyer in totals:
             graph.add_node((BUYER_STAGE, buyer), stage=BUYER_STAGE, country=buyer,
-                           demand_t=float(totals[buyer]))
+                           demand_t=totals[buyer])
+
+
+def _demand_totals(demand: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Per mineral, each buyer's summed demand (t/yr)."""
+    grouped = demand.groupby(["mineral", "buyer"], sort=True)["demand_t"].sum()
+    totals: dict[str, dict[str, float]] = {}
+    for (mineral, buyer), value in grouped.items():
+        totals.setdefault(mineral, {})[buyer] = float(value)
+    return totals
+
+
+_PER_TABLE: dict[tuple[int, str], object] = {}
+
+
+def _per_table(table: pd.DataFrame, what: str, make):
+    """``make(table)``, computed once per table object (chains derived by ``at_year``
+    share their tables; inputs are never modified in place) and dropped with it."""
+    key = (id(table), what)
+    if key not in _PER_TABLE:
+        _PER_TABLE[key] = make(table)
+        weakref.finalize(table, _PER_TABLE.pop, key, None)
+    return _PER_TABLE[key]
 
 
 def stage_nodes(graph: nx.DiGraph, stage: str) -> list[Node]:
@@ -82,8 +113,9 @@ def stage_nodes(graph: nx.DiGraph, stage: str) -> list[Node]:
 
 def _link_stages(graph: nx.DiGraph, up: str, down: str, routes: pd.DataFrame | None) -> None:
     given = _routes_between(routes, up, down)
+    downstream = stage_nodes(graph, down)
     for u in stage_nodes(graph, up):
-        for v in stage_nodes(graph, down):
+        for v in downstream:
             if given is None:
                 graph.add_edge(u, v, cost_usd_per_t=0.0, assumed=True, weight=None)
             elif (u[1], v[1]) in given:
@@ -149,16 +181,24 @@ def import_mix(chain: SupplyChain, mineral: str, buyer: str,
     when present, ``stage``: only rows of the mineral's last stage are used).  Shares
     are renormalised over the usable origins; an origin with no node of its own at that
     stage is attributed to the rest-of-world node ``ROW`` when there is one.  An empty
-    dict means "no trade data".
+    dict means "no trade data".  Computed once per imports table and arguments.
     """
     imports = chain.imports
     if imports is None or imports.empty:
         return {}
+    stages = stages_of(chain, mineral)
+    key = (buyer, mineral, stages[-1] if stages else None, frozenset(origins))
+    memo = _per_table(imports, "mix", lambda _table: {})
+    if key not in memo:
+        memo[key] = _import_mix(imports, *key)
+    return dict(memo[key])
+
+
+def _import_mix(imports: pd.DataFrame, buyer: str, mineral: str, last: str | None,
+                origins: frozenset[str]) -> dict[str, float]:
     rows = _imports_by(imports).get((buyer, mineral), imports.iloc[0:0])
     if "stage" in rows.columns:
-        last = chain.stages_of(mineral)[-1] if chain.stages_of(mineral) else None
         rows = rows[rows["stage"] == last]
-    origins = set(origins)
     named = rows["origin"].where(rows["origin"].isin(origins), AGGREGATE)
     usable = rows.assign(origin=named)
     usable = usable[usable["origin"].isin(origins)].groupby("origin")["share"].sum()
@@ -166,6 +206,15 @@ def import_mix(chain: SupplyChain, mineral: str, buyer: str,
     if total <= 0:
         return {}
     return {str(k): float(v) / total for k, v in usable.sort_index().items()}
+
+
+def stages_of(chain: SupplyChain, mineral: str) -> list[str]:
+    """:meth:`SupplyChain.stages_of`, with the stages of every mineral listed once per
+    supply table."""
+    present = _per_table(chain.supply, "stages", lambda supply: {
+        m: set(rows) for m, rows in supply.groupby("mineral", sort=False)["stage"]}).get(
+        mineral, set())
+    return [s for s in STAGES if s in present]
 
 
 _BY_BUYER_MINERAL: dict[int, dict[tuple[str, str], pd.DataFrame]] = {}
