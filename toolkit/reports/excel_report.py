@@ -25,10 +25,10 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from toolkit.reports import data, palette, provenance
 from toolkit.reports.excel_print import fit_widths, number_format, setup_print, value_format
+from toolkit.reports.excel_write import ReportWriter
 from toolkit.reports.findings import (
     CANNOT,
     JOINT_SPLIT_NOTE,
@@ -530,11 +530,12 @@ def workbook_bytes(wb: Workbook, stamp: dt.datetime) -> bytes:
 
     openpyxl's ``save`` stamps the current time into ``docProps/core.xml`` and the zip
     entries; here the document times are the run's and every zip entry has a fixed date.
+    The sheets are serialised by :class:`~toolkit.reports.excel_write.ReportWriter`.
     """
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         wb.properties.created = wb.properties.modified = stamp
-        ExcelWriter(wb, archive).write_data()
+        ReportWriter(wb, archive).write_data()
     return _normalise_zip(raw.getvalue())
 
 
