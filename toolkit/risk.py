@@ -29,10 +29,12 @@ China-touch exposure
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 import pandas as pd
+from pyomo.common.gc_manager import PauseGC
 
 from toolkit.chain import SupplyChain
 from toolkit.chokepoints import chokepoints
@@ -125,12 +127,24 @@ def stage_measures(rows: pd.DataFrame, wgi: dict[str, float]) -> dict[str, objec
     }
 
 
+def _gc_paused(fn):
+    """``fn`` run with the cyclic garbage collector paused (as the model build is): the
+    metrics make many small frames and graphs, and the collector would rescan the
+    whole heap of the run again and again."""
+    @functools.wraps(fn)
+    def paused(*args, **kwargs):
+        with PauseGC():
+            return fn(*args, **kwargs)
+    return paused
+
+
 def _wgi_map(chain: SupplyChain) -> dict[str, float]:
     return {str(c): float(w) for c, w in zip(chain.countries["country"],
                                              chain.countries["wgi"], strict=True)
             if w is not None and not pd.isna(w)}
 
 
+@_gc_paused
 def concentration_table(chain: SupplyChain, exposure: bool = True) -> pd.DataFrame:
     """One row per mineral, stage and year the supply data holds, with every measure.
 
@@ -271,6 +285,7 @@ def _buyer_values(demand_of: dict[tuple, float], own_of: dict[tuple, float],
     return values
 
 
+@_gc_paused
 def chokepoint_table(chain: SupplyChain, year: float | None = None, top: int = 5,
                      access: float | str = "pro_rata") -> pd.DataFrame:
     """The ``top`` chokepoints of every mineral for every buyer, at one data year."""

@@ -204,13 +204,18 @@ def fit_widths(ws: Worksheet, skip_rows: set[int] | None = None) -> None:
     cells, looks = written(ws), Looks(ws)
     widths: dict[int, float] = {}
     text: dict[int, list[int]] = {}
+    texts = []  # the text cells outside skip_rows
     for cell in cells:
-        value = cell.value
+        value = cell._value
         if value is None or cell.row in skip:
             continue
-        shown_ = shown(value, looks.number_format(cell))
-        if cell.row in lone and isinstance(value, str) and len(shown_) > LONE_TEXT:
-            continue
+        if isinstance(value, str):
+            texts.append(cell)
+            if cell.row in lone and len(value) > LONE_TEXT:
+                continue
+            shown_ = str(value)
+        else:
+            shown_ = shown(value, looks.number_format(cell))
         if looks.header(cell):
             size = max(len(w) for w in shown_.split()) + 2
             looks.align(cell, HEADER_ALIGN)
@@ -225,8 +230,9 @@ def fit_widths(ws: Worksheet, skip_rows: set[int] | None = None) -> None:
     _widen_text(widths, {c: longest[c] for c in text})
     for column, size in sorted(widths.items()):
         ws.column_dimensions[get_column_letter(column)].width = size
-    _wrap_long(cells, looks, widths, lone | skip)
-    _row_heights(ws, cells, looks, lone | skip)
+    texts = [c for c in texts if c.row not in lone]
+    _wrap_long(texts, looks, widths)
+    _row_heights(ws, texts, cells, looks)
 
 
 def _narrow_text(widths: dict[int, float], text: dict[int, list[int]]) -> None:
@@ -257,11 +263,11 @@ def _widen_text(widths: dict[int, float], longest: dict[int, float]) -> None:
                                  2 * MAX_WIDTH)
 
 
-def _wrap_long(cells: list, looks: Looks, widths: dict[int, float], skip: set[int]) -> None:
-    """Wrap text cells longer than their column."""
-    for cell in cells:
-        if isinstance(cell.value, str) and cell.row not in skip and not looks.header(cell) \
-                and len(cell.value) + 2 > widths.get(cell.column, MAX_WIDTH):
+def _wrap_long(texts: list, looks: Looks, widths: dict[int, float]) -> None:
+    """Wrap text cells longer than their column (``texts``: the text cells of the rows
+    fitted)."""
+    for cell in texts:
+        if not looks.header(cell) and len(cell.value) + 2 > widths.get(cell.column, MAX_WIDTH):
             looks.align(cell, WRAP_TOP)
 
 
@@ -288,12 +294,13 @@ def _lines(text: str, chars: float, split: str = " ") -> int:
     return lines - 1
 
 
-def _row_heights(ws: Worksheet, cells: list, looks: Looks, skip: set[int]) -> None:
-    """Row heights for header rows and rows with wrapped long text."""
+def _row_heights(ws: Worksheet, texts: list, cells: list, looks: Looks) -> None:
+    """Row heights for header rows and rows with wrapped long text (``texts``: the text
+    cells of the rows fitted; ``cells``: every cell of the sheet)."""
     need: dict[int, int] = {}
     widths: dict[int, float] = {}
-    for cell in cells:
-        if not isinstance(cell.value, str) or cell.row in skip or not looks.wraps(cell):
+    for cell in texts:
+        if not looks.wraps(cell):
             continue
         if cell.column not in widths:
             widths[cell.column] = width(ws, cell.column)
@@ -303,7 +310,7 @@ def _row_heights(ws: Worksheet, cells: list, looks: Looks, skip: set[int]) -> No
     tall = {row for row, n in need.items() if n > 1}
     for row in sorted(tall):
         ws.row_dimensions[row].height = LINE_PT * need[row]
-    for cell in cells:
+    for cell in cells if tall else []:
         if cell.row in tall and cell.value is not None and not looks.header(cell):
             looks.align_top(cell)
 

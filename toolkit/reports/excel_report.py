@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from toolkit.reports import data, palette, provenance
+from toolkit.reports.excel_cells import TableCells
 from toolkit.reports.excel_print import fit_widths, number_format, setup_print, value_format
 from toolkit.reports.excel_write import ReportWriter
 from toolkit.reports.findings import (
@@ -61,10 +62,11 @@ def write_table(ws: Worksheet, table: pd.DataFrame, row: int = 1, col: int = 1) 
         cell = put_cell(ws, row, col + j, header_label(name))
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
     formats = [number_format(str(c)) for c in table.columns]
+    cells = TableCells(ws)
     for i, values in enumerate(table.itertuples(index=False), start=row + 1):
         for j, value in enumerate(values):
             fmt = formats[j] or (value_format(value) if _is_number(value) else None)
-            put_cell(ws, i, col + j, value, fmt)
+            cells.put(i, col + j, value, fmt)
     if table.empty:
         put_cell(ws, row + 1, col, "none").font = NOTE_FONT
         return row + 1

@@ -1,0 +1,73 @@
+"""Writing a table's cells: the cells :func:`toolkit.reports.safety.put_cell` writes, fast.
+
+A report table has tens of thousands of numbers and words.  ``put_cell`` goes through
+openpyxl's general setters (type inference, a style array and a number-format lookup
+per cell); :class:`TableCells` sets a number's or a text's cell directly, with each
+number format looked up once, and leaves every other value (booleans, blanks, dates...)
+to ``put_cell``.  The cells are the same (``tests/test_reports_speed.py`` compares the
+saved workbooks).
+"""
+
+from __future__ import annotations
+
+from openpyxl.cell.cell import Cell
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
+from openpyxl.worksheet.worksheet import Worksheet
+
+from toolkit.reports.safety import cell_value, is_formula_like, put_cell
+
+MAX_TEXT = 32767  # Excel's longest cell text (openpyxl truncates to it)
+
+
+class TableCells:
+    """Writes values into the cells of one worksheet as ``put_cell`` would."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self._format_ids: dict[str, int] = {}
+
+    def put(self, row: int, column: int, value: object, number_format: str | None) -> None:
+        """``put_cell(ws, row, column, value, number_format)``."""
+        value = cell_value(value)
+        kind = type(value)
+        if kind is float or kind is int:
+            cell = self._cell(row, column)
+            cell._value, cell.data_type = value, "n"
+            if number_format:
+                self._style(cell).numFmtId = self._format_id(number_format)
+        elif kind is str:
+            cell = self._cell(row, column)
+            # cell_value removed the characters openpyxl refuses; "s" even for "=..."
+            cell._value, cell.data_type = value[:MAX_TEXT], "s"
+            if is_formula_like(value):
+                cell.quotePrefix = True
+        else:
+            put_cell(self.ws, row, column, value, number_format)
+
+    def _cell(self, row: int, column: int) -> Cell:
+        """The cell at (row, column), created as ``ws.cell`` creates it."""
+        cell = self.ws._cells.get((row, column))
+        if cell is None:
+            if row < 1 or column < 1 or row > 1048576:
+                raise ValueError(f"no cell at row {row}, column {column}")
+            cell = Cell(self.ws, row=row, column=column)
+            self.ws._add_cell(cell)
+        return cell
+
+    @staticmethod
+    def _style(cell: Cell) -> StyleArray:
+        if not cell._style:
+            cell._style = StyleArray()
+        return cell._style
+
+    def _format_id(self, number_format: str) -> int:
+        """The style index of a number format (as openpyxl's ``number_format`` setter)."""
+        if number_format not in self._format_ids:
+            if number_format in BUILTIN_FORMATS_REVERSE:
+                index = BUILTIN_FORMATS_REVERSE[number_format]
+            else:
+                index = self.ws.parent._number_formats.add(number_format) \
+                    + BUILTIN_FORMATS_MAX_SIZE
+            self._format_ids[number_format] = index
+        return self._format_ids[number_format]
