@@ -139,7 +139,11 @@ def entries(data: bytes) -> dict[str, bytes]:
                 for name in archive.namelist()}
 
 
+STAMP = dt.datetime(2026, 1, 15, 10, 30)
+
+
 def openpyxl_bytes(wb) -> bytes:
+    wb.properties.created = wb.properties.modified = STAMP  # Workbook() stamps "now"
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).write_data()
@@ -147,6 +151,7 @@ def openpyxl_bytes(wb) -> bytes:
 
 
 def report_bytes(wb) -> bytes:
+    wb.properties.created = wb.properties.modified = STAMP
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ReportWriter(wb, archive).write_data()

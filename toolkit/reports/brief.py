@@ -259,11 +259,13 @@ def _portfolio(t: Tables) -> str:
     stages = [s for s in STAGES if (sel["stage"] == s).any()]
     header = [("Buyer", ""), ("Mineral", ""), ("Tonnes", "num")] + [(s.capitalize(), "")
                                                                    for s in stages]
+    sums = sel.groupby(["buyer", "mineral", "stage"], sort=True)["tonnes"].sum()
+    mixes = _mixes(sel)
     rows = []
-    for (buyer, mineral), group in sel.groupby(["buyer", "mineral"], sort=True):
-        total = group.groupby("stage")["tonnes"].sum().max()
+    for buyer, mineral in dict.fromkeys((b, m) for b, m, _s in sums.index):
+        total = sums.loc[(buyer, mineral)].max()
         rows.append([esc(buyer), esc(mineral), esc(tonnes(total))]
-                    + [_mix(group[group["stage"] == s]) for s in stages])
+                    + [_mix(mixes.get((buyer, mineral, s), [])) for s in stages])
     return head + table_html(header, rows, (
         f"Largest {PORTFOLIO_TOP} countries per stage with their share of the buyer's "
         "contracted tonnes; full detail, cost and the pro-rata baseline in the workbook "
@@ -277,13 +279,21 @@ def _glossary(sel: pd.DataFrame) -> str:
     return f'<p class="note">Countries: {items}</p>' if items else ""
 
 
-def _mix(group: pd.DataFrame) -> str:
-    if group.empty:
+def _mixes(sel: pd.DataFrame) -> dict[tuple, list[tuple[str, float]]]:
+    """(country, share) per (buyer, mineral, stage), largest share first (ties by
+    country): one stable sort of the whole selection."""
+    ordered = sel.sort_values(["share", "country"], ascending=[False, True], kind="stable")
+    mixes: dict[tuple, list[tuple[str, float]]] = {}
+    for r in ordered.itertuples():
+        mixes.setdefault((r.buyer, r.mineral, r.stage), []).append((r.country, r.share))
+    return mixes
+
+
+def _mix(shares: list[tuple[str, float]]) -> str:
+    if not shares:
         return "—"
-    group = group.sort_values(["share", "country"], ascending=[False, True], kind="stable")
-    parts = [f"{esc(r.country)} {esc(pct(r.share))}" for r in
-             group.head(PORTFOLIO_TOP).itertuples()]
-    rest = len(group) - PORTFOLIO_TOP
+    parts = [f"{esc(country)} {esc(pct(share))}" for country, share in shares[:PORTFOLIO_TOP]]
+    rest = len(shares) - PORTFOLIO_TOP
     return ", ".join(parts) + (f", +{rest} more" if rest > 0 else "")
 
 
