@@ -329,3 +329,24 @@ def test_network_follows_a_changed_table(default_chain):
     origins = {n[1] for n in network.stage_nodes(before, before.graph["stages"][-1])}
     mix = network.import_mix(at.with_tables(imports=imports), mineral, "JPN", origins)
     assert mix.get("CHN", 0.0) == 0.0
+
+
+def test_fitting_once_after_the_note_equals_fitting_before_and_after():
+    """noted_sheet fits the widths once, after the joint note: the same sheet as fitting
+    the table, adding the note and fitting again (the note is a long lone line)."""
+    books = []
+    for twice in (False, True):
+        wb = Workbook()
+        ws = wb.active
+        table = pd.DataFrame({"case": ["joint case"] * 40, "country_name": [
+            "a country with a long name " * (i % 4) for i in range(40)],
+            "tonnes": [10.5 * i for i in range(40)], "share": [i / 40 for i in range(40)]})
+        excel_report.write_table(ws, table)
+        if twice:
+            excel_report.fit_widths(ws)
+        excel_report.note(ws, 43, "Joint cases (joint case): " + "the split is a convention " * 6)
+        excel_report.fit_widths(ws)
+        excel_print.setup_print(ws)
+        books.append(entries(openpyxl_bytes(wb)))
+    assert books[0] == books[1]
+    assert b"customHeight" in next(v for k, v in books[0].items() if "sheet1" in k)

@@ -338,12 +338,15 @@ def _band_rules(ws: Worksheet, table: pd.DataFrame, last: int) -> None:
             formula=[f'ISNUMBER(SEARCH("{word}",${band}2))'], fill=fill, stopIfTrue=True))
 
 
-def table_sheet(wb: Workbook, name: str, table: pd.DataFrame, freeze: str = "A2") -> Worksheet:
-    """A sheet holding one table, header frozen, widths fitted."""
+def table_sheet(wb: Workbook, name: str, table: pd.DataFrame, freeze: str = "A2",
+                fit: bool = True) -> Worksheet:
+    """A sheet holding one table, header frozen, widths fitted (unless not ``fit``: the
+    caller adds lines under the table first, then calls :func:`fit_widths`)."""
     ws = wb.create_sheet(name)
     write_table(ws, table)
     ws.freeze_panes = freeze
-    fit_widths(ws)
+    if fit:
+        fit_widths(ws)
     return ws
 
 
@@ -362,7 +365,7 @@ def disruptions_sheet(wb: Workbook, t: Tables, chain) -> None:
     (sheet Disruption totals) and the scenario definitions (sheet Scenarios)."""
     from toolkit.reports.excel_market import disruption_sheet
 
-    ws = table_sheet(wb, "Disruptions", t.scenarios)
+    ws = table_sheet(wb, "Disruptions", t.scenarios, fit=False)
     joint_note(ws, t, t.scenarios, len(t.scenarios) + 3)
     fit_widths(ws)
     disruption_sheet(wb, t)
@@ -373,9 +376,9 @@ def disruptions_sheet(wb: Workbook, t: Tables, chain) -> None:
 def noted_sheet(wb: Workbook, name: str, table: pd.DataFrame, t: Tables,
                 freeze: str = "A2") -> None:
     """A one-table sheet with the joint buyer-split note under it when it applies."""
-    ws = table_sheet(wb, name, table, freeze)
+    ws = table_sheet(wb, name, table, freeze, fit=False)
     joint_note(ws, t, table, max(len(table), 1) + 3)
-    fit_widths(ws)
+    fit_widths(ws)  # the note is a lone line: it takes no part in the widths
 
 
 def prices_sheet(wb: Workbook, t: Tables) -> None:
