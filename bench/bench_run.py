@@ -41,8 +41,11 @@ from toolkit.io.inputs import load_default, load_input  # noqa: E402
 from toolkit.optimize import plan as plan_module  # noqa: E402
 from toolkit.optimize import solve as solve_module  # noqa: E402
 from toolkit.optimize.data import demand_of, prepare  # noqa: E402
-from toolkit.optimize.reference import solve_reference  # noqa: E402
+from toolkit.optimize.reference import solve_reference, solve_years_reference  # noqa: E402
+from toolkit.optimize.timeline import year_views  # noqa: E402
+from toolkit.optimize.years import YearData  # noqa: E402
 from toolkit.policy import resolve_cases  # noqa: E402
+from toolkit.projects import annualised_capex  # noqa: E402
 from toolkit.results import run_result, write_json  # noqa: E402
 from toolkit.risk import chokepoint_table, concentration_table  # noqa: E402
 
@@ -126,24 +129,47 @@ def one_run(model: str, source: Path | None, out: Path) -> tuple[dict, dict]:
 
 
 def reference_seconds(model: str, source: Path | None, result: dict) -> float:
-    """Build + solve, directly in highspy, every first LP of the run; objectives checked."""
+    """Build + solve, directly in highspy, every first LP (or multi-year MILP) of the run;
+    objectives checked."""
     chain = {"default": load_default, "large": large_chain}.get(
         model, lambda: load_input(source))()
     total, objectives = 0.0, {}
     for case in resolve_cases(chain):
-        at = chain.at_year(case.year)
-        for mineral in at.mineral_ids:
-            buyers = tuple(demand_of(at, mineral))
-            if not buyers or not at.stages_of(mineral):
-                continue
-            groups = [(buyers, True)] + [((b,), False) for b in buyers]
-            for who, joint in groups:
-                d = prepare(at, case, mineral, who, joint=joint)
-                seconds, (status, value) = timed(lambda d=d: solve_reference(d))
+        views = year_views(chain, case)
+        for mineral in chain.mineral_ids:
+            for who, joint, years in _instances(views, case, mineral):
+                if len(years) == 1 and not years[0].capex_usd:
+                    seconds, (_status, value) = timed(
+                        lambda d=years[0].data: solve_reference(d))
+                else:
+                    seconds, (_status, value) = timed(
+                        lambda y=years: solve_years_reference(y))
                 total += seconds
                 objectives[(case.name, mineral, who, joint)] = value
     _check(result, objectives)
     return total
+
+
+def _instances(views: list, case, mineral: str) -> list[tuple]:
+    """(buyers, joint, year instances) of every first model of ``mineral`` in ``case``:
+    the joint plan and each buyer's stand-alone plan."""
+    buyers = {v.year: tuple(demand_of(v.chain, mineral)) if v.chain.stages_of(mineral)
+              else () for v in views}
+    everyone = tuple(sorted({b for bs in buyers.values() for b in bs}))
+    out = []
+    for who, joint in [(everyone, True)] + [((b,), False) for b in everyone]:
+        years = []
+        for v in views:
+            present = tuple(b for b in who if b in buyers[v.year])
+            if present:
+                own = v.chain.projects[v.chain.projects["mineral"] == mineral] \
+                    if len(v.chain.projects) else v.chain.projects
+                years.append(YearData(v.year, prepare(v.chain, v.case, mineral, present,
+                                                      joint=joint),
+                                      annualised_capex(own, case.discount_rate)))
+        if years:
+            out.append((who, joint, years))
+    return out
 
 
 def _check(result: dict, objectives: dict) -> None:

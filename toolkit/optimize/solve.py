@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 from pyomo.common.tee import capture_output
 from pyomo.core.base.param import ParamData
 from pyomo.core.expr.numeric_expr import (
@@ -40,6 +41,8 @@ from pyomo.core.expr.numeric_expr import (
     NPV_ProductExpression,
 )
 from pyomo.repn.standard_repn import generate_standard_repn
+
+from toolkit.optimize.linear_rows import LinearRows
 
 INF = highspy.kHighsInf
 STATUS = {highspy.HighsModelStatus.kOptimal: "optimal",
@@ -143,6 +146,51 @@ def evaluator(expr) -> Callable[[], float]:
     return lambda: pyo.value(expr)
 
 
+def _bound_evaluator(bound, unbounded: float) -> Callable[[], float]:
+    """Evaluator of a row bound (``unbounded`` when absent or infinite)."""
+    if bound is None:
+        return lambda: unbounded
+    get = evaluator(bound)
+
+    def value() -> float:
+        v = get()
+        return unbounded if v in (INF, -INF) else v
+
+    return value
+
+
+class _Rows:
+    """Rows collected for one ``addRows`` call, in chunks (one per constraint family)."""
+
+    def __init__(self) -> None:
+        self.count, self.nnz = 0, 0
+        self._chunks: list[tuple[np.ndarray, ...]] = []
+
+    def add(self, lower: list, upper: list, starts: list, index: list, value: list) -> None:
+        """Rows given as lists (``starts`` relative to this chunk)."""
+        self.add_arrays(np.array(lower, dtype=float), np.array(upper, dtype=float),
+                        np.array(starts, dtype=np.int64), np.array(index, dtype=np.int64),
+                        np.array(value, dtype=float))
+
+    def add_arrays(self, lower: np.ndarray, upper: np.ndarray, starts: np.ndarray,
+                   index: np.ndarray, value: np.ndarray) -> None:
+        """Rows given as arrays (``starts`` relative to this chunk)."""
+        if not len(lower):
+            return
+        self._chunks.append((lower, upper, starts + self.nnz, index, value))
+        self.count += len(lower)
+        self.nnz += len(index)
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """(lower, upper, starts, index, value) of every row, for ``addRows``."""
+        if not self._chunks:
+            empty = np.zeros(0)
+            return empty, empty, np.zeros(0, np.int32), np.zeros(0, np.int32), empty
+        lower, upper, starts, index, value = (np.concatenate(parts) for parts in
+                                              zip(*self._chunks, strict=True))
+        return lower, upper, starts.astype(np.int32), index.astype(np.int32), value
+
+
 class Solver:
     """One persistent HiGHS instance bound to one built model."""
 
@@ -165,7 +213,8 @@ class Solver:
     def solve(self) -> Outcome:
         """Solve (first call: load the model) or re-solve after parameter changes."""
         if self.h is None:
-            self._load()
+            with PauseGC():
+                self._load()
         else:
             self._update()
         self._sol = None
@@ -184,27 +233,73 @@ class Solver:
     def _load(self) -> None:
         """Hand rows, columns and objective to a fresh HiGHS instance."""
         lower, upper, starts, index, value = [], [], [], [], []
-        cons = self.model.component_data_objects(pyo.Constraint, active=True,
-                                                 descend_into=True)
-        for row, con in enumerate(cons):
-            self._row[con] = row
-            starts.append(len(index))
-            coefs, variables, constant = linear_terms(con.body)
-            merged = self._merge(row, coefs, variables)
-            index += merged.keys()
-            value += merged.values()
-            self._remember_restated(con, row, merged)
-            lo, up = self._row_bounds(row, con, constant)
-            lower.append(lo)
-            upper.append(up)
+        rows = _Rows()
+        for comp in self.model.component_objects(pyo.Constraint, active=True,
+                                                 descend_into=True):
+            if comp.__class__ is LinearRows:
+                self._load_family(comp, rows)
+                continue
+            lower, upper, starts, index, value = [], [], [], [], []
+            for con in comp.values():
+                if not con.active:
+                    continue
+                row = rows.count + len(lower)
+                self._row[con] = row
+                starts.append(len(index))
+                coefs, variables, constant = linear_terms(con.body)
+                merged = self._merge(row, coefs, variables)
+                index += merged.keys()
+                value += merged.values()
+                self._remember_restated(con, row, merged)
+                lo, up = self._row_bounds(row, con, constant)
+                lower.append(lo)
+                upper.append(up)
+            rows.add(lower, upper, starts, index, value)
         cost = self._objective()
         self.h = new_highs()
         self._add_columns(cost)
         self.h.changeObjectiveOffset(self._offset)
-        self._bounds = (np.array(lower, dtype=float), np.array(upper, dtype=float))
-        self.h.addRows(len(lower), self._bounds[0], self._bounds[1], len(value),
-                       np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32),
-                       np.array(value, dtype=float))
+        lower, upper, starts, index, value = rows.arrays()
+        self._bounds = (lower, upper)
+        self.h.addRows(len(lower), lower, upper, len(value), starts, index, value)
+
+    def _load_family(self, comp: LinearRows, rows: _Rows) -> None:
+        """A :class:`LinearRows` family in bulk: its matrix mapped to LP columns (numbered
+        in order of first appearance, as row by row), its bounds evaluated."""
+        first_row = rows.count
+        row_starts, cols, coefs = comp.matrix()
+        x = comp._x
+        colmap = np.zeros(len(x), dtype=np.int64)
+        if len(cols):
+            seen, first = np.unique(cols, return_index=True)
+            order = seen[np.argsort(first, kind="stable")].tolist()
+            colmap[order] = [self._column(x[j]) for j in order]
+        for i, con in enumerate(comp._data.values()):
+            self._row[con] = first_row + i
+        lower, upper = self._family_bounds(comp, first_row)
+        rows.add_arrays(lower, upper, row_starts[:-1], colmap[cols], coefs)
+        target = getattr(self.model, "_refactor", None)
+        if target is not None and target[0].parent_component() is comp:
+            r = target[0]._row
+            segment = slice(row_starts[r], row_starts[r + 1])
+            local = [j for j, v in enumerate(x) if v is target[1]]
+            hit = np.flatnonzero(cols[segment] == local[0]) if local else []
+            if len(hit):
+                k = row_starts[r] + int(hit[0])
+                self._restated = (first_row + r, int(colmap[local[0]]), float(coefs[k]))
+
+    def _family_bounds(self, comp: LinearRows, first_row: int) -> tuple[np.ndarray, ...]:
+        """(lower, upper) of a family's rows; rows with parameter bounds are remembered."""
+        plain = (int, float)
+        lower = np.array([-INF if b is None else b if b.__class__ in plain else np.nan
+                          for b in comp._lower], dtype=float)
+        upper = np.array([INF if b is None else b if b.__class__ in plain else np.nan
+                          for b in comp._upper], dtype=float)
+        for i in np.flatnonzero(np.isnan(lower) | np.isnan(upper)).tolist():
+            lo, up = _bound_evaluator(comp._lower[i], -INF), _bound_evaluator(comp._upper[i], INF)
+            self._mutable_rows.append((first_row + i, lo, up))
+            lower[i], upper[i] = lo(), up()
+        return lower, upper
 
     def _remember_restated(self, con, row: int, merged: dict[int, float]) -> None:
         """Keep (row, column, value) of the model's scenario coefficient."""
