@@ -146,17 +146,58 @@ def evaluator(expr) -> Callable[[], float]:
     return lambda: pyo.value(expr)
 
 
-def _bound_evaluator(bound, unbounded: float) -> Callable[[], float]:
-    """Evaluator of a row bound (``unbounded`` when absent or infinite)."""
-    if bound is None:
-        return lambda: unbounded
-    get = evaluator(bound)
+def param_factor(expr) -> tuple[ParamData, float] | None:
+    """(parameter, factor) when ``expr`` is ``param``, ``param * c`` or ``c * param``."""
+    if isinstance(expr, ParamData):
+        return expr, 1.0
+    if expr.__class__ is NPV_ProductExpression:
+        a, b = expr.args
+        if isinstance(a, ParamData) and b.__class__ in (int, float):
+            return a, float(b)
+        if isinstance(b, ParamData) and a.__class__ in (int, float):
+            return b, float(a)
+    return None
 
-    def value() -> float:
-        v = get()
-        return unbounded if v in (INF, -INF) else v
 
-    return value
+class MutableBounds:
+    """Row bounds that depend on mutable parameters, re-evaluated before each re-solve.
+
+    A bound that is ``param`` or ``param * c`` is read straight from the parameter's
+    stored value (one multiplication, the same float as evaluating the expression);
+    any other expression through :func:`evaluator`.
+    """
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []
+        self.sides: list[int] = []   # 0 lower, 1 upper
+        self.params: list[ParamData] = []
+        self.factors: list[float] = []
+        self.generic: list[tuple[int, int, Callable[[], float]]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.rows or self.generic)
+
+    def add(self, row: int, side: int, expr) -> None:
+        """Remember one side of a row whose bound is a parameter expression."""
+        simple = param_factor(expr)
+        if simple is None:
+            self.generic.append((row, side, evaluator(expr)))
+            return
+        self.rows.append(row)
+        self.sides.append(side)
+        self.params.append(simple[0])
+        self.factors.append(simple[1])
+
+    def current(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, sides, values) of every remembered bound, evaluated now."""
+        values = np.array([p._value for p in self.params], dtype=float) * np.array(
+            self.factors, dtype=float) if self.params else np.zeros(0)
+        rows, sides = list(self.rows), list(self.sides)
+        extra = [f() for _r, _s, f in self.generic]
+        rows += [r for r, _s, _f in self.generic]
+        sides += [side for _r, side, _f in self.generic]
+        return (np.array(rows, dtype=np.int64), np.array(sides, dtype=np.int64),
+                np.concatenate([values, np.array(extra, dtype=float)]))
 
 
 class _Rows:
@@ -200,7 +241,7 @@ class Solver:
         self._col: dict[int, int] = {}
         self._vars: list = []
         self._row: dict = {}
-        self._mutable_rows: list = []      # (row, lower expr, upper expr)
+        self._mutable_rows = MutableBounds()
         self._mutable_coefs: list = []     # [row, column, evaluator, last value]
         self._mutable_costs: list = []     # (column, cost expr, last value)
         self._bounds = (np.zeros(0), np.zeros(0))
@@ -295,10 +336,11 @@ class Solver:
                           for b in comp._lower], dtype=float)
         upper = np.array([INF if b is None else b if b.__class__ in plain else np.nan
                           for b in comp._upper], dtype=float)
-        for i in np.flatnonzero(np.isnan(lower) | np.isnan(upper)).tolist():
-            lo, up = _bound_evaluator(comp._lower[i], -INF), _bound_evaluator(comp._upper[i], INF)
-            self._mutable_rows.append((first_row + i, lo, up))
-            lower[i], upper[i] = lo(), up()
+        for side, bounds, values in ((0, comp._lower, lower), (1, comp._upper, upper)):
+            for i in np.flatnonzero(np.isnan(values)).tolist():
+                self._mutable_rows.add(first_row + i, side, bounds[i])
+                value = pyo.value(bounds[i])
+                values[i] = value if value not in (INF, -INF) else (-INF, INF)[side]
         return lower, upper
 
     def _remember_restated(self, con, row: int, merged: dict[int, float]) -> None:
@@ -328,8 +370,9 @@ class Solver:
         """Evaluated (lower, upper) of a row; rows with parameter bounds are remembered."""
         lo = con.lower - constant if con.has_lb() else -INF
         up = con.upper - constant if con.has_ub() else INF
-        if not (pyo.is_constant(lo) and pyo.is_constant(up)):
-            self._mutable_rows.append((row, evaluator(lo), evaluator(up)))
+        for side, bound in ((0, lo), (1, up)):
+            if not pyo.is_constant(bound):
+                self._mutable_rows.add(row, side, bound)
         return pyo.value(lo), pyo.value(up)
 
     def _objective(self) -> dict[int, float]:
@@ -403,23 +446,37 @@ class Solver:
 
     def evaluate(self, expr) -> float:
         """Value of a linear expression (e.g. one year's objective) at the last solution."""
-        coefs, variables, constant = linear_terms(expr)
+        key = id(expr)
+        cache = self.__dict__.setdefault("_linear_cache", {})
+        if key not in cache:  # the expression is kept, so its id is never reused
+            coefs, variables, constant = linear_terms(expr)
+            mutable = [(i, c) for i, c in enumerate(coefs)
+                       if c.__class__ not in (int, float) and not pyo.is_constant(c)]
+            cache[key] = (expr, [float(pyo.value(c)) for c in coefs], mutable,
+                          np.array([self._col[id(v)] for v in variables], dtype=np.int64),
+                          float(pyo.value(constant)))
+        _expr, coefs, mutable, cols, constant = cache[key]
+        if mutable:  # parameter coefficients (bid costs) are read at their current value
+            coefs = list(coefs)
+            for i, c in mutable:
+                coefs[i] = float(pyo.value(c))
         col_value = self._solution()[0]
-        return float(pyo.value(constant)) + sum(
-            float(pyo.value(c)) * float(col_value[self._col[id(v)]])
-            for c, v in zip(coefs, variables, strict=True))
+        return constant + sum(c * float(v) for c, v in zip(
+            coefs, col_value[cols].tolist(), strict=True))
 
     def _update(self) -> None:
         """Push changed parameter-dependent row bounds and coefficients."""
         if self._mutable_rows:
-            rows = np.array([r for r, _, _ in self._mutable_rows], dtype=np.int32)
-            lo = np.array([f() for _, f, _ in self._mutable_rows], dtype=float)
-            up = np.array([f() for _, _, f in self._mutable_rows], dtype=float)
-            changed = (lo != self._bounds[0][rows]) | (up != self._bounds[1][rows])
+            rows, sides, values = self._mutable_rows.current()
+            values = np.where(np.isinf(values), np.where(sides == 0, -INF, INF), values)
+            lower, upper = self._bounds
+            changed = np.where(sides == 0, lower[rows], upper[rows]) != values
             if changed.any():
-                idx = rows[changed]
-                self._bounds[0][idx], self._bounds[1][idx] = lo[changed], up[changed]
-                self.h.changeRowsBounds(len(idx), idx, lo[changed], up[changed])
+                for side, bounds in ((0, lower), (1, upper)):
+                    pick = changed & (sides == side)
+                    bounds[rows[pick]] = values[pick]
+                idx = np.unique(rows[changed]).astype(np.int32)
+                self.h.changeRowsBounds(len(idx), idx, lower[idx], upper[idx])
         for entry in self._mutable_coefs:  # [row, column, evaluator, last value pushed]
             value = entry[2]()
             if value != entry[3]:
