@@ -182,6 +182,20 @@ class RowBuilder:
             self._x.append(var)
         return j
 
+    def block(self, variables: list) -> int:
+        """Register ``variables`` as consecutive columns; returns the first one's position
+        (the family then adds their terms by position, :meth:`at`)."""
+        first = len(self._x)
+        for j, var in enumerate(variables):
+            self._local[id(var)] = first + j
+        self._x += variables
+        return first
+
+    def at(self, columns: list[int], coefs: list[float] | float = 1.0) -> None:
+        """Add terms by column position (path flows are ``0..P-1``; see :meth:`block`)."""
+        self.columns += columns
+        self.coefs += coefs if isinstance(coefs, list) else [float(coefs)] * len(columns)
+
     def paths(self, paths: list[int], coefs: list[float] | float = 1.0) -> None:
         """Add path-flow terms :math:`a_p x_p` to the open row."""
         self.columns += paths

@@ -30,7 +30,7 @@ def define_scenarios(m: pyo.ConcreteModel, d: MineralData) -> None:
     BS = [(b, s) for b in m.B for s in m.S]
     m.BS = pyo.Set(initialize=BS, dimen=2)
     m.short = pyo.Var(m.BS, domain=pyo.NonNegativeReals)
-    m.served_rhs = pyo.Param(m.BS, initialize=served_rhs(d), mutable=True)
+    m.served_rhs = pyo.Param(m.B, initialize=served_rhs(d), mutable=True)
     define_spot(m, d)
     m.draw = pyo.Var(m.BS, domain=pyo.NonNegativeReals) if d.stockpile_enabled else None
     if d.sweep:
@@ -39,11 +39,13 @@ def define_scenarios(m: pyo.ConcreteModel, d: MineralData) -> None:
         _cover_rows(m, d, BS)
     e = slack(m, "min_served_share", BS)
     rows = RowBuilder(m)
+    short = rows.block(list(m.short.values()))  # (b, s) in index order
+    S, demand, prob = len(d.scenarios), d.demand_t.tolist(), d.probability.tolist()
     for b, s in BS:
-        rows.terms([m.short[b, s]])
+        rows.at([short + b * S + s])
         if e is not None:
             rows.terms([e[b, s]], -1.0)
-        rows.close((b, s), None, m.served_rhs[b, s])
+        rows.close((b, s), None, m.served_rhs[b] if prob[s] > 0 else demand[b])
     rows.add_to(m, "served")
     m.es_eps = pyo.Param(initialize=max(1.0, float(d.probability.sum())), mutable=True)
     if BS:
@@ -58,13 +60,13 @@ def _cover_rows(m: pyo.ConcreteModel, d: MineralData, BS: list[tuple[int, int]])
     loss = m._paths["loss"]
     owned = [np.flatnonzero(d.path_buyer == b) for b in range(len(d.buyers))]
     rows = RowBuilder(m)
-    extra = [list(v.values()) for v in (m.spot if d.spot_enabled else None, m.draw)
-             if v is not None] + [list(m.short.values())]  # (b, s) in index order
-    S = len(d.scenarios)
+    extra = [rows.block(list(v.values())) for v in (
+        m.spot if d.spot_enabled else None, m.draw, m.short) if v is not None]
+    S = len(d.scenarios)  # the variables are indexed (b, s) in index order
     for b, s in BS:
         paths = owned[b][loss[s, owned[b]] > 0]
         rows.paths(paths.tolist(), loss[s, paths].tolist())
-        rows.terms([v[b * S + s] for v in extra], -1.0)
+        rows.at([first + b * S + s for first in extra], -1.0)
         rows.close((b, s), None, 0.0)
     rows.add_to(m, "cover")
 
@@ -100,14 +102,14 @@ def _loss_coefficients(m: pyo.ConcreteModel, d: MineralData, loss: np.ndarray) -
     return lambda s, p, c: m.path_loss[s, p]
 
 
-def served_rhs(d: MineralData) -> dict[tuple[int, int], float]:
-    """Upper bound on each shortfall: :math:`(1-\\sigma_b) d_b` if binding, else :math:`d_b`."""
+def served_rhs(d: MineralData) -> dict[int, float]:
+    """Upper bound on each buyer's shortfall in a scenario with :math:`p_s > 0`:
+    :math:`(1-\\sigma_b) d_b` when ``min_served_share`` is set, else :math:`d_b`
+    (scenarios with :math:`p_s = 0` are bounded by :math:`d_b`)."""
     out = {}
     for b, demand in enumerate(d.demand_t):
         sigma = d.min_served[b]
-        for s, prob in enumerate(d.probability):
-            active = prob > 0 and not np.isnan(sigma)
-            out[b, s] = float((1.0 - sigma) * demand if active else demand)
+        out[b] = float(demand if np.isnan(sigma) else (1.0 - sigma) * demand)
     return out
 
 
@@ -203,19 +205,20 @@ def define_stockpile(m: pyo.ConcreteModel, d: MineralData) -> None:
     holders = [b for b in m.B if not np.isnan(d.stock_cost[b])]
     m.stock = pyo.Var(holders, domain=pyo.NonNegativeReals)
     rows = RowBuilder(m)
-    draws, S = list(m.draw.values()), len(d.scenarios)  # (b, s) in index order
-    stocks = [m.stock[b] for b in holders]
+    draw, S = rows.block(list(m.draw.values())), len(d.scenarios)  # (b, s) in index order
+    first = rows.block([m.stock[b] for b in holders])
+    stock = {b: first + i for i, b in enumerate(holders)}
     if d.joint:
         for s in range(S):
-            rows.terms([draws[b * S + s] for b in range(len(d.buyers))])
-            rows.terms(stocks, -1.0)
+            rows.at([draw + b * S + s for b in range(len(d.buyers))])
+            rows.at([stock[b] for b in holders], -1.0)
             rows.close(s, None, 0.0)
         rows.add_to(m, "stock_pool")
         return
     for b, s in m.BS:
-        rows.terms([draws[b * S + s]])
+        rows.at([draw + b * S + s])
         if b in holders:
-            rows.terms([m.stock[b]], -1.0)
+            rows.at([stock[b]], -1.0)
         rows.close((b, s), None, 0.0)
     rows.add_to(m, "stock_draw")
 
