@@ -199,6 +199,15 @@ def nodes_table(chain: SupplyChain, mineral: str) -> pd.DataFrame:
     """
     rows = chain.supply[chain.supply["mineral"] == mineral]
     rows = rows.assign(production_t=production_of(rows))
+    if not rows.duplicated(["stage", "country"]).any():  # one row a node: nothing to sum
+        grouped = pd.DataFrame({
+            "stage": rows["stage"].to_numpy(), "country": rows["country"].to_numpy(),
+            "capacity_t": rows["capacity_t"].to_numpy(dtype=float),
+            "production_t": rows["production_t"].to_numpy(dtype=float),
+            "unit_cost_usd_per_t": rows["unit_cost_usd_per_t"].to_numpy(dtype=float)})
+        grouped = grouped[grouped["capacity_t"] > 0].reset_index(drop=True)
+        grouped["stage_index"] = grouped["stage"].map({s: i for i, s in enumerate(STAGES)})
+        return grouped.sort_values(["stage_index", "country"]).reset_index(drop=True)
     grouped = rows.groupby(["stage", "country"], sort=True).agg(
         capacity_t=("capacity_t", "sum"), production_t=("production_t", "sum"),
         unit_cost_usd_per_t=("unit_cost_usd_per_t", "mean"))
