@@ -4,7 +4,7 @@ Each repeat runs the steps of ``toolkit run`` in this process, timed separately:
 read (load the input), network metrics (concentration table and chokepoints), build
 (Pyomo models and their load into HiGHS), solve (every solve and re-solve of the
 run: both modes, rationing, Pareto sweeps, bid sensitivity; minus build), reports
-(JSON, Excel workbook, HTML brief).  The reference builds and solves, directly
+(the result tables, JSON, Excel workbook, HTML brief).  The reference builds and solves, directly
 with highspy from the arrays (:mod:`toolkit.optimize.reference`), every LP the run
 solves first (each case's joint plan and stand-alone plans, every mineral); its
 objectives are checked against the run's.  Prints medians and the ratio of the
@@ -24,6 +24,7 @@ large <= 20 s and <= 1 GB.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import subprocess
 import sys
@@ -36,13 +37,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_helpers import median, peak_rss_mb, peer_chain  # noqa: E402
 from toolkit import pipeline  # noqa: E402
+from toolkit.cli import GC_THRESHOLD  # noqa: E402
 from toolkit.io.excel import write_template  # noqa: E402
 from toolkit.io.inputs import load_default, load_input  # noqa: E402
 from toolkit.optimize import plan as plan_module  # noqa: E402
 from toolkit.optimize import solve as solve_module  # noqa: E402
 from toolkit.optimize.data import demand_of, prepare  # noqa: E402
-from toolkit.optimize.reference import solve_reference  # noqa: E402
+from toolkit.optimize.reference import solve_reference, solve_years_reference  # noqa: E402
+from toolkit.optimize.timeline import year_views  # noqa: E402
+from toolkit.optimize.years import YearData  # noqa: E402
 from toolkit.policy import resolve_cases  # noqa: E402
+from toolkit.projects import annualised_capex  # noqa: E402
 from toolkit.results import run_result, write_json  # noqa: E402
 from toolkit.risk import chokepoint_table, concentration_table  # noqa: E402
 
@@ -110,7 +115,7 @@ def one_run(model: str, source: Path | None, out: Path) -> tuple[dict, dict]:
     with BuildClock() as clock:
         t_model, runs = timed(lambda: pipeline.run_model(chain, points))
     times["build"], times["solve"] = clock.seconds, t_model - clock.seconds
-    result = run_result(runs, model, None)
+    t_result, result = timed(lambda: run_result(runs, model, None))
     start = CLOCK[0]()
     bundle = pipeline._bundle(result, chain, source, 0.0) if model != "large" else {}
     if model == "large":
@@ -121,29 +126,52 @@ def one_run(model: str, source: Path | None, out: Path) -> tuple[dict, dict]:
     if model != "large":
         pipeline._write_reports(bundle, out, model, False, lambda message: None)
     write_json(out / f"{model}.json", result)
-    times["reports"] = CLOCK[0]() - start
+    times["reports"] = CLOCK[0]() - start + t_result
     return times, result
 
 
 def reference_seconds(model: str, source: Path | None, result: dict) -> float:
-    """Build + solve, directly in highspy, every first LP of the run; objectives checked."""
+    """Build + solve, directly in highspy, every first LP (or multi-year MILP) of the run;
+    objectives checked."""
     chain = {"default": load_default, "large": large_chain}.get(
         model, lambda: load_input(source))()
     total, objectives = 0.0, {}
     for case in resolve_cases(chain):
-        at = chain.at_year(case.year)
-        for mineral in at.mineral_ids:
-            buyers = tuple(demand_of(at, mineral))
-            if not buyers or not at.stages_of(mineral):
-                continue
-            groups = [(buyers, True)] + [((b,), False) for b in buyers]
-            for who, joint in groups:
-                d = prepare(at, case, mineral, who, joint=joint)
-                seconds, (status, value) = timed(lambda d=d: solve_reference(d))
+        views = year_views(chain, case)
+        for mineral in chain.mineral_ids:
+            for who, joint, years in _instances(views, case, mineral):
+                if len(years) == 1 and not years[0].capex_usd:
+                    seconds, (_status, value) = timed(
+                        lambda d=years[0].data: solve_reference(d))
+                else:
+                    seconds, (_status, value) = timed(
+                        lambda y=years: solve_years_reference(y))
                 total += seconds
                 objectives[(case.name, mineral, who, joint)] = value
     _check(result, objectives)
     return total
+
+
+def _instances(views: list, case, mineral: str) -> list[tuple]:
+    """(buyers, joint, year instances) of every first model of ``mineral`` in ``case``:
+    the joint plan and each buyer's stand-alone plan."""
+    buyers = {v.year: tuple(demand_of(v.chain, mineral)) if v.chain.stages_of(mineral)
+              else () for v in views}
+    everyone = tuple(sorted({b for bs in buyers.values() for b in bs}))
+    out = []
+    for who, joint in [(everyone, True)] + [((b,), False) for b in everyone]:
+        years = []
+        for v in views:
+            present = tuple(b for b in who if b in buyers[v.year])
+            if present:
+                own = v.chain.projects[v.chain.projects["mineral"] == mineral] \
+                    if len(v.chain.projects) else v.chain.projects
+                years.append(YearData(v.year, prepare(v.chain, v.case, mineral, present,
+                                                      joint=joint),
+                                      annualised_capex(own, case.discount_rate)))
+        if years:
+            out.append((who, joint, years))
+    return out
 
 
 def _check(result: dict, objectives: dict) -> None:
@@ -167,13 +195,15 @@ def child(model: str, repeats: int) -> None:
             write_template(source, peer_chain())
         steps: dict[str, list[float]] = defaultdict(list)
         refs = []
+        peak_mb = 0.0
         for _ in range(repeats):
             times, result = one_run(model, source, folder / "out")
+            peak_mb = peak_mb or peak_rss_mb()  # the run's own peak, before any reference
             for key, value in times.items():
                 steps[key].append(value)
             steps["total"].append(sum(times.values()))
             refs.append(reference_seconds(model, source, result))
-    print(json.dumps({"steps": steps, "reference": refs, "peak_mb": peak_rss_mb(),
+    print(json.dumps({"steps": steps, "reference": refs, "peak_mb": peak_mb,
                       "cases": len(result["cases"])}))
 
 
@@ -206,6 +236,7 @@ def main() -> None:
     if args.cpu:
         CLOCK[0] = time.process_time
     if args.child:
+        gc.set_threshold(GC_THRESHOLD, 20, 20)  # as the toolkit command sets it
         child(args.child, args.repeats)
         return
     unknown = set(args.models) - set(GOALS)

@@ -9,7 +9,6 @@ JSON byte for byte.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -205,6 +204,15 @@ def run_result(runs: list[CaseRun], model_name: str, input_path: str | None) -> 
 
 def tidy(value: object) -> object:
     """Round floats to SIGNIFICANT (7) significant digits, NaN to None, numpy scalars to Python."""
+    cls = value.__class__  # the common exact types first (a large run has millions)
+    if cls is float:
+        return _round(value)
+    if cls is dict:
+        return {k if k.__class__ is str else str(k): tidy(v) for k, v in value.items()}
+    if cls is list:
+        return [tidy(v) for v in value]
+    if cls is str or cls is int or cls is bool or value is None:
+        return value
     if isinstance(value, dict):
         return {str(k): tidy(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -217,17 +225,48 @@ def tidy(value: object) -> object:
 
 
 def _round(x: float) -> float | None:
-    if math.isnan(x) or math.isinf(x):
+    if x - x != 0.0:  # NaN or infinite
         return None
-    if abs(x) < 1e-9:
+    if -1e-9 < x < 1e-9:
         return 0.0
-    return float(f"{x:.{SIGNIFICANT}g}") + 0.0
+    return float(format(x, _SPEC)) + 0.0
+
+
+_SPEC = f".{SIGNIFICANT}g"
+
+
+def json_text(value: object, level: int = 0) -> str:
+    """JSON text of a result: nested objects indented one space a level, and each row of a
+    table (a list of flat objects) on one line, written by the standard library's C
+    encoder (an indented dump of a large run's tens of thousands of rows is slow)."""
+    pad = " " * (level + 1)
+    if isinstance(value, dict) and value:
+        items = [f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {json_text(v, level + 1)}"
+                 for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + " " * level + "}"
+    if isinstance(value, list) and value and not all(_flat(v) for v in value):
+        return "[\n" + ",\n".join(pad + json_text(v, level + 1) for v in value) + \
+            "\n" + " " * level + "]"
+    if isinstance(value, list) and value:
+        return "[\n" + ",\n".join(pad + json.dumps(v, ensure_ascii=False) for v in value) \
+            + "\n" + " " * level + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _flat(value: object) -> bool:
+    """A scalar, or an object or list of scalars (one line of a table)."""
+    scalar = (str, int, float, bool, type(None))
+    if isinstance(value, dict):
+        return all(isinstance(v, scalar) for v in value.values())
+    if isinstance(value, list):
+        return all(isinstance(v, scalar) for v in value)
+    return isinstance(value, scalar)
 
 
 def write_json(path: Path, result: dict, atomic: bool = True) -> Path:
     """Write the result (atomically unless ``atomic`` is False: ``path`` is already a
     staged temporary file), keys in a stable order, UTF-8."""
-    text = json.dumps(result, indent=1, sort_keys=False, ensure_ascii=False) + "\n"
+    text = json_text(result) + "\n"
     if not atomic:
         Path(path).write_text(text, encoding="utf-8", newline="\n")
         return Path(path)

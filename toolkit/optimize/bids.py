@@ -71,7 +71,7 @@ def define_world_balance(m: pyo.ConcreteModel, d: MineralData) -> None:
         m.world_balance = None
         return
     m.world_t = pyo.Param(m.K, initialize=dict(enumerate(d.world_t.tolist())), mutable=True)
-    through = m._index["through"]
+    through = m._paths["through"]
     stages = {k: [p for n in m.N if d.node_stage[n] == k for p in through[n]] for k in m.K}
     slack = None
     if m._elastic:

@@ -199,6 +199,15 @@ def nodes_table(chain: SupplyChain, mineral: str) -> pd.DataFrame:
     """
     rows = chain.supply[chain.supply["mineral"] == mineral]
     rows = rows.assign(production_t=production_of(rows))
+    if not rows.duplicated(["stage", "country"]).any():  # one row a node: nothing to sum
+        grouped = pd.DataFrame({
+            "stage": rows["stage"].to_numpy(), "country": rows["country"].to_numpy(),
+            "capacity_t": rows["capacity_t"].to_numpy(dtype=float),
+            "production_t": rows["production_t"].to_numpy(dtype=float),
+            "unit_cost_usd_per_t": rows["unit_cost_usd_per_t"].to_numpy(dtype=float)})
+        grouped = grouped[grouped["capacity_t"] > 0].reset_index(drop=True)
+        grouped["stage_index"] = grouped["stage"].map({s: i for i, s in enumerate(STAGES)})
+        return grouped.sort_values(["stage_index", "country"]).reset_index(drop=True)
     grouped = rows.groupby(["stage", "country"], sort=True).agg(
         capacity_t=("capacity_t", "sum"), production_t=("production_t", "sum"),
         unit_cost_usd_per_t=("unit_cost_usd_per_t", "mean"))
@@ -352,6 +361,7 @@ class MineralBase:
     scenarios: tuple
     chain_cost: float
     market: dict
+    chain: SupplyChain  # the mineral's rows only (:func:`mineral_chain`)
     paths: dict = field(default_factory=dict)
 
 
@@ -375,8 +385,28 @@ def mineral_base(chain: SupplyChain, mineral: str) -> MineralBase:
         weakref.finalize(chain, _BASES.pop, key, None)
     cache = _BASES[key]
     if mineral not in cache:
-        cache[mineral] = _build_base(chain, mineral)
+        cache[mineral] = _build_base(mineral_chain(chain, mineral), mineral)
     return cache[mineral]
+
+
+# tables with a mineral column; Disruptions rows with mineral "*" apply to every mineral
+_PER_MINERAL = ("minerals", "supply", "demand", "routes", "disruptions", "projects")
+
+
+def mineral_chain(chain: SupplyChain, mineral: str) -> SupplyChain:
+    """The chain with only ``mineral``'s rows in its per-mineral tables (Disruptions: also
+    the rows for every mineral), rows in their order: what one mineral's instance reads,
+    without filtering the whole tables again for every quantity."""
+    tables = {}
+    for name in _PER_MINERAL:
+        table = getattr(chain, name)
+        if table is None or "mineral" not in table:
+            continue
+        keep = table["mineral"] == mineral
+        if name == "disruptions":
+            keep |= table["mineral"] == WILDCARD
+        tables[name] = table[keep]
+    return chain.with_tables(**tables)
 
 
 def project_nodes(chain: SupplyChain, mineral: str) -> pd.DataFrame:
@@ -418,7 +448,8 @@ def _build_base(chain: SupplyChain, mineral: str) -> MineralBase:
         partner=np.array([c in partners for c in country], dtype=bool),
         tie_cost=cost + governance_tie_break(chain, nodes),
         scenarios=scenario_losses(chain, mineral, nodes), chain_cost=chain_cost(today),
-        market=_market(chain, mineral, nodes, node_stage, sum(demand.values())))
+        market=_market(chain, mineral, nodes, node_stage, sum(demand.values())),
+        chain=chain)
 
 
 def prepare(chain: SupplyChain, case: CaseSettings, mineral: str,
@@ -436,7 +467,7 @@ def prepare(chain: SupplyChain, case: CaseSettings, mineral: str,
     demand, stages, nodes = base.demand, list(base.stages), base.nodes
     buyers = tuple(b for b in (buyers or tuple(demand)) if b in demand)
     if buyers not in base.paths:
-        base.paths[buyers] = all_paths(chain, mineral, nodes, stages, buyers)
+        base.paths[buyers] = all_paths(base.chain, mineral, nodes, stages, buyers)
     paths, route, owner = base.paths[buyers]
     cost = nodes["unit_cost_usd_per_t"].to_numpy(dtype=float)
     names, probs, loss = base.scenarios

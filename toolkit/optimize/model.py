@@ -70,17 +70,19 @@ from collections.abc import Callable
 
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from toolkit.optimize.bids import bid_terms, define_bids, define_world_balance
 from toolkit.optimize.data import MineralData
+from toolkit.optimize.linear_rows import RowBuilder
 from toolkit.optimize.projects import define_projects
-from toolkit.optimize.rows import CAPACITY_SLACK_WEIGHT, flow, minus, slack, term
+from toolkit.optimize.rows import CAPACITY_SLACK_WEIGHT, flow, slack, term
 from toolkit.optimize.scenario_rows import (
     define_cvar,
     define_scenarios,
     define_stockpile,
-    scenario_cost,
+    scenario_costs,
 )
 
 UNSET = 1.0  # value of a share setting that is not given (never binds)
@@ -110,10 +112,11 @@ def populate(m: pyo.block.BlockData, data: MineralData, elastic: bool = False,
     m._data = data
     m._elastic = elastic
     m._slacks = {}
-    m._index = _index(data)
+    m._paths = _index(data)
     m._project_y = project_y or {}
-    for family in FAMILIES:
-        family(m, data)
+    with PauseGC():  # a build makes many small objects: no collection passes meanwhile
+        for family in FAMILIES:
+            family(m, data)
     m._refactor = _scenario_coefficient(m)
 
 
@@ -191,9 +194,12 @@ def _share(values: np.ndarray, key) -> float:
 
 def define_demand(m: pyo.ConcreteModel, d: MineralData) -> None:
     """Contracted supply equals demand: :math:`\\sum_{p \\in P_b} x_p = d_b`."""
-    paths = m._index["by_buyer"]
-    demand = d.demand_t.tolist()
-    m.demand = pyo.Constraint(m.B, rule=lambda m, b: flow(m, paths[b]) == demand[b])
+    paths = m._paths["by_buyer"]
+    rows = RowBuilder(m)
+    for b, demand in enumerate(d.demand_t.tolist()):
+        rows.paths(paths[b])
+        rows.close(b, demand, demand)
+    rows.add_to(m, "demand")
 
 
 def define_capacity(m: pyo.ConcreteModel, d: MineralData) -> None:
@@ -202,18 +208,17 @@ def define_capacity(m: pyo.ConcreteModel, d: MineralData) -> None:
     :math:`\\sum_{p \\ni n} x_p - \\delta_n \\le C_n - H_n` with market buyers,
     :math:`\\sum_{p \\ni n} x_p \\le C_n` without.
     """
-    through = m._index["through"]
+    through = m._paths["through"]
     e = slack(m, "capacity", list(m.N), CAPACITY_SLACK_WEIGHT)
-    market = d.market_enabled
-
-    def rule(m, n):
-        if not through[n]:
-            return pyo.Constraint.Skip
-        bid = (term(-1, m.bid[n]),) if n in m._bid_nodes else ()
-        body = flow(m, through[n], bid + minus(e, n))
-        return body <= (m.free_t[n] if market else m.capacity_t[n])
-
-    m.capacity = pyo.Constraint(m.N, rule=rule)
+    rhs = m.free_t if d.market_enabled else m.capacity_t
+    rows = RowBuilder(m)
+    for n in m.N:
+        if through[n]:
+            rows.paths(through[n])
+            rows.terms(([m.bid[n]] if n in m._bid_nodes else [])
+                       + ([e[n]] if e is not None else []), -1.0)
+            rows.close(n, None, rhs[n])
+    rows.add_to(m, "capacity")
 
 
 def define_china_share(m: pyo.ConcreteModel, d: MineralData) -> None:
@@ -228,13 +233,11 @@ def define_china_share(m: pyo.ConcreteModel, d: MineralData) -> None:
     lists = {(b, k): _paths_at(d, b, k, d.china) for b, k in index}
     e = slack(m, "max_china_share", index)
     demand = d.demand_t.tolist()
-
-    def rule(m, b, k):
-        if not lists[b, k]:
-            return pyo.Constraint.Skip
-        return flow(m, lists[b, k], minus(e, (b, k))) <= m.china_eps[b, k] * demand[b]
-
-    m.china_share = pyo.Constraint(index, rule=rule)
+    rows = RowBuilder(m)
+    for b, k in index:
+        if lists[b, k]:
+            _row(rows, lists[b, k], e, (b, k), m.china_eps[b, k] * demand[b])
+    rows.add_to(m, "china_share")
 
 
 def define_china_touch(m: pyo.ConcreteModel, d: MineralData) -> None:
@@ -242,34 +245,29 @@ def define_china_touch(m: pyo.ConcreteModel, d: MineralData) -> None:
     index = [b for b in m.B if not np.isnan(d.touch_cap[b])]
     lists = {b: np.flatnonzero(d.path_touch & (d.path_buyer == b)).tolist() for b in index}
     e = slack(m, "max_china_touch_share", index)
-
-    def rule(m, b):
-        if not lists[b]:
-            return pyo.Constraint.Skip
-        return flow(m, lists[b], minus(e, b)) <= float(d.touch_cap[b]) * float(
-            d.demand_t[b])
-
-    m.china_touch = pyo.Constraint(index, rule=rule)
+    rows = RowBuilder(m)
+    for b in index:
+        if lists[b]:
+            _row(rows, lists[b], e, b, float(d.touch_cap[b]) * float(d.demand_t[b]))
+    rows.add_to(m, "china_touch")
 
 
 def define_country_share(m: pyo.ConcreteModel, d: MineralData) -> None:
     """At most :math:`\\kappa_{bn}` of a buyer's supply through node :math:`n`'s country
     at its stage (rows only where a cap applies: ROW only when a row names it; one row
     per country, whose paths pass any of its nodes, e.g. a project's)."""
-    through = m._index["same_country"]
+    through = m._paths["same_country"]
     index = [(b, k, n) for b in m.B for k in m.K for n in m.N
              if d.node_stage[n] == k and not np.isnan(d.country_cap[b, n]) and n in through]
     owner = d.path_buyer
     e = slack(m, "max_country_share", index)
-
-    def rule(m, b, k, n):
+    rows = RowBuilder(m)
+    for b, k, n in index:
         paths = [p for p in through[n] if owner[p] == b]
-        if not paths:
-            return pyo.Constraint.Skip
-        return flow(m, paths, minus(e, (b, k, n))) <= float(d.country_cap[b, n]) * float(
-            d.demand_t[b])
-
-    m.country_share = pyo.Constraint(index, rule=rule)
+        if paths:
+            _row(rows, paths, e, (b, k, n),
+                 float(d.country_cap[b, n]) * float(d.demand_t[b]))
+    rows.add_to(m, "country_share")
 
 
 def define_partner_share(m: pyo.ConcreteModel, d: MineralData) -> None:
@@ -293,16 +291,22 @@ def define_partner_share(m: pyo.ConcreteModel, d: MineralData) -> None:
 def define_offtake(m: pyo.ConcreteModel, d: MineralData) -> None:
     """The planned buyers together take at most :math:`\\theta_k` of a node's capacity."""
     index = [n for n in m.N if not np.isnan(d.offtake[d.node_stage[n]])]
-    through = m._index["through"]
+    through = m._paths["through"]
     e = slack(m, "max_offtake_share", index)
+    rows = RowBuilder(m)
+    for n in index:
+        if through[n]:
+            theta = float(d.offtake[d.node_stage[n]])
+            _row(rows, through[n], e, n, theta * m.capacity_t[n])
+    rows.add_to(m, "offtake")
 
-    def rule(m, n):
-        if not through[n]:
-            return pyo.Constraint.Skip
-        theta = float(d.offtake[d.node_stage[n]])
-        return flow(m, through[n], minus(e, n)) <= theta * m.capacity_t[n]
 
-    m.offtake = pyo.Constraint(index, rule=rule)
+def _row(rows: RowBuilder, paths: list[int], e, key, upper) -> None:
+    """Close the row :math:`\\sum_{p} x_p - e_{key} \\le` ``upper`` (slack when elastic)."""
+    rows.paths(paths)
+    if e is not None:
+        rows.terms([e[key]], -1.0)
+    rows.close(key, None, upper)
 
 
 def define_objective(m: pyo.ConcreteModel, d: MineralData) -> None:
@@ -322,9 +326,9 @@ def define_objective(m: pyo.ConcreteModel, d: MineralData) -> None:
     if m.stock is not None:
         terms += [term(float(d.stock_cost[b]), m.stock[b]) for b in m.stock]
     prob = d.probability.tolist()
-    for s in m.S:
+    for s, (coefs, variables) in enumerate(scenario_costs(m, d)):
         if prob[s]:
-            terms += [term(prob[s] * t.arg(0), t.arg(1)) for t in scenario_cost(m, d, s)]
+            terms += [term(prob[s] * c, v) for c, v in zip(coefs, variables, strict=True)]
     if m._cvar:
         rho, tail = float(d.risk_aversion), 1.0 - d.cvar_alpha
         terms += [term(rho, m.eta)] + [term(rho * (prob[s] * (1.0 / tail)), m.excess[s])

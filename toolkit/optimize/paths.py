@@ -39,7 +39,11 @@ def _links(chain: SupplyChain, mineral: str, up: str, down: str) -> pd.DataFrame
 
 def enumerate_paths(chain: SupplyChain, mineral: str, nodes: pd.DataFrame,
                     stages: list[str], buyer: str) -> tuple[np.ndarray, np.ndarray]:
-    """All allowed paths to ``buyer``: ((P, K) node indices, (P,) route cost)."""
+    """All allowed paths to ``buyer``: ((P, K) node indices, (P,) route cost), in
+    lexicographic order of the node indices."""
+    if chain.routes is None or chain.routes.empty or not (
+            chain.routes["mineral"] == mineral).any():
+        return _every_path(nodes, stages)
     first = nodes.index[nodes["stage"] == stages[0]]
     paths = pd.DataFrame({"n0": first, "route": 0.0})
     for k in range(1, len(stages)):
@@ -50,6 +54,15 @@ def enumerate_paths(chain: SupplyChain, mineral: str, nodes: pd.DataFrame,
     cols = [f"n{k}" for k in range(len(stages))]
     paths = paths.sort_values(cols).reset_index(drop=True)
     return paths[cols].to_numpy(dtype=np.int64), paths["route"].to_numpy(dtype=float)
+
+
+def _every_path(nodes: pd.DataFrame, stages: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Every combination of one node per stage (no Routes rows: every link allowed, route
+    cost 0), in lexicographic order."""
+    per_stage = [np.flatnonzero((nodes["stage"] == s).to_numpy()) for s in stages]
+    grid = np.meshgrid(*[nodes.index.to_numpy()[i] for i in per_stage], indexing="ij")
+    paths = np.stack([g.ravel() for g in grid], axis=1).astype(np.int64)
+    return paths.reshape(-1, len(stages)), np.zeros(len(paths))
 
 
 def _extend(paths: pd.DataFrame, k: int, nodes: pd.DataFrame, stages: list[str],

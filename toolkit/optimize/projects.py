@@ -33,7 +33,7 @@ def define_projects(m: pyo.ConcreteModel, d: MineralData) -> None:
     """Rows :math:`\\sum_{p \\ni n_j} x_p - C_j y_j \\le 0` and, with spot purchases,
     :math:`\\sum_b z_{bsn_j} - a_{sn_j} C_j y_j \\le 0` for every project node."""
     ys = m._project_y
-    through = m._index["through"]
+    through = m._paths["through"]
     nodes = [n for n in d.project_nodes if n in ys and through[n]]
     if not nodes:
         return

@@ -15,6 +15,7 @@ import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from toolkit.optimize.data import MineralData
+from toolkit.optimize.linear_rows import RowBuilder
 from toolkit.optimize.rows import CAPACITY_SLACK_WEIGHT, minus, slack, term
 
 
@@ -29,13 +30,23 @@ def define_scenarios(m: pyo.ConcreteModel, d: MineralData) -> None:
     BS = [(b, s) for b in m.B for s in m.S]
     m.BS = pyo.Set(initialize=BS, dimen=2)
     m.short = pyo.Var(m.BS, domain=pyo.NonNegativeReals)
-    m.served_rhs = pyo.Param(m.BS, initialize=served_rhs(d), mutable=True)
+    m.served_rhs = pyo.Param(m.B, initialize=served_rhs(d), mutable=True)
     define_spot(m, d)
     m.draw = pyo.Var(m.BS, domain=pyo.NonNegativeReals) if d.stockpile_enabled else None
-    m.cover = pyo.Constraint(m.BS, rule=_cover_rule(m, d))
+    if d.sweep:
+        m.cover = pyo.Constraint(m.BS, rule=_cover_rule(m, d))
+    else:
+        _cover_rows(m, d, BS)
     e = slack(m, "min_served_share", BS)
-    m.served = pyo.Constraint(m.BS, rule=lambda m, b, s: LinearExpression(
-        [m.short[b, s], *minus(e, (b, s))]) <= m.served_rhs[b, s])
+    rows = RowBuilder(m)
+    short = rows.block(list(m.short.values()))  # (b, s) in index order
+    S, demand, prob = len(d.scenarios), d.demand_t.tolist(), d.probability.tolist()
+    for b, s in BS:
+        rows.at([short + b * S + s])
+        if e is not None:
+            rows.terms([e[b, s]], -1.0)
+        rows.close((b, s), None, m.served_rhs[b] if prob[s] > 0 else demand[b])
+    rows.add_to(m, "served")
     m.es_eps = pyo.Param(initialize=max(1.0, float(d.probability.sum())), mutable=True)
     if BS:
         prob = d.probability.tolist()
@@ -44,9 +55,25 @@ def define_scenarios(m: pyo.ConcreteModel, d: MineralData) -> None:
             <= m.es_eps * float(d.demand_t.sum()))
 
 
+def _cover_rows(m: pyo.ConcreteModel, d: MineralData, BS: list[tuple[int, int]]) -> None:
+    """The cover rows (float loss coefficients) as one :class:`LinearRows` family."""
+    loss = m._paths["loss"]
+    owned = [np.flatnonzero(d.path_buyer == b) for b in range(len(d.buyers))]
+    rows = RowBuilder(m)
+    extra = [rows.block(list(v.values())) for v in (
+        m.spot if d.spot_enabled else None, m.draw, m.short) if v is not None]
+    S = len(d.scenarios)  # the variables are indexed (b, s) in index order
+    for b, s in BS:
+        paths = owned[b][loss[s, owned[b]] > 0]
+        rows.paths(paths.tolist(), loss[s, paths].tolist())
+        rows.at([first + b * S + s for first in extra], -1.0)
+        rows.close((b, s), None, 0.0)
+    rows.add_to(m, "cover")
+
+
 def _cover_rule(m: pyo.ConcreteModel, d: MineralData) -> Callable:
     """Rule of the cover rows: lost contracted flow <= spot + drawdown + shortfall."""
-    loss = m._index["loss"]
+    loss = m._paths["loss"]
     owned = [np.flatnonzero(d.path_buyer == b) for b in range(len(d.buyers))]
     xs = m._xs
     coef = _loss_coefficients(m, d, loss)
@@ -75,14 +102,14 @@ def _loss_coefficients(m: pyo.ConcreteModel, d: MineralData, loss: np.ndarray) -
     return lambda s, p, c: m.path_loss[s, p]
 
 
-def served_rhs(d: MineralData) -> dict[tuple[int, int], float]:
-    """Upper bound on each shortfall: :math:`(1-\\sigma_b) d_b` if binding, else :math:`d_b`."""
+def served_rhs(d: MineralData) -> dict[int, float]:
+    """Upper bound on each buyer's shortfall in a scenario with :math:`p_s > 0`:
+    :math:`(1-\\sigma_b) d_b` when ``min_served_share`` is set, else :math:`d_b`
+    (scenarios with :math:`p_s = 0` are bounded by :math:`d_b`)."""
     out = {}
     for b, demand in enumerate(d.demand_t):
         sigma = d.min_served[b]
-        for s, prob in enumerate(d.probability):
-            active = prob > 0 and not np.isnan(sigma)
-            out[b, s] = float((1.0 - sigma) * demand if active else demand)
+        out[b] = float(demand if np.isnan(sigma) else (1.0 - sigma) * demand)
     return out
 
 
@@ -106,31 +133,43 @@ def define_spot(m: pyo.ConcreteModel, d: MineralData) -> None:
     m.spot = pyo.Var(m.BS, domain=pyo.NonNegativeReals)
     m.spot_node = pyo.Var(m.B, m.S, m.N, domain=pyo.NonNegativeReals)
     stages = {k: [n for n in m.N if d.node_stage[n] == k] for k in m.K}
-    m.spot_stage = pyo.Constraint(m.B, m.S, m.K, rule=lambda m, b, s, k: LinearExpression(
-        [m.spot_node[b, s, n] for n in stages[k]] + [term(-1, m.spot[b, s])]) == 0)
-    through = m._index["through"]
-    xs = m._xs
+    rows = RowBuilder(m)
+    for b in m.B:
+        for s in m.S:
+            for k in m.K:
+                rows.terms([m.spot_node[b, s, n] for n in stages[k]])
+                rows.terms([m.spot[b, s]], -1.0)
+                rows.close((b, s, k), 0.0, 0.0)
+    rows.add_to(m, "spot_stage")
     share = spot_availability(d)  # (S, N)
-    market = d.market_enabled
     # elastic mode: a capacity slack lets contracts exceed capacity, which this row would
     # then refuse outright; its own slack keeps the phase-1 model feasible
     e = slack(m, "spot_capacity", [(s, n) for s in m.S for n in m.N], CAPACITY_SLACK_WEIGHT)
-
     if d.sweep:
         define_spot_sweep(m, d, share, e)
         return
+    _spot_capacity_rows(m, d, share, e)
 
-    def cap(m, s, n):
-        a = float(share[s, n])
-        flow = [term(a, xs[p]) for p in through[n]] if a else []
-        if not market:
-            return LinearExpression([m.spot_node[b, s, n] for b in m.B] + flow
-                                    + list(minus(e, (s, n)))) <= a * m.capacity_t[n]
-        bid = [term(-a, m.bid[n])] if a and n in m._bid_nodes else []
-        return LinearExpression([m.spot_node[b, s, n] for b in m.B] + flow + bid
-                                + list(minus(e, (s, n)))) <= a * m.free_t[n]
 
-    m.spot_capacity = pyo.Constraint(m.S, m.N, rule=cap)
+def _spot_capacity_rows(m: pyo.ConcreteModel, d: MineralData, share: np.ndarray,
+                        e) -> None:
+    """The spot capacity rows with float :math:`a_{sn}` (one :class:`LinearRows` family)."""
+    through = m._paths["through"]
+    market = d.market_enabled
+    rhs = m.free_t if market else m.capacity_t
+    rows = RowBuilder(m)
+    for s in m.S:
+        for n in m.N:
+            a = float(share[s, n])
+            rows.terms([m.spot_node[b, s, n] for b in m.B])
+            if a:
+                rows.paths(through[n], a)
+                if market and n in m._bid_nodes:
+                    rows.terms([m.bid[n]], -a)
+            if e is not None:
+                rows.terms([e[s, n]], -1.0)
+            rows.close((s, n), None, a * rhs[n])
+    rows.add_to(m, "spot_capacity")
 
 
 def define_spot_sweep(m: pyo.ConcreteModel, d: MineralData, share: np.ndarray, e) -> None:
@@ -142,7 +181,7 @@ def define_spot_sweep(m: pyo.ConcreteModel, d: MineralData, share: np.ndarray, e
     ``spot_avail``, so a sampled world changes one coefficient per (scenario, node)
     instead of one per path through the node.
     """
-    through, xs = m._index["through"], m._xs
+    through, xs = m._paths["through"], m._xs
     m.spot_avail = pyo.Param(m.S, m.N, mutable=True, initialize={
         (s, n): float(share[s, n]) for s in m.S for n in m.N})
     m.spot_free = pyo.Var(m.N, domain=pyo.Reals)
@@ -165,23 +204,50 @@ def define_stockpile(m: pyo.ConcreteModel, d: MineralData) -> None:
         return
     holders = [b for b in m.B if not np.isnan(d.stock_cost[b])]
     m.stock = pyo.Var(holders, domain=pyo.NonNegativeReals)
+    rows = RowBuilder(m)
+    draw, S = rows.block(list(m.draw.values())), len(d.scenarios)  # (b, s) in index order
+    first = rows.block([m.stock[b] for b in holders])
+    stock = {b: first + i for i, b in enumerate(holders)}
     if d.joint:
-        m.stock_pool = pyo.Constraint(m.S, rule=lambda m, s: LinearExpression(
-            [m.draw[b, s] for b in m.B] + [term(-1, m.stock[b]) for b in holders]) <= 0)
+        for s in range(S):
+            rows.at([draw + b * S + s for b in range(len(d.buyers))])
+            rows.at([stock[b] for b in holders], -1.0)
+            rows.close(s, None, 0.0)
+        rows.add_to(m, "stock_pool")
         return
-    m.stock_draw = pyo.Constraint(m.BS, rule=lambda m, b, s: LinearExpression(
-        [m.draw[b, s]] + ([term(-1, m.stock[b])] if b in holders else [])) <= 0)
+    for b, s in m.BS:
+        rows.at([draw + b * S + s])
+        if b in holders:
+            rows.at([stock[b]], -1.0)
+        rows.close((b, s), None, 0.0)
+    rows.add_to(m, "stock_draw")
 
 
-def scenario_cost(m: pyo.ConcreteModel, d: MineralData, s: int) -> list:
-    """:math:`L_s` as monomials: spot cost at the premium plus shortfall cost."""
+def scenario_costs(m: pyo.ConcreteModel, d: MineralData) -> list[tuple[list, list]]:
+    """:math:`L_s` of every scenario as (coefficients, variables): spot cost at the premium
+    plus shortfall cost (cached on the model: the objective and the CVaR rows share it)."""
+    if getattr(m, "_scenario_costs", None) is not None:
+        return m._scenario_costs
+    B, S, N = len(d.buyers), len(d.scenarios), len(d.capacity_t)
     short_cost = np.nan_to_num(d.short_cost, nan=0.0)
-    terms = [term(float(short_cost[b]), m.short[b, s]) for b in m.B if short_cost[b]]
+    shorts = list(m.short.values())  # (b, s) in index order
+    charged = [(b, float(short_cost[b])) for b in range(B) if short_cost[b]]
+    priced: list[tuple[int, float]] = []
+    spot_nodes: list = []
     if d.spot_enabled:
         price = (d.spot_premium * d.unit_cost).tolist()
-        terms += [term(price[n], m.spot_node[b, s, n]) for b in m.B for n in m.N
-                  if price[n]]
-    return terms
+        priced = [(n, price[n]) for n in range(N) if price[n]]
+        spot_nodes = list(m.spot_node.values())  # (b, s, n) in index order
+    out = []
+    for s in range(S):
+        coefs = [c for _b, c in charged]
+        variables = [shorts[b * S + s] for b, _c in charged]
+        for b in range(B):
+            coefs += [c for _n, c in priced]
+            variables += [spot_nodes[(b * S + s) * N + n] for n, _c in priced]
+        out.append((coefs, variables))
+    m._scenario_costs = out
+    return out
 
 
 def define_cvar(m: pyo.ConcreteModel, d: MineralData) -> None:
@@ -194,5 +260,9 @@ def define_cvar(m: pyo.ConcreteModel, d: MineralData) -> None:
         return
     m.eta = pyo.Var(domain=pyo.NonNegativeReals)
     m.excess = pyo.Var(m.S, domain=pyo.NonNegativeReals)
-    m.cvar_excess = pyo.Constraint(m.S, rule=lambda m, s: LinearExpression(
-        scenario_cost(m, d, s) + [term(-1, m.eta), term(-1, m.excess[s])]) <= 0)
+    rows = RowBuilder(m)
+    for s, (coefs, variables) in enumerate(scenario_costs(m, d)):
+        rows.terms(variables, coefs)
+        rows.terms([m.eta, m.excess[s]], -1.0)
+        rows.close(s, None, 0.0)
+    rows.add_to(m, "cvar_excess")

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 from pyomo.common.tee import capture_output
 from pyomo.core.base.param import ParamData
 from pyomo.core.expr.numeric_expr import (
@@ -40,6 +41,8 @@ from pyomo.core.expr.numeric_expr import (
     NPV_ProductExpression,
 )
 from pyomo.repn.standard_repn import generate_standard_repn
+
+from toolkit.optimize.linear_rows import LinearRows
 
 INF = highspy.kHighsInf
 STATUS = {highspy.HighsModelStatus.kOptimal: "optimal",
@@ -143,6 +146,92 @@ def evaluator(expr) -> Callable[[], float]:
     return lambda: pyo.value(expr)
 
 
+def param_factor(expr) -> tuple[ParamData, float] | None:
+    """(parameter, factor) when ``expr`` is ``param``, ``param * c`` or ``c * param``."""
+    if isinstance(expr, ParamData):
+        return expr, 1.0
+    if expr.__class__ is NPV_ProductExpression:
+        a, b = expr.args
+        if isinstance(a, ParamData) and b.__class__ in (int, float):
+            return a, float(b)
+        if isinstance(b, ParamData) and a.__class__ in (int, float):
+            return b, float(a)
+    return None
+
+
+class MutableBounds:
+    """Row bounds that depend on mutable parameters, re-evaluated before each re-solve.
+
+    A bound that is ``param`` or ``param * c`` is read straight from the parameter's
+    stored value (one multiplication, the same float as evaluating the expression);
+    any other expression through :func:`evaluator`.
+    """
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []
+        self.sides: list[int] = []   # 0 lower, 1 upper
+        self.params: list[ParamData] = []
+        self.factors: list[float] = []
+        self.generic: list[tuple[int, int, Callable[[], float]]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.rows or self.generic)
+
+    def add(self, row: int, side: int, expr) -> None:
+        """Remember one side of a row whose bound is a parameter expression."""
+        simple = param_factor(expr)
+        if simple is None:
+            self.generic.append((row, side, evaluator(expr)))
+            return
+        self.rows.append(row)
+        self.sides.append(side)
+        self.params.append(simple[0])
+        self.factors.append(simple[1])
+
+    def current(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, sides, values) of every remembered bound, evaluated now."""
+        values = np.array([p._value for p in self.params], dtype=float) * np.array(
+            self.factors, dtype=float) if self.params else np.zeros(0)
+        rows, sides = list(self.rows), list(self.sides)
+        extra = [f() for _r, _s, f in self.generic]
+        rows += [r for r, _s, _f in self.generic]
+        sides += [side for _r, side, _f in self.generic]
+        return (np.array(rows, dtype=np.int64), np.array(sides, dtype=np.int64),
+                np.concatenate([values, np.array(extra, dtype=float)]))
+
+
+class _Rows:
+    """Rows collected for one ``addRows`` call, in chunks (one per constraint family)."""
+
+    def __init__(self) -> None:
+        self.count, self.nnz = 0, 0
+        self._chunks: list[tuple[np.ndarray, ...]] = []
+
+    def add(self, lower: list, upper: list, starts: list, index: list, value: list) -> None:
+        """Rows given as lists (``starts`` relative to this chunk)."""
+        self.add_arrays(np.array(lower, dtype=float), np.array(upper, dtype=float),
+                        np.array(starts, dtype=np.int64), np.array(index, dtype=np.int64),
+                        np.array(value, dtype=float))
+
+    def add_arrays(self, lower: np.ndarray, upper: np.ndarray, starts: np.ndarray,
+                   index: np.ndarray, value: np.ndarray) -> None:
+        """Rows given as arrays (``starts`` relative to this chunk)."""
+        if not len(lower):
+            return
+        self._chunks.append((lower, upper, starts + self.nnz, index, value))
+        self.count += len(lower)
+        self.nnz += len(index)
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """(lower, upper, starts, index, value) of every row, for ``addRows``."""
+        if not self._chunks:
+            empty = np.zeros(0)
+            return empty, empty, np.zeros(0, np.int32), np.zeros(0, np.int32), empty
+        lower, upper, starts, index, value = (np.concatenate(parts) for parts in
+                                              zip(*self._chunks, strict=True))
+        return lower, upper, starts.astype(np.int32), index.astype(np.int32), value
+
+
 class Solver:
     """One persistent HiGHS instance bound to one built model."""
 
@@ -152,7 +241,7 @@ class Solver:
         self._col: dict[int, int] = {}
         self._vars: list = []
         self._row: dict = {}
-        self._mutable_rows: list = []      # (row, lower expr, upper expr)
+        self._mutable_rows = MutableBounds()
         self._mutable_coefs: list = []     # [row, column, evaluator, last value]
         self._mutable_costs: list = []     # (column, cost expr, last value)
         self._bounds = (np.zeros(0), np.zeros(0))
@@ -165,7 +254,8 @@ class Solver:
     def solve(self) -> Outcome:
         """Solve (first call: load the model) or re-solve after parameter changes."""
         if self.h is None:
-            self._load()
+            with PauseGC():
+                self._load()
         else:
             self._update()
         self._sol = None
@@ -184,27 +274,74 @@ class Solver:
     def _load(self) -> None:
         """Hand rows, columns and objective to a fresh HiGHS instance."""
         lower, upper, starts, index, value = [], [], [], [], []
-        cons = self.model.component_data_objects(pyo.Constraint, active=True,
-                                                 descend_into=True)
-        for row, con in enumerate(cons):
-            self._row[con] = row
-            starts.append(len(index))
-            coefs, variables, constant = linear_terms(con.body)
-            merged = self._merge(row, coefs, variables)
-            index += merged.keys()
-            value += merged.values()
-            self._remember_restated(con, row, merged)
-            lo, up = self._row_bounds(row, con, constant)
-            lower.append(lo)
-            upper.append(up)
+        rows = _Rows()
+        for comp in self.model.component_objects(pyo.Constraint, active=True,
+                                                 descend_into=True):
+            if comp.__class__ is LinearRows:
+                self._load_family(comp, rows)
+                continue
+            lower, upper, starts, index, value = [], [], [], [], []
+            for con in comp.values():
+                if not con.active:
+                    continue
+                row = rows.count + len(lower)
+                self._row[con] = row
+                starts.append(len(index))
+                coefs, variables, constant = linear_terms(con.body)
+                merged = self._merge(row, coefs, variables)
+                index += merged.keys()
+                value += merged.values()
+                self._remember_restated(con, row, merged)
+                lo, up = self._row_bounds(row, con, constant)
+                lower.append(lo)
+                upper.append(up)
+            rows.add(lower, upper, starts, index, value)
         cost = self._objective()
         self.h = new_highs()
         self._add_columns(cost)
         self.h.changeObjectiveOffset(self._offset)
-        self._bounds = (np.array(lower, dtype=float), np.array(upper, dtype=float))
-        self.h.addRows(len(lower), self._bounds[0], self._bounds[1], len(value),
-                       np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32),
-                       np.array(value, dtype=float))
+        lower, upper, starts, index, value = rows.arrays()
+        self._bounds = (lower, upper)
+        self.h.addRows(len(lower), lower, upper, len(value), starts, index, value)
+
+    def _load_family(self, comp: LinearRows, rows: _Rows) -> None:
+        """A :class:`LinearRows` family in bulk: its matrix mapped to LP columns (numbered
+        in order of first appearance, as row by row), its bounds evaluated."""
+        first_row = rows.count
+        row_starts, cols, coefs = comp.matrix()
+        x = comp._x
+        colmap = np.zeros(len(x), dtype=np.int64)
+        if len(cols):
+            seen, first = np.unique(cols, return_index=True)
+            order = seen[np.argsort(first, kind="stable")].tolist()
+            colmap[order] = [self._column(x[j]) for j in order]
+        for i, con in enumerate(comp._data.values()):
+            self._row[con] = first_row + i
+        lower, upper = self._family_bounds(comp, first_row)
+        rows.add_arrays(lower, upper, row_starts[:-1], colmap[cols], coefs)
+        target = getattr(self.model, "_refactor", None)
+        if target is not None and target[0].parent_component() is comp:
+            r = target[0]._row
+            segment = slice(row_starts[r], row_starts[r + 1])
+            local = [j for j, v in enumerate(x) if v is target[1]]
+            hit = np.flatnonzero(cols[segment] == local[0]) if local else []
+            if len(hit):
+                k = row_starts[r] + int(hit[0])
+                self._restated = (first_row + r, int(colmap[local[0]]), float(coefs[k]))
+
+    def _family_bounds(self, comp: LinearRows, first_row: int) -> tuple[np.ndarray, ...]:
+        """(lower, upper) of a family's rows; rows with parameter bounds are remembered."""
+        plain = (int, float)
+        lower = np.array([-INF if b is None else b if b.__class__ in plain else np.nan
+                          for b in comp._lower], dtype=float)
+        upper = np.array([INF if b is None else b if b.__class__ in plain else np.nan
+                          for b in comp._upper], dtype=float)
+        for side, bounds, values in ((0, comp._lower, lower), (1, comp._upper, upper)):
+            for i in np.flatnonzero(np.isnan(values)).tolist():
+                self._mutable_rows.add(first_row + i, side, bounds[i])
+                value = pyo.value(bounds[i])
+                values[i] = value if value not in (INF, -INF) else (-INF, INF)[side]
+        return lower, upper
 
     def _remember_restated(self, con, row: int, merged: dict[int, float]) -> None:
         """Keep (row, column, value) of the model's scenario coefficient."""
@@ -233,8 +370,9 @@ class Solver:
         """Evaluated (lower, upper) of a row; rows with parameter bounds are remembered."""
         lo = con.lower - constant if con.has_lb() else -INF
         up = con.upper - constant if con.has_ub() else INF
-        if not (pyo.is_constant(lo) and pyo.is_constant(up)):
-            self._mutable_rows.append((row, evaluator(lo), evaluator(up)))
+        for side, bound in ((0, lo), (1, up)):
+            if not pyo.is_constant(bound):
+                self._mutable_rows.add(row, side, bound)
         return pyo.value(lo), pyo.value(up)
 
     def _objective(self) -> dict[int, float]:
@@ -308,23 +446,37 @@ class Solver:
 
     def evaluate(self, expr) -> float:
         """Value of a linear expression (e.g. one year's objective) at the last solution."""
-        coefs, variables, constant = linear_terms(expr)
+        key = id(expr)
+        cache = self.__dict__.setdefault("_linear_cache", {})
+        if key not in cache:  # the expression is kept, so its id is never reused
+            coefs, variables, constant = linear_terms(expr)
+            mutable = [(i, c) for i, c in enumerate(coefs)
+                       if c.__class__ not in (int, float) and not pyo.is_constant(c)]
+            cache[key] = (expr, [float(pyo.value(c)) for c in coefs], mutable,
+                          np.array([self._col[id(v)] for v in variables], dtype=np.int64),
+                          float(pyo.value(constant)))
+        _expr, coefs, mutable, cols, constant = cache[key]
+        if mutable:  # parameter coefficients (bid costs) are read at their current value
+            coefs = list(coefs)
+            for i, c in mutable:
+                coefs[i] = float(pyo.value(c))
         col_value = self._solution()[0]
-        return float(pyo.value(constant)) + sum(
-            float(pyo.value(c)) * float(col_value[self._col[id(v)]])
-            for c, v in zip(coefs, variables, strict=True))
+        return constant + sum(c * float(v) for c, v in zip(
+            coefs, col_value[cols].tolist(), strict=True))
 
     def _update(self) -> None:
         """Push changed parameter-dependent row bounds and coefficients."""
         if self._mutable_rows:
-            rows = np.array([r for r, _, _ in self._mutable_rows], dtype=np.int32)
-            lo = np.array([f() for _, f, _ in self._mutable_rows], dtype=float)
-            up = np.array([f() for _, _, f in self._mutable_rows], dtype=float)
-            changed = (lo != self._bounds[0][rows]) | (up != self._bounds[1][rows])
+            rows, sides, values = self._mutable_rows.current()
+            values = np.where(np.isinf(values), np.where(sides == 0, -INF, INF), values)
+            lower, upper = self._bounds
+            changed = np.where(sides == 0, lower[rows], upper[rows]) != values
             if changed.any():
-                idx = rows[changed]
-                self._bounds[0][idx], self._bounds[1][idx] = lo[changed], up[changed]
-                self.h.changeRowsBounds(len(idx), idx, lo[changed], up[changed])
+                for side, bounds in ((0, lower), (1, upper)):
+                    pick = changed & (sides == side)
+                    bounds[rows[pick]] = values[pick]
+                idx = np.unique(rows[changed]).astype(np.int32)
+                self.h.changeRowsBounds(len(idx), idx, lower[idx], upper[idx])
         for entry in self._mutable_coefs:  # [row, column, evaluator, last value pushed]
             value = entry[2]()
             if value != entry[3]:

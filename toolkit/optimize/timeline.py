@@ -48,9 +48,9 @@ def year_views(chain: SupplyChain, case: CaseSettings) -> list[YearView]:
     years = case.years
     if years is None:
         year = case.year if case.year is not None else default_year(chain)
-        at = chain.at_year(case.year)
-        return [YearView(None if year is None else int(year),
-                         at.with_tables(projects=online_in(chain.projects, year)), case)]
+        # at_year keeps the projects online in its year: the same chain object for every
+        # case of that year, so the per-mineral data cached on it is built once
+        return [YearView(None if year is None else int(year), chain.at_year(case.year), case)]
     first = case.year if case.year is not None else float(years[0])
     views = [YearView(y, chain.in_year(y, first).with_tables(
         projects=online_in(chain.projects, y)), case.at_year(y)) for y in years]
