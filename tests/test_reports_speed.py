@@ -350,3 +350,33 @@ def test_fitting_once_after_the_note_equals_fitting_before_and_after():
         books.append(entries(openpyxl_bytes(wb)))
     assert books[0] == books[1]
     assert b"customHeight" in next(v for k, v in books[0].items() if "sheet1" in k)
+
+
+def ref_normalise_zip(data: bytes) -> bytes:
+    """The second pass workbook_bytes made: every entry rewritten with a fixed date."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def test_workbook_bytes_in_one_pass_equal_the_rewritten_archive():
+    bundle = fx.bundle()
+    books = [excel_report.build_workbook(tables_of(bundle), bundle, "t") for _ in range(2)]
+    stamp = dt.datetime(2026, 1, 15, 10, 30)
+    two_pass = ref_normalise_zip(report_bytes_at(books[1], stamp))
+    assert excel_report.workbook_bytes(books[0], stamp) == two_pass
+    with zipfile.ZipFile(io.BytesIO(two_pass)) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def report_bytes_at(wb, stamp: dt.datetime) -> bytes:
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        wb.properties.created = wb.properties.modified = stamp
+        ReportWriter(wb, archive).write_data()
+    return raw.getvalue()

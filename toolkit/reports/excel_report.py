@@ -29,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from toolkit.reports import data, palette, provenance
 from toolkit.reports.excel_cells import TableCells
 from toolkit.reports.excel_print import fit_widths, number_format, setup_print, value_format
-from toolkit.reports.excel_write import ReportWriter
+from toolkit.reports.excel_write import FixedDateZip, ReportWriter
 from toolkit.reports.findings import (
     CANNOT,
     JOINT_SPLIT_NOTE,
@@ -50,7 +50,6 @@ SECTION_FONT = Font(bold=True, size=12, color=NAVY)
 NOTE_FONT = Font(italic=True)
 CARE_FONT = Font(bold=True, color=palette.excel(palette.RED))
 BAND_FILLS = (("high", "F4CCCC"), ("moder", "FCE5CD"), ("low", "D9EAD3"))
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def write_table(ws: Worksheet, table: pd.DataFrame, row: int = 1, col: int = 1) -> int:
@@ -534,25 +533,15 @@ def workbook_bytes(wb: Workbook, stamp: dt.datetime) -> bytes:
     """The workbook as reproducible .xlsx bytes.
 
     openpyxl's ``save`` stamps the current time into ``docProps/core.xml`` and the zip
-    entries; here the document times are the run's and every zip entry has a fixed date.
-    The sheets are serialised by :class:`~toolkit.reports.excel_write.ReportWriter`.
+    entries; here the document times are the run's and every zip entry has a fixed date
+    (:class:`~toolkit.reports.excel_write.FixedDateZip`).  The sheets are serialised by
+    :class:`~toolkit.reports.excel_write.ReportWriter`.
     """
     raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+    with FixedDateZip(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         wb.properties.created = wb.properties.modified = stamp
         ReportWriter(wb, archive).write_data()
-    return _normalise_zip(raw.getvalue())
-
-
-def _normalise_zip(data_: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data_)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    return raw.getvalue()
 
 
 def write_workbook(t: Tables, bundle: dict, name: str, path: Path) -> Path:

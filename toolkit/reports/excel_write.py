@@ -11,12 +11,14 @@ other row to openpyxl's own code.  The bytes are the same as openpyxl's
 from __future__ import annotations
 
 import math
+import zipfile
 from xml.etree.ElementTree import _escape_attrib, _escape_cdata
 
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 PLAIN_TYPES = {"n": (int, float, type(None)), "s": (str, type(None)), "b": (bool, type(None))}
 CELL_TYPE = {"n": "n", "s": "inlineStr", "b": "b"}
 
@@ -75,3 +77,19 @@ class ReportWriter(ExcelWriter):
         self._archive.write(writer.out, ws.path[1:])
         self.manifest.append(ws)
         writer.cleanup()
+
+
+class FixedDateZip(zipfile.ZipFile):
+    """A zip archive (for writing) whose entries all have one fixed date, deflate
+    compression and owner read/write permissions: the same inputs, the same bytes."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None) -> None:
+        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) \
+            else zinfo_or_arcname
+        info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+        info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+        super().writestr(info, data)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None) -> None:
+        with open(filename, "rb") as file:
+            self.writestr(arcname or str(filename), file.read())
