@@ -114,7 +114,13 @@ def risk_band(value: float) -> str:
 
 def stage_measures(rows: pd.DataFrame, wgi: dict[str, float]) -> dict[str, object]:
     """Every concentration measure of one mineral x stage x year (rows of supply)."""
-    tonnes = rows.groupby("country")["capacity_t"].sum()
+    estimate = bool(rows["estimate"].any()) if "estimate" in rows else False
+    return measures(rows.groupby("country")["capacity_t"].sum(), estimate, wgi)
+
+
+def measures(tonnes: pd.Series, estimate: bool, wgi: dict[str, float]) -> dict[str, object]:
+    """Every concentration measure of one stage from its tonnes per country (t/yr,
+    index = country, sorted)."""
     share = shares(tonnes)
     top1, top1_share = top_country(share)
     value = hhi(share)
@@ -123,7 +129,7 @@ def stage_measures(rows: pd.DataFrame, wgi: dict[str, float]) -> dict[str, objec
         "china_t": float(tonnes.get(CHINA, 0.0)), "china_share": float(share.get(CHINA, 0.0)),
         "top1_country": top1, "top1_share": top1_share, "top3_share": top_k(share, 3),
         "hhi": value, "hhi_wgi": hhi_wgi(share, wgi), "risk_band": risk_band(value),
-        "estimate": bool(rows["estimate"].any()) if "estimate" in rows else False,
+        "estimate": estimate,
     }
 
 
@@ -156,11 +162,20 @@ def concentration_table(chain: SupplyChain, exposure: bool = True) -> pd.DataFra
     wgi = _wgi_map(chain)
     supply = chain.supply.copy()
     supply["year"] = supply["year"].fillna(-1)
+    keys = ["mineral", "stage", "year"]
+    # tonnes per country of every stage from one groupby (each group's sum is the sum
+    # of that stage's own rows, as stage_measures computes it)
+    tonnes = supply.groupby([*keys, "country"], sort=True)["capacity_t"].sum()
+    by_stage = {key: t.droplevel(keys) for key, t in tonnes.groupby(level=keys, sort=False)}
+    flags = supply.groupby(keys, sort=False)["estimate"].any() if "estimate" in supply \
+        else None
     rows = []
-    for (mineral, stage, year), group in supply.groupby(["mineral", "stage", "year"],
-                                                         sort=False):
-        rows.append({"mineral": mineral, "stage": stage, "year": year,
-                     **stage_measures(group, wgi)})
+    for key in dict.fromkeys(supply[keys].itertuples(index=False, name=None)):
+        if key not in by_stage:  # a key with a missing part: groupby leaves it out
+            continue
+        estimate = bool(flags[key]) if flags is not None else False
+        rows.append({"mineral": key[0], "stage": key[1], "year": key[2],
+                     **measures(by_stage[key], estimate, wgi)})
     table = pd.DataFrame(rows, columns=METRIC_COLUMNS)
     table["year"] = table["year"].where(table["year"] >= 0)
     table = _order(table, chain)
