@@ -106,7 +106,7 @@ def ref_row_heights(ws, skip: set[int]) -> None:
                                                vertical="top")
 
 
-def ref_used_columns(ws) -> int:
+def ref_used_columns(ws, _lone=None) -> int:
     lone, last = ref_lone(ws), 1
     for cells in ws.iter_rows():
         for cell in cells:

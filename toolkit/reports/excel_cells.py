@@ -10,12 +10,15 @@ saved workbooks).
 
 from __future__ import annotations
 
+import math
+
 from openpyxl.cell.cell import Cell
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
 from openpyxl.worksheet.worksheet import Worksheet
 
-from toolkit.reports.safety import cell_value, is_formula_like, put_cell
+from toolkit.reports.excel_print import value_format
+from toolkit.reports.safety import cell_value, clean_text, is_formula_like, put_cell
 
 MAX_TEXT = 32767  # Excel's longest cell text (openpyxl truncates to it)
 
@@ -27,23 +30,48 @@ class TableCells:
         self.ws = ws
         self._format_ids: dict[str, int] = {}
 
-    def put(self, row: int, column: int, value: object, number_format: str | None) -> None:
-        """``put_cell(ws, row, column, value, number_format)``."""
-        value = cell_value(value)
+    def put(self, row: int, column: int, value: object, rule: str | None) -> None:
+        """``put_cell(ws, row, column, value, fmt)`` with ``fmt`` the column's ``rule``
+        or, without one, :func:`value_format` of a finite number (as
+        :func:`toolkit.reports.excel_report.write_table` chooses it)."""
+        kind = type(value)
+        if kind is float:
+            if value != value:  # NaN: a blank cell
+                put_cell(self.ws, row, column, None)
+            else:
+                self._number(row, column, value, rule or (
+                    value_format(value) if math.isfinite(value) else None))
+        elif kind is int:
+            self._number(row, column, value, rule or value_format(value))
+        elif kind is str:
+            self._text(row, column, clean_text(value))
+        else:
+            number = isinstance(value, int | float) and not isinstance(value, bool) \
+                and math.isfinite(value)
+            self._any(row, column, cell_value(value),
+                      rule or (value_format(value) if number else None))
+
+    def _any(self, row: int, column: int, value: object, number_format: str | None) -> None:
         kind = type(value)
         if kind is float or kind is int:
-            cell = self._cell(row, column)
-            cell._value, cell.data_type = value, "n"
-            if number_format:
-                self._style(cell).numFmtId = self._format_id(number_format)
+            self._number(row, column, value, number_format)
         elif kind is str:
-            cell = self._cell(row, column)
-            # cell_value removed the characters openpyxl refuses; "s" even for "=..."
-            cell._value, cell.data_type = value[:MAX_TEXT], "s"
-            if is_formula_like(value):
-                cell.quotePrefix = True
+            self._text(row, column, value)
         else:
             put_cell(self.ws, row, column, value, number_format)
+
+    def _number(self, row: int, column: int, value: float, number_format: str | None) -> None:
+        cell = self._cell(row, column)
+        cell._value, cell.data_type = value, "n"
+        if number_format:
+            self._style(cell).numFmtId = self._format_id(number_format)
+
+    def _text(self, row: int, column: int, value: str) -> None:
+        cell = self._cell(row, column)
+        # clean_text removed the characters openpyxl refuses; "s" even for "=..."
+        cell._value, cell.data_type = value[:MAX_TEXT], "s"
+        if is_formula_like(value):
+            cell.quotePrefix = True
 
     def _cell(self, row: int, column: int) -> Cell:
         """The cell at (row, column), created as ``ws.cell`` creates it."""

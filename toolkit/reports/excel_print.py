@@ -318,9 +318,10 @@ def _row_heights(ws: Worksheet, texts: list, cells: list, looks: Looks) -> None:
 # ----------------------------------------------------------------------------- print
 
 
-def used_columns(ws: Worksheet) -> int:
-    """The last column holding a value outside lone-cell rows (charts excluded)."""
-    lone = _lone(ws)
+def used_columns(ws: Worksheet, lone: set[int] | None = None) -> int:
+    """The last column holding a value outside lone-cell rows (charts excluded;
+    ``lone``: the sheet's lone-cell rows when known)."""
+    lone = _lone(ws) if lone is None else lone
     return max((col for (row, col), cell in ws._cells.items()
                 if cell.value is not None and row not in lone), default=1)
 
@@ -338,7 +339,7 @@ def header_row(ws: Worksheet) -> int | None:
     return min(rows, default=None)
 
 
-def wrap_notes(ws: Worksheet, columns: int) -> None:
+def wrap_notes(ws: Worksheet, columns: int, lone: set[int] | None = None) -> None:
     """Merge each long lone text cell of column A across the table and wrap it.
 
     Findings, notes and titles then print inside the page width; the row height is
@@ -348,7 +349,7 @@ def wrap_notes(ws: Worksheet, columns: int) -> None:
     chars = min(table_width(ws, span), LANDSCAPE_CHARS * 1.6)
     while span > 1 and table_width(ws, span - 1) >= chars:
         span -= 1
-    for row in sorted(_lone(ws)):
+    for row in sorted(_lone(ws) if lone is None else lone):
         cell = ws.cell(row, 1)
         if not isinstance(cell.value, str) or len(cell.value) <= width(ws, 1):
             continue
@@ -372,13 +373,13 @@ def _anchor_row(chart) -> int:
     return anchor._from.row + 1
 
 
-def keep_charts_whole(ws: Worksheet) -> None:
+def keep_charts_whole(ws: Worksheet, lone: set[int] | None = None) -> None:
     """Each chart (with a caption line just above it) starts a new page.
 
     Charts sit in column A below any table; a chart is at most :data:`PAGE_HEIGHT_CM`
     high, so it then prints whole on its page.
     """
-    lone = _lone(ws)
+    lone = _lone(ws) if lone is None else lone
     for row in sorted({_anchor_row(c) for c in ws._charts}):
         if row - 1 in lone and ws.cell(row - 1, 1).value is not None:
             row -= 1  # its caption line starts the page
@@ -391,8 +392,9 @@ def keep_charts_whole(ws: Worksheet) -> None:
 def setup_print(ws: Worksheet) -> None:
     """A4, fitted to the page width, landscape when wide, header row on every page,
     charts whole, notes wrapped, footer with the sheet name and page number."""
-    columns = used_columns(ws)
-    wrap_notes(ws, columns)
+    lone = _lone(ws)  # merging a note across the table leaves the lone rows as they are
+    columns = used_columns(ws, lone)
+    wrap_notes(ws, columns, lone)
     chart_chars = max((c.width / CM_PER_CHAR for c in ws._charts), default=0.0)
     wide = max(table_width(ws, columns), chart_chars)
     setup = ws.page_setup
@@ -410,4 +412,4 @@ def setup_print(ws: Worksheet) -> None:
     ws.print_options.horizontalCentered = False
     ws.oddFooter.center.text = "&A — page &P of &N"
     ws.oddFooter.center.size = 8
-    keep_charts_whole(ws)
+    keep_charts_whole(ws, lone)

@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from toolkit.reports import data, palette, provenance
 from toolkit.reports.excel_cells import TableCells
-from toolkit.reports.excel_print import fit_widths, number_format, setup_print, value_format
+from toolkit.reports.excel_print import fit_widths, number_format, setup_print
 from toolkit.reports.excel_write import FixedDateZip, ReportWriter
 from toolkit.reports.findings import (
     CANNOT,
@@ -64,8 +64,7 @@ def write_table(ws: Worksheet, table: pd.DataFrame, row: int = 1, col: int = 1) 
     cells = TableCells(ws)
     for i, values in enumerate(table.itertuples(index=False), start=row + 1):
         for j, value in enumerate(values):
-            fmt = formats[j] or (value_format(value) if _is_number(value) else None)
-            cells.put(i, col + j, value, fmt)
+            cells.put(i, col + j, value, formats[j])  # a number without a rule: value_format
     if table.empty:
         put_cell(ws, row + 1, col, "none").font = NOTE_FONT
         return row + 1
@@ -75,11 +74,6 @@ def write_table(ws: Worksheet, table: pd.DataFrame, row: int = 1, col: int = 1) 
 def header_label(column: object) -> str:
     """A column name as its printed header: ``cost_usd`` → ``cost usd`` (wraps at spaces)."""
     return str(column).replace("_", " ")
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) \
-        and math.isfinite(value)
 
 
 def note(ws: Worksheet, row: int, text: str) -> None:
