@@ -23,24 +23,28 @@ PLAIN_TYPES = {"n": (int, float, type(None)), "s": (str, type(None)), "b": (bool
 CELL_TYPE = {"n": "n", "s": "inlineStr", "b": "b"}
 
 
-def _plain(cell) -> bool:
-    """True for a cell :func:`cell_xml` writes exactly as openpyxl does."""
-    types = PLAIN_TYPES.get(cell.data_type)
-    value = cell._value
-    return types is not None and type(value) in types and cell._comment is None \
-        and not cell.hyperlink and not (type(value) is float and not math.isfinite(value))
-
-
-def cell_xml(cell) -> str:
-    """The ``<c>`` element of a plain cell (``""`` for a blank cell openpyxl skips)."""
-    value, styled = cell._value, cell.has_style
+def cell_xml(cell, style_ids: dict[tuple, int]) -> str | None:
+    """The ``<c>`` element of a plain cell as openpyxl writes it (``""`` for a blank
+    cell openpyxl skips); None for any other cell.  ``style_ids`` caches the workbook's
+    style index of each style (openpyxl's ``cell.style_id``, the same index)."""
+    value, kind, data_type = cell._value, type(cell._value), cell.data_type
+    if kind not in PLAIN_TYPES.get(data_type, ()) or cell._comment is not None \
+            or cell.hyperlink or kind is float and not math.isfinite(value):
+        return None
+    style = cell._style
+    styled = style is not None and any(style)
     if value is None and not styled:
         return ""
-    head = f'<c r="{cell.coordinate}"' + (f' s="{cell.style_id}"' if styled else "") \
-        + f' t="{CELL_TYPE[cell.data_type]}"'
+    head = f'<c r="{cell.coordinate}"'
+    if styled:
+        key = tuple(style)
+        if key not in style_ids:
+            style_ids[key] = cell.style_id
+        head += f' s="{style_ids[key]}"'
+    head += f' t="{CELL_TYPE[data_type]}"'
     if value is None or value == "":
         return head + " />"
-    if cell.data_type == "s":
+    if data_type == "s":
         stripped = value.strip()
         space = ' xml:space="preserve"' if stripped and value != stripped else ""
         return f"{head}><is><t{space}>{_escape_cdata(value)}</t></is></c>"
@@ -50,15 +54,26 @@ def cell_xml(cell) -> str:
 class SheetWriter(WorksheetWriter):
     """openpyxl's worksheet writer; rows of plain cells are written as text."""
 
+    def __init__(self, ws, out=None) -> None:
+        super().__init__(ws, out)
+        self.style_ids: dict[tuple, int] = {}
+
     def write_row(self, xf, row, row_idx) -> None:
         write = getattr(xf, "_file", None)  # et_xmlfile's output (absent under lxml)
-        if write is None or not all(_plain(cell) for cell in row):
+        parts = [] if write is not None else None
+        for cell in row if parts is not None else ():
+            text = cell_xml(cell, self.style_ids)
+            if text is None:  # openpyxl writes the row (styles already met keep their index)
+                parts = None
+                break
+            parts.append(text)
+        if parts is None:
             super().write_row(xf, row, row_idx)
             return
         attrs = {"r": f"{row_idx}"}
         attrs.update(self.ws.row_dimensions.get(row_idx, {}))
         head = "".join(f' {k}="{_escape_attrib(v)}"' for k, v in attrs.items())
-        write(f"<row{head}>" + "".join(cell_xml(cell) for cell in row) + "</row>")
+        write(f"<row{head}>" + "".join(parts) + "</row>")
 
 
 class ReportWriter(ExcelWriter):
