@@ -386,3 +386,24 @@ def report_bytes_at(wb, stamp: dt.datetime) -> bytes:
         wb.properties.created = wb.properties.modified = stamp
         ReportWriter(wb, archive).write_data()
     return raw.getvalue()
+
+
+def test_stage_measures_equal_the_series_formulas(default_chain):
+    """measures() on arrays gives the floats of the documented Series helpers, on every
+    mineral x stage x year of the default chain."""
+    wgi = risk._wgi_map(default_chain)
+    supply = default_chain.supply.assign(year=default_chain.supply["year"].fillna(-1))
+    checked = 0
+    for _key, rows in supply.groupby(["mineral", "stage", "year"], sort=False):
+        tonnes = rows.groupby("country")["capacity_t"].sum()
+        share = risk.shares(tonnes)
+        top1, top1_share = risk.top_country(share)
+        expected = {"total_t": float(tonnes.sum()), "n_countries": int((tonnes > 0).sum()),
+                    "china_t": float(tonnes.get("CHN", 0.0)),
+                    "china_share": float(share.get("CHN", 0.0)), "top1_country": top1,
+                    "top1_share": top1_share, "top3_share": risk.top_k(share, 3),
+                    "hhi": risk.hhi(share), "hhi_wgi": risk.hhi_wgi(share, wgi)}
+        got = risk.measures(tonnes, False, wgi)
+        assert {k: got[k] for k in expected} == expected, _key
+        checked += 1
+    assert checked > 100

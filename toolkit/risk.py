@@ -120,17 +120,41 @@ def stage_measures(rows: pd.DataFrame, wgi: dict[str, float]) -> dict[str, objec
 
 def measures(tonnes: pd.Series, estimate: bool, wgi: dict[str, float]) -> dict[str, object]:
     """Every concentration measure of one stage from its tonnes per country (t/yr,
-    index = country, sorted)."""
-    share = shares(tonnes)
-    top1, top1_share = top_country(share)
-    value = hhi(share)
+    index = country, sorted, no NaN): :func:`shares`, :func:`hhi`, :func:`top_k`,
+    :func:`top_country` and :func:`hhi_wgi` evaluated on the arrays (the same
+    operations in the same order, so the same floats; ``tests/test_reports_speed.py``)."""
+    countries = [str(c) for c in tonnes.index]
+    values = tonnes.to_numpy(dtype=float)
+    total = float(values.sum())
+    share = values * 0.0 if total <= 0 else values / total
+    named = np.array([c != AGGREGATE for c in countries], dtype=bool)
+    named_share = share[named]
+    value = float(((100.0 * named_share) ** 2).sum())
+    top3 = np.ascontiguousarray(np.sort(named_share)[::-1][:3])
+    ranked = sorted(((-float(v), c) for c, v, n in zip(countries, share, named, strict=True)
+                     if n))
+    china = countries.index(CHINA) if CHINA in countries else None
     return {
-        "total_t": float(tonnes.sum()), "n_countries": int((tonnes > 0).sum()),
-        "china_t": float(tonnes.get(CHINA, 0.0)), "china_share": float(share.get(CHINA, 0.0)),
-        "top1_country": top1, "top1_share": top1_share, "top3_share": top_k(share, 3),
-        "hhi": value, "hhi_wgi": hhi_wgi(share, wgi), "risk_band": risk_band(value),
+        "total_t": total, "n_countries": int((values > 0).sum()),
+        "china_t": float(values[china]) if china is not None else 0.0,
+        "china_share": float(share[china]) if china is not None else 0.0,
+        "top1_country": ranked[0][1] if ranked else "",
+        "top1_share": -ranked[0][0] if ranked else math.nan,
+        "top3_share": float(top3.sum()), "hhi": value,
+        "hhi_wgi": _hhi_wgi(countries, share, wgi), "risk_band": risk_band(value),
         "estimate": estimate,
     }
+
+
+def _hhi_wgi(countries: list[str], share: np.ndarray, wgi: dict[str, float]) -> float:
+    """:func:`hhi_wgi` of the shares of ``countries``."""
+    total = 0.0
+    for country, s in zip(countries, share, strict=True):
+        value = wgi.get(country)
+        if value is None or math.isnan(value):
+            continue
+        total += float(s) ** 2 * wgi_scaled(value)
+    return total
 
 
 def _gc_paused(fn):
