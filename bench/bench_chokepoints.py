@@ -2,7 +2,9 @@
 
 For three stages of ``n`` countries each (every link allowed: the closed form) and
 the same network with 30 % of the links between stages kept (as Routes would: one
-reused residual network), prints the median time of :func:`toolkit.chokepoints.chokepoints`
+max-flow LP re-solved per removal), with pro-rata access, full access, and full access
+with a demand above every stage's capacity (the cuts bind: most removals re-solved),
+prints the median time of :func:`toolkit.chokepoints.chokepoints`
 for one buyer and of the whole ``chokepoint_table`` (network build included), and,
 for sizes up to ``--reference-max``, the ratio to the definition (one networkx
 max flow per removed node), measured in this process; answers are checked equal.
@@ -37,10 +39,10 @@ def restricted(graph: nx.DiGraph, keep: float = 0.3, seed: int = 3) -> nx.DiGrap
     return out
 
 
-def definition(graph: nx.DiGraph, buyer: str) -> dict:
+def definition(graph: nx.DiGraph, buyer: str, access: float | str = "pro_rata") -> dict:
     """Loss per node by one networkx max flow per removed node (the old algorithm)."""
-    base = deliverable_t(graph, buyer)
-    return {n: max(0.0, base - deliverable_t(graph, buyer, removed=n))
+    base = deliverable_t(graph, buyer, access)
+    return {n: max(0.0, base - deliverable_t(graph, buyer, access, removed=n))
             for n in sorted(graph) if n[0] != BUYER_STAGE}
 
 
@@ -55,14 +57,20 @@ def measure(n: int, repeats: int, reference_max: int) -> None:
     chain = scaled_chain((n, n, n), scenarios=5)
     t_table = median([timed(lambda: chokepoint_table(chain))[0] for _ in range(repeats)])
     graph = build_network(chain.at_year(None), "x")
-    for name, g in (("complete", graph), ("restricted", restricted(graph))):
-        runs = [timed(lambda g=g: chokepoints(g, "JPN")) for _ in range(repeats)]
+    scarce = restricted(graph)
+    scarce.nodes[(BUYER_STAGE, "JPN")]["demand_t"] = 1e9  # more than any stage: cuts bind
+    for name, g, access in (("complete", graph, "pro_rata"),
+                            ("restricted", restricted(graph), "pro_rata"),
+                            ("restricted, full access", restricted(graph), 1.0),
+                            ("restricted, scarce", scarce, 1.0)):
+        runs = [timed(lambda g=g, a=access: chokepoints(g, "JPN", a))
+                for _ in range(repeats)]
         fast = median([t for t, _ in runs])
-        line = f"{n:>4} per stage  {name:<10}  chokepoints {fast:8.3f} s"
+        line = f"{n:>4} per stage  {name:<24}  chokepoints {fast:8.3f} s"
         if name == "complete":
             line += f"   whole table (build included) {t_table:7.3f} s"
         if n <= reference_max:
-            t_ref, ref = timed(lambda g=g: definition(g, "JPN"))
+            t_ref, ref = timed(lambda g=g, a=access: definition(g, "JPN", a))
             got = losses(runs[0][1])
             assert all(abs(got[k] - v) <= 1e-6 * max(1.0, v) for k, v in ref.items())
             line += f"   per-node max flow {t_ref:7.2f} s   ratio {t_ref / fast:,.0f}x"

@@ -1,4 +1,5 @@
-"""The closed-form and one-residual chokepoint algorithms against plain max flow."""
+"""The closed-form and the restricted-network (reused max-flow LP) chokepoint algorithms
+against plain max flow."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 from tests.chains import frame
 from toolkit.chain import blank_chain
 from toolkit.chokepoints import (
-    _residual_flows,
+    _restricted_flows,
     chokepoints,
     deliverable_t,
     is_complete,
@@ -71,13 +72,13 @@ def assert_same(graph, buyer, access, fast):
 def test_closed_form_equals_max_flow_on_complete_layered_networks(graph, buyer, access):
     assert is_complete(graph)
     assert_same(graph, buyer, access, removal_flows(graph, buyer, access))
-    # and the residual algorithm agrees on the same networks
-    assert_same(graph, buyer, access, _residual_flows(graph, buyer, access))
+    # and the restricted-network algorithm agrees on the same networks
+    assert_same(graph, buyer, access, _restricted_flows(graph, buyer, access))
 
 
 @settings(max_examples=400, deadline=None)
 @given(layered(complete=False), st.sampled_from(BUYERS), st.sampled_from([1.0, "pro_rata"]))
-def test_reused_residual_equals_max_flow_on_restricted_networks(graph, buyer, access):
+def test_reused_max_flow_lp_equals_max_flow_on_restricted_networks(graph, buyer, access):
     assert_same(graph, buyer, access, removal_flows(graph, buyer, access))
 
 

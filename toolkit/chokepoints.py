@@ -25,24 +25,33 @@ is a path).  By max-flow/min-cut
 and removing node :math:`n` of stage :math:`k` gives
 :math:`F_{-n} = \min(D, S_k - a_k C_n, \min_{j \ne k} S_j)` (:math:`F` when
 :math:`n` is a last-stage node not linked to the buyer): every loss in :math:`O(N)`.
-When Routes restrict some link the network is solved by max flow on one residual
-graph built once and reused for every removal (preflow-push, or Edmonds-Karp where
-networkx's preflow-push fails on float capacities); a node
-that carries no flow in the base maximum flow loses nothing (that flow stays
-feasible without it) and is not re-solved.  Ties are ordered by stage then
-country, on losses rounded to a gram.
+When Routes restrict some link the network is solved as one max-flow LP on a
+persistent HiGHS instance, built once: each removal fixes one node's split edge at 0
+and re-solves from the previous basis.  Two exact shortcuts skip most re-solves: a
+node that carries no flow in the base maximum flow loses nothing (that flow stays
+feasible without it), and when the base flow minus the node's own flow reaches the
+complete network's :math:`F_{-n}` above (an upper bound: links only ever add paths)
+that is the answer.  Ties are ordered by stage then country, on losses rounded to a
+gram.
 """
 
 from __future__ import annotations
 
+import highspy
 import networkx as nx
+import numpy as np
 import pandas as pd
-from networkx.algorithms.flow import build_residual_network, edmonds_karp, preflow_push
+from networkx.algorithms.flow import edmonds_karp
 
 from toolkit.network import BUYER_STAGE, Node, stage_nodes
+from toolkit.optimize.solve import new_highs
 
 SOURCE, SINK, FINAL = ("source", "*"), ("sink", "*"), ("sink", "final")
 COLUMNS = ["mineral", "buyer", "stage", "country", "loss_t", "loss_share", "rank"]
+# the max-flow LP is solved to HiGHS's tightest tolerances without scaling, so its
+# value equals the combinatorial max flow to ~1e-12 t (checked against networkx)
+FLOW_LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10,
+                   "simplex_scale_strategy": 0, "presolve": "off"}
 TIE_DIGITS = 6  # losses equal to the gram (1e-6 t) are ties, ordered by stage, country
 
 
@@ -109,7 +118,7 @@ def removal_flows(graph: nx.DiGraph, buyer: str,
         return 0.0, {n: 0.0 for n in graph if n[0] != BUYER_STAGE}
     if is_complete(graph):
         return _closed_form(graph, buyer, access)
-    return _residual_flows(graph, buyer, access)
+    return _restricted_flows(graph, buyer, access)
 
 
 def _closed_form(graph: nx.DiGraph, buyer: str,
@@ -139,39 +148,70 @@ def _closed_form(graph: nx.DiGraph, buyer: str,
     return base, out
 
 
-def _residual_flows(graph: nx.DiGraph, buyer: str,
+def _restricted_flows(graph: nx.DiGraph, buyer: str,
                     access: float | str) -> tuple[float, dict[Node, float]]:
-    """Max flow on one residual network, built once; each removal zeroes one split edge."""
+    """Max flow of the restricted network as one LP on a persistent HiGHS instance, built
+    once; each removal fixes one split edge at 0 and re-solves from the previous basis
+    (the max-flow LP: edge flows :math:`0 \\le f_e \\le u_e`, conservation at every
+    inner vertex, maximise the flow into the sink)."""
     flow = flow_network(graph, buyer, access)
     supply = [n for n in graph if n[0] != BUYER_STAGE]
-    if SOURCE not in flow:
+    if SOURCE not in flow or FINAL not in flow:
         return 0.0, {n: 0.0 for n in supply}
-    residual = build_residual_network(flow, "capacity")
-    edmonds_karp(flow, SOURCE, FINAL, residual=residual)  # a valid flow, edge by edge
-    base = float(residual.graph["flow_value"])
-    # zero-capacity edges are left out of a networkx residual network: they carry nothing
-    carried = {n: residual[(n, "in")].get((n, "out"), {}).get("flow", 0.0) for n in supply}
+    h, column = _flow_lp(flow)
+    h.run()
+    base = _lp_value(h)
+    values = h.getSolution().col_value
+    carried = {n: values[column[((n, "in"), (n, "out"))]] for n in supply}
+    bound = _closed_form(graph, buyer, access)[1]  # with every link: never less
     out = {}
     for node in sorted(supply):
         if carried[node] <= 0:
             out[node] = base  # a maximum flow avoids the node: removing it loses nothing
             continue
-        edge = residual[(node, "in")][(node, "out")]
-        kept, edge["capacity"] = edge["capacity"], 0.0
-        out[node] = _flow_value(flow, residual)
-        edge["capacity"] = kept
+        kept = base - carried[node]  # the base flow without its paths through the node
+        if kept >= min(base, bound[node]) - 1e-12 * max(1.0, base):
+            out[node] = kept  # feasible and at the upper bound: the maximum
+            continue
+        col = column[((node, "in"), (node, "out"))]
+        upper = flow.edges[(node, "in"), (node, "out")]["capacity"]
+        h.changeColBounds(col, 0.0, 0.0)
+        h.run()
+        out[node] = _lp_value(h)
+        h.changeColBounds(col, 0.0, upper)
     return base, out
 
 
-def _flow_value(flow: nx.DiGraph, residual: nx.DiGraph) -> float:
-    """Max-flow value on the reused residual: preflow-push (fast), or Edmonds-Karp
-    where networkx's preflow-push fails on float capacities (it raises in its
-    relabel/discharge steps on some networks; both reset the residual's flows)."""
-    try:
-        preflow_push(flow, SOURCE, FINAL, residual=residual, value_only=True)
-    except (ValueError, StopIteration, KeyError, IndexError):
-        edmonds_karp(flow, SOURCE, FINAL, residual=residual, value_only=True)
-    return float(residual.graph["flow_value"])
+def _flow_lp(flow: nx.DiGraph) -> tuple[highspy.Highs, dict]:
+    """The max-flow LP of ``flow`` (edge capacity ``capacity``, none = unbounded) from
+    SOURCE to FINAL, and the column of each edge."""
+    edges = sorted(flow.edges, key=str)
+    column = {e: j for j, e in enumerate(edges)}
+    inner = sorted((v for v in flow if v not in (SOURCE, FINAL)), key=str)
+    row = {v: i for i, v in enumerate(inner)}
+    h = new_highs()
+    for option, value in FLOW_LP_OPTIONS.items():
+        h.setOptionValue(option, value)
+    upper = np.array([flow.edges[e].get("capacity", highspy.kHighsInf) for e in edges],
+                     dtype=float)
+    cost = np.array([-1.0 if e[1] == FINAL else 0.0 for e in edges])
+    h.addVars(len(edges), np.zeros(len(edges)), upper)
+    h.changeColsCost(len(edges), np.arange(len(edges), dtype=np.int32), cost)
+    entries = sorted([(row[u], column[(u, v)], -1.0) for u, v in edges if u in row]
+                     + [(row[v], column[(u, v)], 1.0) for u, v in edges if v in row])
+    starts = np.searchsorted([r for r, _c, _v in entries], np.arange(len(inner)))
+    zeros = np.zeros(len(inner))
+    h.addRows(len(inner), zeros, zeros, len(entries), starts.astype(np.int32),
+              np.array([c for _r, c, _v in entries], dtype=np.int32),
+              np.array([v for _r, _c, v in entries], dtype=float))
+    return h, column
+
+
+def _lp_value(h: highspy.Highs) -> float:
+    """The maximum flow of a solved max-flow LP (it is always feasible: zero flow)."""
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        raise RuntimeError(f"max-flow LP not solved: {h.modelStatusToString(h.getModelStatus())}")
+    return max(0.0, -float(h.getInfo().objective_function_value))
 
 
 def chokepoints(graph: nx.DiGraph, buyer: str,

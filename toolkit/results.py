@@ -187,19 +187,20 @@ def settings_rows(run: CaseRun) -> list[dict]:
 
 def run_result(runs: list[CaseRun], model_name: str, input_path: str | None) -> dict:
     """The whole JSON document: the first case's keys, ``cases`` and run metadata."""
-    cases = [case_result(r) for r in runs]
+    cases = [tidy(case_result(r)) for r in runs]  # each case tidied once
     first = dict(cases[0])
-    first.update({
+    first.update(tidy({
         "model": model_name, "input": input_path or "default model",
         "toolkit_version": __version__, "solver": solver_info(),
-        "run_status": combined_status(c["status"] for c in cases),
+        "run_status": combined_status(c["status"] for c in cases)}))
+    first.update({
         "pareto": [r for c in cases for r in c["pareto"]],
         "bid_sensitivity": [r for c in cases for r in c["bid_sensitivity"]],
         "china_share": [r for c in cases for r in c["china_share"]],
-        "cooperation_definition": DEFINITION,
+        "cooperation_definition": tidy(DEFINITION),
         "cases": cases,
     })
-    return tidy(first)
+    return first
 
 
 def tidy(value: object) -> object:
@@ -322,22 +323,31 @@ def disruption_rows(run: CaseRun) -> list[dict]:
     """
     rows = []
     for mineral in sorted(run.plans):
-        for s, name in enumerate(run.plans[mineral][0].data.scenarios):
-            rows.append(_disruption_row(run, mineral, s, name))
+        group = run.plans[mineral]
+        ok = all(p.status == "optimal" for p in group)
+        sums = [_scenario_sums(p) for p in group] if ok else []
+        for s, name in enumerate(group[0].data.scenarios):
+            rows.append(_disruption_row(run, mineral, group, ok, sums, s, name))
     return rows
 
 
-def _disruption_row(run: CaseRun, mineral: str, s: int, name: str) -> dict:
-    group = run.plans[mineral]
-    ok = all(p.status == "optimal" for p in group)
+def _scenario_sums(plan: MineralPlan) -> dict[str, list[float]]:
+    """Per scenario, the plan's buyers' lost, spot, drawdown and unserved tonnes and the
+    spot tonnes they could buy (each a list over scenarios)."""
+    out = {key: getattr(plan, attr).sum(axis=0).tolist() for key, attr in (
+        ("lost_t", "lost"), ("spot_t", "spot"), ("drawdown_t", "draw"),
+        ("shortfall_t", "short"))}
+    out["spot_available_t"] = _spot_pool(plan)
+    return out
+
+
+def _disruption_row(run: CaseRun, mineral: str, group: list[MineralPlan], ok: bool,
+                    sums: list[dict], s: int, name: str) -> dict:
     total = {"lost_t": 0.0, "spot_t": 0.0, "drawdown_t": 0.0, "shortfall_t": 0.0,
              "spot_available_t": 0.0}
-    for p in group if ok else []:
-        total["lost_t"] += float(p.lost[:, s].sum())
-        total["spot_t"] += float(p.spot[:, s].sum())
-        total["drawdown_t"] += float(p.draw[:, s].sum())
-        total["shortfall_t"] += float(p.short[:, s].sum())
-        total["spot_available_t"] += _spot_pool(p, s)
+    for plan_sums in sums:
+        for key in total:
+            total[key] += plan_sums[key][s]
     sigma = group[0].data.sigma
     contested = total["spot_available_t"] * (1.0 - sigma) / sigma if sigma > 0 else 0.0
     return {"case": run.case.name, "scenario": name, "mineral": mineral,
@@ -348,14 +358,14 @@ def _disruption_row(run: CaseRun, mineral: str, s: int, name: str) -> dict:
             "status": "optimal" if ok else "infeasible"}
 
 
-def _spot_pool(plan: MineralPlan, s: int) -> float:
-    """Spot tonnes the plan's buyers could buy in scenario ``s`` (all nodes of the
+def _spot_pool(plan: MineralPlan) -> list[float]:
+    """Per scenario, the spot tonnes the plan's buyers could buy (all nodes of the
     tightest stage: a spot tonne passes every stage)."""
     d = plan.data
     if not d.spot_enabled:
-        return 0.0
-    share = spot_availability(d)[s]
+        return [0.0] * len(d.scenarios)
     flow = plan.node_flow.sum(axis=0)
     bid = plan.bid if plan.bid.size else np.zeros(len(d.capacity_t))
-    free = np.maximum(0.0, d.free_t + bid - flow) * share
-    return float(min(free[d.node_stage == k].sum() for k in range(len(d.stages))))
+    free = np.maximum(0.0, d.free_t + bid - flow) * spot_availability(d)  # (S, N)
+    return [float(min(free[s][d.node_stage == k].sum() for k in range(len(d.stages))))
+            for s in range(len(d.scenarios))]
