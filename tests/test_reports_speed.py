@@ -26,6 +26,7 @@ from tests.fixtures import report_bundle as fx
 from toolkit import network, risk
 from toolkit.io.inputs import load_default
 from toolkit.reports import excel_print, excel_report, excel_years, tables_of
+from toolkit.reports.excel_looks import is_header
 from toolkit.reports.excel_print import (
     LONE_TEXT,
     MAX_WIDTH,
@@ -34,7 +35,6 @@ from toolkit.reports.excel_print import (
     _lines,
     _narrow_text,
     _widen_text,
-    is_header,
     shown,
     width,
 )

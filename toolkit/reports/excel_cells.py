@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 
 from openpyxl.cell.cell import Cell
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
 from openpyxl.worksheet.worksheet import Worksheet
 
+from toolkit.reports.excel_looks import own_style
 from toolkit.reports.excel_print import value_format
 from toolkit.reports.safety import cell_value, clean_text, is_formula_like, put_cell
 
@@ -64,7 +64,7 @@ class TableCells:
         cell = self._cell(row, column)
         cell._value, cell.data_type = value, "n"
         if number_format:
-            self._style(cell).numFmtId = self._format_id(number_format)
+            own_style(cell).numFmtId = self._format_id(number_format)
 
     def _text(self, row: int, column: int, value: str) -> None:
         cell = self._cell(row, column)
@@ -82,12 +82,6 @@ class TableCells:
             cell = Cell(self.ws, row=row, column=column)
             self.ws._add_cell(cell)
         return cell
-
-    @staticmethod
-    def _style(cell: Cell) -> StyleArray:
-        if not cell._style:
-            cell._style = StyleArray()
-        return cell._style
 
     def _format_id(self, number_format: str) -> int:
         """The style index of a number format (as openpyxl's ``number_format`` setter)."""

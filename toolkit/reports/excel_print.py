@@ -18,14 +18,12 @@ import re
 from collections import Counter
 
 from openpyxl.styles import Alignment
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from toolkit.reports import palette
+from toolkit.reports.excel_looks import Looks, written
 
-HEADER_COLOUR = palette.excel(palette.NAVY)
 DEFAULT_WIDTH = 8.43  # Excel's default column width
 MAX_WIDTH = 40  # a text column wider than this wraps
 MIN_WIDTH = 6
@@ -90,11 +88,6 @@ def value_format(value: float) -> str:
 # ----------------------------------------------------------------------------- widths
 
 
-def is_header(cell) -> bool:
-    """True for a table header cell (the navy fill of :func:`write_table`)."""
-    return cell.fill is not None and str(cell.fill.fgColor.rgb)[-6:] == HEADER_COLOUR
-
-
 def shown(value: object, fmt: str) -> str:
     """About the text a number format shows (for widths)."""
     if isinstance(value, float | int) and not isinstance(value, bool):
@@ -110,84 +103,6 @@ def shown(value: object, fmt: str) -> str:
 
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="bottom")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-
-
-def written(ws: Worksheet) -> list:
-    """The cells created on ``ws``, row by row, left to right.
-
-    Unlike ``ws.iter_rows()`` (and ``ws[row]``, ``ws.max_column``), this neither visits
-    nor creates the blank cells of the used rectangle: one pass over the cells written.
-    """
-    return [cell for _key, cell in sorted(ws._cells.items())]
-
-
-class Looks:
-    """A cell's header fill, number format and wrapping, each looked up once per style id.
-
-    openpyxl keeps a cell's style as indices into the workbook's style lists
-    (``cell._style``); reading ``cell.fill`` or ``cell.alignment`` builds a proxy object
-    each time, and setting one hashes the style.  Here each index is read once, and an
-    alignment is set by its index.
-    """
-
-    def __init__(self, ws: Worksheet) -> None:
-        self.wb = ws.parent
-        self._header: dict[int, bool] = {}
-        self._format: dict[int, str] = {}
-        self._wraps: dict[int, bool] = {}
-        self._ids: dict[int, int] = {}
-        self._top: dict[int, int] = {}
-
-    def header(self, cell) -> bool:
-        """:func:`is_header` of ``cell``."""
-        key = _style(cell).fillId
-        if key not in self._header:
-            self._header[key] = is_header(cell)
-        return self._header[key]
-
-    def number_format(self, cell) -> str:
-        """``cell.number_format``."""
-        key = _style(cell).numFmtId
-        if key not in self._format:
-            self._format[key] = cell.number_format
-        return self._format[key]
-
-    def wraps(self, cell) -> bool:
-        """True when ``cell``'s alignment wraps text."""
-        key = _style(cell).alignmentId
-        if key not in self._wraps:
-            self._wraps[key] = bool(cell.alignment and cell.alignment.wrap_text)
-        return self._wraps[key]
-
-    def align(self, cell, alignment: Alignment) -> None:
-        """``cell.alignment = alignment`` (one of the module's shared alignments)."""
-        key = id(alignment)
-        if key not in self._ids:
-            self._ids[key] = self.wb._alignments.add(alignment)
-        _own_style(cell).alignmentId = self._ids[key]
-
-    def align_top(self, cell) -> None:
-        """``cell`` aligned at the top, keeping its wrapping."""
-        key = _style(cell).alignmentId
-        if key not in self._top:
-            self._top[key] = self.wb._alignments.add(
-                Alignment(wrap_text=cell.alignment.wrap_text, vertical="top"))
-        _own_style(cell).alignmentId = self._top[key]
-
-
-NO_STYLE = StyleArray()  # a cell never styled has no style array (all indices 0)
-
-
-def _style(cell) -> StyleArray:
-    """The style indices of ``cell`` (read only)."""
-    return cell._style or NO_STYLE
-
-
-def _own_style(cell) -> StyleArray:
-    """The style indices of ``cell``, created as openpyxl does when it has none."""
-    if not cell._style:
-        cell._style = StyleArray()
-    return cell._style
 
 
 def _lone(ws: Worksheet) -> set[int]:
