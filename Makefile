@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_optimize.py
 	$(BIN)/python bench/bench_milp.py
 	$(BIN)/python bench/bench_run.py
+	$(BIN)/python bench/bench_reports.py
 	$(BIN)/python bench/bench_chokepoints.py
 
 # 1,000 sampled worlds of the default model with 1 and 2 Dask workers (several minutes)
