@@ -79,8 +79,9 @@ class TableCells:
         if cell is None:
             if row < 1 or column < 1 or row > 1048576:
                 raise ValueError(f"no cell at row {row}, column {column}")
-            cell = Cell(self.ws, row=row, column=column)
-            self.ws._add_cell(cell)
+            cell = self.ws._cells[(row, column)] = Cell(self.ws, row=row, column=column)
+            if row > self.ws._current_row:  # what ws._add_cell keeps
+                self.ws._current_row = row
         return cell
 
     def _format_id(self, number_format: str) -> int:

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from toolkit.reports import palette
 
 HEADER_COLOUR = palette.excel(palette.NAVY)
+NO_STYLE = StyleArray()  # a cell never styled has no style array (all indices 0)
 
 
 def is_header(cell) -> bool:
@@ -46,21 +47,21 @@ class Looks:
 
     def header(self, cell) -> bool:
         """:func:`is_header` of ``cell``."""
-        key = style_of(cell).fillId
+        key = (cell._style or NO_STYLE).fillId
         if key not in self._header:
             self._header[key] = is_header(cell)
         return self._header[key]
 
     def number_format(self, cell) -> str:
         """``cell.number_format``."""
-        key = style_of(cell).numFmtId
+        key = (cell._style or NO_STYLE).numFmtId
         if key not in self._format:
             self._format[key] = cell.number_format
         return self._format[key]
 
     def wraps(self, cell) -> bool:
         """True when ``cell``'s alignment wraps text."""
-        key = style_of(cell).alignmentId
+        key = (cell._style or NO_STYLE).alignmentId
         if key not in self._wraps:
             self._wraps[key] = bool(cell.alignment and cell.alignment.wrap_text)
         return self._wraps[key]
@@ -74,19 +75,11 @@ class Looks:
 
     def align_top(self, cell) -> None:
         """``cell`` aligned at the top, keeping its wrapping."""
-        key = style_of(cell).alignmentId
+        key = (cell._style or NO_STYLE).alignmentId
         if key not in self._top:
             self._top[key] = self.wb._alignments.add(
                 Alignment(wrap_text=cell.alignment.wrap_text, vertical="top"))
         own_style(cell).alignmentId = self._top[key]
-
-
-NO_STYLE = StyleArray()  # a cell never styled has no style array (all indices 0)
-
-
-def style_of(cell) -> StyleArray:
-    """The style indices of ``cell`` (read only)."""
-    return cell._style or NO_STYLE
 
 
 def own_style(cell) -> StyleArray:
