@@ -293,6 +293,19 @@ def test_toolkit_run_with_dask_workers_gives_the_in_process_result():
     assert here == there
 
 
+def test_toolkit_run_with_dask_workers_gives_the_in_process_result_over_years():
+    from tests.years_chains import years_chain
+    from toolkit.pipeline import run_model
+    from toolkit.results import run_result
+
+    chain = years_chain([("CHN", 200.0, 4.0), ("AUS", 15.0, 9.0)], {"GBR": 6.0, "JPN": 11.0},
+                        "2024,2030", project_rows=(("a", "mine", "AUS", 8, 3, 120, 2030),),
+                        policy_rows=(("max_china_share", 0.5, "", "", "", "", "", 2030),))
+    here = run_result(run_model(chain, pareto_points=2), "years", None)
+    there = run_result(run_model(chain, pareto_points=2, workers=2), "years", None)
+    assert here["multi_year"] and here == there
+
+
 def test_rows_with_a_bad_input_or_distribution_cell_are_left_to_the_cell_check():
     table = sampling({"input": "abc", "distribution": "fixed", "mode": 1.0},
                      {"input": "spot_share", "distribution": "", "mode": 0.2})

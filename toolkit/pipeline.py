@@ -86,9 +86,11 @@ def solve_case_task(shared: tuple[SupplyChain, int], case) -> CaseRun:
     travel between processes; the results never read them)."""
     chain, pareto_points = shared
     run = solve_case(chain, case, pareto_points)
-    for group in run.plans.values():
-        for plan in group:
-            plan.model = plan.solver = None
+    for plans in [run.plans] + [by_year for key in ("plans", "joint", "independent")
+                                for by_year in run.years.get(key, {}).values()]:
+        for group in plans.values():
+            for plan in group:
+                plan.model = plan.solver = None
     return run
 
 
