@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
 Progress = Callable[[int, int], None]
@@ -108,21 +109,29 @@ def run_forked(func: Callable[..., Any], shared: Any, tasks: Sequence[tuple],
     results in task order (tasks are handed out in order: put the longest first).
 
     Each worker inherits ``func`` and ``shared`` at the fork (nothing is pickled on the way
-    in); results are pickled back.  A failed task's exception is raised here; an
-    interrupted or terminated run terminates the workers (the pool's exit).
+    in); results are pickled back.  A failed task's exception (or a worker that died:
+    ``BrokenProcessPool``) is raised here, and the other workers are stopped at once, as
+    they are when the run is interrupted or terminated.
     """
     _FORKED.update(func=func, shared=shared)
     out: list[Any] = [None] * len(tasks)
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_signals)
     try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(processes, initializer=_worker_signals) as pool:
-            jobs = pool.imap_unordered(_forked_task, list(enumerate(tasks)))
-            for done, (i, result) in enumerate(jobs, start=1):
-                out[i] = result
-                if progress:
-                    progress(done, len(tasks))
+        futures = [pool.submit(_forked_task, i, task) for i, task in enumerate(tasks)]
+        for done, future in enumerate(as_completed(futures), start=1):
+            i, result = future.result()  # a dead worker raises BrokenProcessPool here
+            out[i] = result
+            if progress:
+                progress(done, len(tasks))
+    except BaseException:  # a failed task, Ctrl-C or SIGTERM: stop every worker now
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
     finally:
         _FORKED.clear()
+    pool.shutdown()
     return out
 
 
@@ -133,6 +142,5 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _forked_task(item: tuple[int, tuple]) -> tuple[int, Any]:
-    i, task = item
+def _forked_task(i: int, task: tuple) -> tuple[int, Any]:
     return i, _FORKED["func"](_FORKED["shared"], *task)
