@@ -206,6 +206,18 @@ class RowBuilder:
         self.columns += [self.column(v) for v in variables]
         self.coefs += coefs if isinstance(coefs, list) else [float(coefs)] * len(variables)
 
+    def many(self, keys: list, starts: np.ndarray, columns: np.ndarray, coefs: np.ndarray,
+             lower=None, upper=None) -> None:
+        """Add whole rows at once: ``keys``, their CSR ``starts`` (from 0), column
+        positions and coefficients, and one (lower, upper) for all of them."""
+        base = len(self.columns)
+        self.columns += columns.tolist()
+        self.coefs += coefs.tolist()
+        self.keys += keys
+        self.starts += (np.asarray(starts[1:]) + base).tolist()
+        self.lower += [lower] * len(keys)
+        self.upper += [upper] * len(keys)
+
     def close(self, key, lower=None, upper=None) -> None:
         """End the open row: its index and bounds."""
         self.keys.append(key)
