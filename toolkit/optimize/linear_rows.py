@@ -134,6 +134,7 @@ class LinearRows(IndexedConstraint):
         self._keys, self._starts = list(keys), list(starts)
         self._columns, self._coefs = list(columns), list(coefs)
         self._lower, self._upper, self._x = list(lower), list(upper), list(x)
+        self._paths_of: tuple[list, int] | None = None  # (path flow list, P), see RowBuilder
 
     def construct(self, data=None) -> None:
         """Make the row data objects (no expressions)."""
@@ -229,5 +230,6 @@ class RowBuilder:
         """Add the family to ``m`` as component ``name``."""
         rows = LinearRows(self.keys, self.starts, self.columns, self.coefs, self.lower,
                           self.upper, self._x)
+        rows._paths_of = (m._xs, len(m._xs))  # columns 0..P-1 are the block's path flows
         m.add_component(name, rows)
         return rows

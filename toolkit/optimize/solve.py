@@ -314,6 +314,10 @@ class Solver:
         if len(cols):
             seen, first = np.unique(cols, return_index=True)
             order = seen[np.argsort(first, kind="stable")].tolist()
+            paths = self._path_columns(comp)
+            if paths is not None:  # every path flow has its LP column already
+                colmap[:len(paths)] = paths
+                order = [j for j in order if j >= len(paths)]
             colmap[order] = [self._column(x[j]) for j in order]
         for i, con in enumerate(comp._data.values()):
             self._row[con] = first_row + i
@@ -328,6 +332,19 @@ class Solver:
             if len(hit):
                 k = row_starts[r] + int(hit[0])
                 self._restated = (first_row + r, int(colmap[local[0]]), float(coefs[k]))
+
+    def _path_columns(self, comp: LinearRows) -> np.ndarray | None:
+        """LP columns of the family's leading path-flow variables, once all of them have
+        one (cached per block: every family of a block starts with its path flows)."""
+        if comp._paths_of is None or not comp._paths_of[1]:
+            return None
+        xs, n = comp._paths_of
+        cache = self.__dict__.setdefault("_path_cols", {})
+        if id(xs) not in cache:
+            if not all(id(v) in self._col for v in xs):
+                return None
+            cache[id(xs)] = (xs, np.array([self._col[id(v)] for v in xs], dtype=np.int64))
+        return cache[id(xs)][1]
 
     def _family_bounds(self, comp: LinearRows, first_row: int) -> tuple[np.ndarray, ...]:
         """(lower, upper) of a family's rows; rows with parameter bounds are remembered."""
