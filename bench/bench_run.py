@@ -16,6 +16,10 @@ Models: ``default`` (the UK-Japan default model), ``peer`` (25 minerals x 30 min
 (50 minerals x 1,000 scenarios, in memory, no reports; peak memory by
 ``resource.getrusage``, each model in its own process).
 
+For the default model and the peer workbook it also times the whole command as a user
+runs it (``python -m toolkit run``, wall seconds: start-up and the default forked case
+processes included; and with ``--workers 1``).
+
 Run: ``python bench/bench_run.py [default|peer|large ...] [--repeats N] [--cpu]``.
 Goals (issue 11): peer <= 4 s and <= 15x the reference; default <= 5 s;
 large <= 20 s and <= 1 GB.
@@ -248,6 +252,31 @@ def main() -> None:
         cmd += ["--cpu"] if args.cpu else []
         done = subprocess.run(cmd, check=True, capture_output=True, text=True)
         report(model, json.loads(done.stdout.strip().splitlines()[-1]))
+        if model != "large":
+            command_wall(model, args.repeats)
+
+
+def command_wall(model: str, repeats: int) -> None:
+    """Wall seconds of the whole ``toolkit run`` command (start-up, imports and the
+    default forked case processes included), medians of repeats, and with ``--workers 1``
+    (everything in one process)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source = []
+        if model == "peer":
+            source = [str(Path(tmp) / "peer.xlsx")]
+            write_template(Path(source[0]), peer_chain())
+        toolkit = [sys.executable, "-m", "toolkit", "run", *source, "--out", tmp]
+        line = []
+        for label, extra in (("default", []), ("--workers 1", ["--workers", "1"])):
+            seconds = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                done = subprocess.run(toolkit + extra, capture_output=True, text=True)
+                seconds.append(time.perf_counter() - start)
+                if done.returncode not in (0, 3):  # 3: a case cannot be met (a finding)
+                    raise SystemExit(done.stderr)
+            line.append(f"{label} {median(seconds):.2f} s")
+        print("whole `toolkit run` command, wall, median: " + "; ".join(line))
 
 
 if __name__ == "__main__":

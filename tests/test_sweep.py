@@ -293,6 +293,59 @@ def test_toolkit_run_with_dask_workers_gives_the_in_process_result():
     assert here == there
 
 
+def test_toolkit_run_with_dask_workers_gives_the_in_process_result_over_years():
+    from tests.years_chains import years_chain
+    from toolkit.pipeline import run_model
+    from toolkit.results import run_result
+
+    chain = years_chain([("CHN", 200.0, 4.0), ("AUS", 15.0, 9.0)], {"GBR": 6.0, "JPN": 11.0},
+                        "2024,2030", project_rows=(("a", "mine", "AUS", 8, 3, 120, 2030),),
+                        policy_rows=(("max_china_share", 0.5, "", "", "", "", "", 2030),))
+    here = run_result(run_model(chain, pareto_points=2), "years", None)
+    there = run_result(run_model(chain, pareto_points=2, workers=2), "years", None)
+    assert here["multi_year"] and here == there
+
+
+FORKED_CHECK = """
+from tests.test_sweep import small_chain
+from tests.years_chains import years_chain
+from toolkit import pipeline
+from toolkit.policy import resolve_cases
+from toolkit.results import run_result
+
+forked = []
+real = pipeline.run_forked
+pipeline.run_forked = lambda *a: forked.append(a[3]) or real(*a)
+years = years_chain([("CHN", 200.0, 4.0), ("AUS", 15.0, 9.0)], {"GBR": 6.0, "JPN": 11.0},
+                    "2024,2030", project_rows=(("a", "mine", "AUS", 8, 3, 120, 2030),),
+                    policy_rows=(("mode", "joint", "", "", "", "together"),
+                                 ("mode", "independent", "", "", "", "alone")))
+for chain in (small_chain(), years):
+    assert len(resolve_cases(chain)) == 2
+    here = run_result(pipeline.run_model(chain, pareto_points=2), "m", None)
+    there = run_result(pipeline.run_model(chain, pareto_points=2, processes=2), "m", None)
+    assert here == there
+assert forked == [2, 2], forked
+print("same")
+"""
+
+
+def test_toolkit_run_on_forked_processes_gives_the_in_process_result():
+    """In a fresh process (no other threads: the pool forks only then)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from toolkit.sweep.execute import can_fork
+
+    if not can_fork():
+        pytest.skip("this platform cannot fork")
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", FORKED_CHECK], cwd=root, text=True,
+                          capture_output=True, timeout=600)
+    assert done.returncode == 0 and done.stdout.strip() == "same", done.stderr[-2000:]
+
+
 def test_rows_with_a_bad_input_or_distribution_cell_are_left_to_the_cell_check():
     table = sampling({"input": "abc", "distribution": "fixed", "mode": 1.0},
                      {"input": "spot_share", "distribution": "", "mode": 0.2})

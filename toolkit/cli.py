@@ -65,8 +65,9 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
                    help=f"points per Pareto sweep, 2 to {MAX_PARETO_POINTS} (0 = no sweep)")
     p.add_argument("--no-reports", action="store_true", help="write the results (JSON) only")
     p.add_argument("--workers", type=whole_number(1, MAX_WORKERS), default=None,
-                   help="solve the policy cases on this many Dask worker processes "
-                        "(default: in-process; a cluster takes seconds to start)")
+                   help="solve the policy cases on a Dask LocalCluster of this many "
+                        "worker processes; 1 = all in this process (default: one forked "
+                        "process per core, each solving whole policy cases)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="solve the policy cases on an existing Dask scheduler")
     p.set_defaults(func=cmd_run)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,11 +22,13 @@ from toolkit.errors import InfeasiblePolicyError, InputError
 from toolkit.io.atomic import atomic_path, output_errors
 from toolkit.io.inputs import load_default, load_input
 from toolkit.optimize.run import CaseRun, solve_case
+from toolkit.optimize.timeline import is_multi_year, year_views
 from toolkit.policy import resolve_cases
 from toolkit.reach import case_year_problems
 from toolkit.reports import write_reports
 from toolkit.results import run_result, write_json
 from toolkit.risk import chokepoint_table, concentration_table
+from toolkit.sweep.execute import can_fork, default_workers, run_forked, run_tasks
 
 Progress = Callable[[str], None]
 DEFAULT_NAME = "uk_japan_default"
@@ -50,14 +53,15 @@ def _clear(progress: Progress) -> None:
 
 def run_model(chain: SupplyChain, pareto_points: int = 11,
               progress: Progress | None = None, workers: int | None = None,
-              scheduler: str | None = None) -> list[CaseRun]:
+              scheduler: str | None = None, processes: int = 1) -> list[CaseRun]:
     """Solve every policy case of ``chain`` (see :func:`toolkit.optimize.run.solve_case`).
 
-    In-process unless ``workers`` > 1 or a Dask ``scheduler`` is given: then each case
-    is one Dask task (:mod:`toolkit.sweep.execute`).  A LocalCluster takes seconds to
-    start, about as long as the default model's solves, so ``toolkit run`` uses Dask
-    only when asked.  The numbers are the same either way (each case builds and
-    solves its own models).
+    Each case is one task: on Dask when ``workers`` > 1 or a ``scheduler`` is given
+    (:mod:`toolkit.sweep.execute`), else on ``processes`` forked local processes when
+    there are several cases (``toolkit run``'s default: one per core; a Dask
+    LocalCluster's workers take seconds to start and import, about as long as the
+    default model's solves), else in this process.  The numbers are the same either
+    way (each case builds and solves its own models; ``tests/test_sweep.py``).
 
     Raises
     ------
@@ -68,11 +72,26 @@ def run_model(chain: SupplyChain, pareto_points: int = 11,
     problems = case_year_problems(chain, cases)
     if problems:
         raise InputError(problems)
-    if scheduler is not None or (workers or 1) > 1:
-        from toolkit.sweep.execute import run_tasks
+    dask = scheduler is not None or (workers or 1) > 1
+    processes = min(processes, len(cases)) if can_fork() and threading.active_count() == 1 \
+        else 1  # never fork a process that runs other threads (their locks)
+    if not dask and processes <= 1:
+        return _in_process(chain, cases, pareto_points, progress)
+    # multi-year cases (MILPs over every modelled year) first: the longest tasks start at
+    # once instead of last on a busy worker; results back in case order
+    order = sorted(range(len(cases)),
+                   key=lambda i: not is_multi_year(year_views(chain, cases[i])))
+    tasks = [(cases[i],) for i in order]
+    shown = (lambda done, total: progress(f"{done}/{total} policy cases solved")) \
+        if progress else None
+    done = run_tasks(solve_case_task, (chain, pareto_points), tasks, workers, scheduler,
+                     shown) if dask else run_forked(solve_case_task, (chain, pareto_points),
+                                                    tasks, processes, shown)
+    return [done[order.index(i)] for i in range(len(cases))]
 
-        return run_tasks(solve_case_task, (chain, pareto_points), [(c,) for c in cases],
-                         workers, scheduler)
+
+def _in_process(chain: SupplyChain, cases: list, pareto_points: int,
+                progress: Progress | None) -> list[CaseRun]:
     runs = []
     for i, case in enumerate(cases):
         if progress:
@@ -86,9 +105,11 @@ def solve_case_task(shared: tuple[SupplyChain, int], case) -> CaseRun:
     travel between processes; the results never read them)."""
     chain, pareto_points = shared
     run = solve_case(chain, case, pareto_points)
-    for group in run.plans.values():
-        for plan in group:
-            plan.model = plan.solver = None
+    for plans in [run.plans] + [by_year for key in ("plans", "joint", "independent")
+                                for by_year in run.years.get(key, {}).values()]:
+        for group in plans.values():
+            for plan in group:
+                plan.model = plan.solver = None
     return run
 
 
@@ -107,8 +128,11 @@ def run_command(args: argparse.Namespace) -> int:
     input_path = getattr(args, "input", None)
     chain = load_input(input_path) if input_path is not None else load_default()
     name = model_name(chain, input_path)
+    workers, scheduler = getattr(args, "workers", None), getattr(args, "scheduler", None)
     runs = run_model(chain, int(getattr(args, "pareto_points", 11) or 0), progress,
-                     getattr(args, "workers", None), getattr(args, "scheduler", None))
+                     workers, scheduler,
+                     processes=default_workers() if workers is None and scheduler is None
+                     else 1)
     result = run_result(runs, name, None if input_path is None else str(input_path))
     out = Path(getattr(args, "out", None) or "reports")
     written: list[Path] = [out / f"{name}.json"]

@@ -236,22 +236,32 @@ def _round(x: float) -> float | None:
 _SPEC = f".{SIGNIFICANT}g"
 
 
-def json_text(value: object, level: int = 0) -> str:
+def json_text(value: object, level: int = 0, memo: dict | None = None) -> str:
     """JSON text of a result: nested objects indented one space a level, and each row of a
     table (a list of flat objects) on one line, written by the standard library's C
-    encoder (an indented dump of a large run's tens of thousands of rows is slow)."""
+    encoder (an indented dump of a large run's tens of thousands of rows is slow).  A row
+    object met twice (the first case's tables are also the document's top level) is
+    encoded once."""
+    memo = {} if memo is None else memo
     pad = " " * (level + 1)
     if isinstance(value, dict) and value:
-        items = [f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {json_text(v, level + 1)}"
-                 for k, v in value.items()]
+        items = [f"{pad}{json.dumps(str(k), ensure_ascii=False)}: "
+                 f"{json_text(v, level + 1, memo)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + " " * level + "}"
     if isinstance(value, list) and value and not all(_flat(v) for v in value):
-        return "[\n" + ",\n".join(pad + json_text(v, level + 1) for v in value) + \
+        return "[\n" + ",\n".join(pad + json_text(v, level + 1, memo) for v in value) + \
             "\n" + " " * level + "]"
     if isinstance(value, list) and value:
-        return "[\n" + ",\n".join(pad + json.dumps(v, ensure_ascii=False) for v in value) \
+        return "[\n" + ",\n".join(pad + _row_text(v, memo) for v in value) \
             + "\n" + " " * level + "]"
     return json.dumps(value, ensure_ascii=False)
+
+
+def _row_text(row: object, memo: dict) -> str:
+    key = id(row)
+    if key not in memo:
+        memo[key] = (row, json.dumps(row, ensure_ascii=False))  # the row keeps its id
+    return memo[key][1]
 
 
 def _flat(value: object) -> bool:

@@ -134,6 +134,7 @@ class LinearRows(IndexedConstraint):
         self._keys, self._starts = list(keys), list(starts)
         self._columns, self._coefs = list(columns), list(coefs)
         self._lower, self._upper, self._x = list(lower), list(upper), list(x)
+        self._paths_of: tuple[list, int] | None = None  # (path flow list, P), see RowBuilder
 
     def construct(self, data=None) -> None:
         """Make the row data objects (no expressions)."""
@@ -206,6 +207,18 @@ class RowBuilder:
         self.columns += [self.column(v) for v in variables]
         self.coefs += coefs if isinstance(coefs, list) else [float(coefs)] * len(variables)
 
+    def many(self, keys: list, starts: np.ndarray, columns: np.ndarray, coefs: np.ndarray,
+             lower=None, upper=None) -> None:
+        """Add whole rows at once: ``keys``, their CSR ``starts`` (from 0), column
+        positions and coefficients, and one (lower, upper) for all of them."""
+        base = len(self.columns)
+        self.columns += columns.tolist()
+        self.coefs += coefs.tolist()
+        self.keys += keys
+        self.starts += (np.asarray(starts[1:]) + base).tolist()
+        self.lower += [lower] * len(keys)
+        self.upper += [upper] * len(keys)
+
     def close(self, key, lower=None, upper=None) -> None:
         """End the open row: its index and bounds."""
         self.keys.append(key)
@@ -217,5 +230,6 @@ class RowBuilder:
         """Add the family to ``m`` as component ``name``."""
         rows = LinearRows(self.keys, self.starts, self.columns, self.coefs, self.lower,
                           self.upper, self._x)
+        rows._paths_of = (m._xs, len(m._xs))  # columns 0..P-1 are the block's path flows
         m.add_component(name, rows)
         return rows

@@ -63,11 +63,19 @@ def _cover_rows(m: pyo.ConcreteModel, d: MineralData, BS: list[tuple[int, int]])
     extra = [rows.block(list(v.values())) for v in (
         m.spot if d.spot_enabled else None, m.draw, m.short) if v is not None]
     S = len(d.scenarios)  # the variables are indexed (b, s) in index order
-    for b, s in BS:
-        paths = owned[b][loss[s, owned[b]] > 0]
-        rows.paths(paths.tolist(), loss[s, paths].tolist())
-        rows.at([first + b * S + s for first in extra], -1.0)
-        rows.close((b, s), None, 0.0)
+    for b in range(len(d.buyers)):  # BS is buyer-major: buyer b's rows are consecutive
+        hit_s, hit_p = np.nonzero(loss[:, owned[b]] > 0)  # row-major: scenario, then path
+        paths = owned[b][hit_p]
+        lengths = np.bincount(hit_s, minlength=S) + len(extra)
+        starts = np.concatenate([[0], np.cumsum(lengths)])
+        columns = np.empty(int(starts[-1]), dtype=np.int64)
+        coefs = np.empty(int(starts[-1]), dtype=float)
+        at = starts[hit_s] + (np.arange(len(hit_s)) - np.searchsorted(hit_s, hit_s))
+        columns[at], coefs[at] = paths, loss[hit_s, paths]
+        for j, first in enumerate(extra):  # after the row's paths: -spot, -draw, -short
+            tail = starts[1:] - len(extra) + j
+            columns[tail], coefs[tail] = first + b * S + np.arange(S), -1.0
+        rows.many([(b, s) for s in range(S)], starts, columns, coefs, None, 0.0)
     rows.add_to(m, "cover")
 
 
