@@ -209,3 +209,22 @@ def test_sigterm_at_any_moment_of_a_real_run_keeps_a_whole_set(previous, delay_s
     else:
         assert proc.returncode in (0, 3), err
         assert all(after[k] != before[k] for k in NAMES)
+
+
+def test_signals_are_ignored_after_the_program_not_after_an_embedded_call(previous):
+    """The program (main() without argv) ends when main returns: SIGTERM then stays
+    ignored while the interpreter shuts down, so a late signal cannot make a finished
+    run exit as killed; a call with argv (embedded, as here) gets its handler back."""
+    from toolkit import cli
+
+    source, out, _ = previous
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        assert main(["run", str(source), "--out", str(out), "--pareto-points", "0",
+                     "--no-reports"]) in (0, 3)
+        assert signal.getsignal(signal.SIGTERM) is before
+        with cli._signals_unwind(signal.SIG_IGN):
+            assert signal.getsignal(signal.SIGTERM) is cli._terminate
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGTERM, before)

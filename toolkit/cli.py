@@ -341,9 +341,10 @@ def _terminate(signum: int, _frame: object) -> None:
 
 
 @contextlib.contextmanager
-def _signals_unwind() -> Iterator[None]:
+def _signals_unwind(then: object = None) -> Iterator[None]:
     """SIGTERM and SIGHUP unwind like Ctrl-C (temporary files removed, earlier outputs
-    kept) instead of killing the process mid-write; the old handlers come back after."""
+    kept) instead of killing the process mid-write; the old handlers come back after
+    (or ``then``, e.g. ``signal.SIG_IGN``, when the process ends next)."""
     names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
     old = {}
     with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
@@ -354,11 +355,18 @@ def _signals_unwind() -> Iterator[None]:
         yield
     finally:
         for number, handler in old.items():
-            signal.signal(number, handler)
+            signal.signal(number, handler if then is None else then)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``toolkit`` console script."""
+    """Entry point of the ``toolkit`` console script.
+
+    Called without ``argv`` (the program itself: the console script, ``python -m
+    toolkit``), the process ends when main returns: SIGTERM and SIGHUP are then ignored
+    after the command instead of restored, so a signal while the interpreter shuts down
+    (tenths of a second after a large run) cannot turn a finished run's exit status
+    into "killed".
+    """
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     # a run makes millions of short-lived objects (model rows, table cells) and keeps few
@@ -366,7 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # reference counting as soon as an object is unused)
     gc.set_threshold(GC_THRESHOLD, 20, 20)
     try:
-        with _signals_unwind():
+        with _signals_unwind(signal.SIG_IGN if argv is None else None):
             status = func(args)
         sys.stdout.flush()
         return status
