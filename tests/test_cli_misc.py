@@ -37,3 +37,14 @@ def test_out_that_is_a_file_fails_before_any_work(tmp_path, capsys):
     assert main(["run", "--out", str(blocker)]) == 2
     assert "--out must be a folder" in capsys.readouterr().err
     assert blocker.read_text() == "not a folder"
+
+
+def test_run_refuses_outputs_that_would_replace_the_input_workbook(tmp_path, capsys):
+    book = tmp_path / "book.xlsx"
+    assert main(["template", str(book)]) == 0
+    before = book.read_bytes()
+    assert main(["run", str(book), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "book.xlsx" in err and "would replace this input file" in err
+    assert book.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx"]  # no work was done

@@ -266,8 +266,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     from toolkit.pipeline import run_command
 
     check_out_dir(args.out)
+    check_not_overwriting_input(args.input, args.out, ["json"] + (
+        [] if args.no_reports else ["xlsx", "html"] + (["pdf"] if args.pdf else [])))
     with out_lock(args.out):
         return run_command(args)
+
+
+def check_not_overwriting_input(source: str | None, out: Path, kinds: list[str]) -> None:
+    """Refuse, before any work, a run whose outputs (``<input stem>.<kind>`` in ``out``)
+    would replace the input file itself: inputs are never modified."""
+    if source is None:
+        return
+    given = Path(source).resolve()
+    for ext in kinds:
+        target = (out / f"{Path(source).stem}.{ext}").resolve()
+        if target == given:
+            raise InputError(Problem(str(source), f"the report {out / target.name} would "
+                                     "replace this input file; write the outputs to another "
+                                     "folder (e.g. --out reports)"))
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
