@@ -265,7 +265,8 @@ def command_wall(model: str, repeats: int) -> None:
         if model == "peer":
             source = [str(Path(tmp) / "peer.xlsx")]
             write_template(Path(source[0]), peer_chain())
-        toolkit = [sys.executable, "-m", "toolkit", "run", *source, "--out", tmp]
+        toolkit = [sys.executable, "-m", "toolkit", "run", *source, "--out",
+                   str(Path(tmp) / "out")]
         line = []
         for label, extra in (("default", []), ("--workers 1", ["--workers", "1"])):
             seconds = []
