@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 LOCK_NAME = ".toolkit-run.lock"
+_HELD: set[int] = set()  # descriptors of the locks this process holds
 
 
 @contextlib.contextmanager
@@ -46,9 +47,21 @@ def out_lock(folder: Path) -> Iterator[None]:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode("ascii"))
         remove_stale_temporaries(folder)
+        _HELD.add(fd)
         yield
     finally:
+        _HELD.discard(fd)
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def drop_inherited_locks() -> None:
+    """In a forked child: close the copies of the parent's lock descriptors (without
+    unlocking: the lock is the parent's), so that the lock ends with the parent even if
+    the child outlives it."""
+    for fd in list(_HELD):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
 
 
 def _try_lock(fd: int) -> bool:

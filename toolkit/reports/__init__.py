@@ -16,6 +16,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from toolkit.errors import ToolkitError
 from toolkit.io.atomic import output_errors
+from toolkit.reports.beside import WriteBeside
 from toolkit.reports.brief import render
 from toolkit.reports.excel_report import write_workbook
 from toolkit.reports.findings import Tables, tables_of
@@ -69,13 +70,24 @@ def write_reports(bundle: dict, out_dir: Path, name: str, pdf: bool = False,
 
 def _write_all(out_dir: Path, name: str, steps: list[tuple[str, str, Writer]], pdf: bool,
                say: Progress) -> list[Path]:
+    """Stage every report, the later ones (the brief) in a forked process beside the first
+    (:mod:`toolkit.reports.beside`), then rename them all onto their targets."""
     staged: dict[str, Path] = {}
+    beside: list[WriteBeside] = []
     try:
-        for ext, message, writer in steps:
-            say(message)
+        (first_ext, first_message, first_writer), *later = steps
+        say(first_message)
+        with output_errors(out_dir / f"{name}.{first_ext}"):
+            staged[first_ext] = _temp(out_dir, name, first_ext)
+        for ext, _message, writer in later:
             with output_errors(out_dir / f"{name}.{ext}"):
                 staged[ext] = _temp(out_dir, name, ext)
-                writer(staged[ext])
+            beside.append(WriteBeside(writer, staged[ext], out_dir / f"{name}.{ext}"))
+        with output_errors(out_dir / f"{name}.{first_ext}"):
+            first_writer(staged[first_ext])
+        for (_ext, message, _writer), job in zip(later, beside, strict=True):
+            say(message)
+            job.wait()
         if pdf:
             say("reports: printing brief to PDF")
             with output_errors(out_dir / f"{name}.pdf"):
@@ -87,6 +99,8 @@ def _write_all(out_dir: Path, name: str, steps: list[tuple[str, str, Writer]], p
                 os.replace(tmp, target)
         return targets
     finally:
+        for job in beside:
+            job.stop()
         for tmp in staged.values():
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()

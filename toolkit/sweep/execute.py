@@ -20,10 +20,11 @@ import contextlib
 import logging
 import multiprocessing
 import os
-import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
+
+from toolkit.io.forked import start_forked_child
 
 Progress = Callable[[int, int], None]
 _FORKED: dict[str, Any] = {}  # the task function and shared input, inherited by forked workers
@@ -116,7 +117,8 @@ def run_forked(func: Callable[..., Any], shared: Any, tasks: Sequence[tuple],
     _FORKED.update(func=func, shared=shared)
     out: list[Any] = [None] * len(tasks)
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_signals)
+    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=start_forked_child,
+                               initargs=(os.getpid(),))
     try:
         futures = [pool.submit(_forked_task, i, task) for i, task in enumerate(tasks)]
         for done, future in enumerate(as_completed(futures), start=1):
@@ -133,13 +135,6 @@ def run_forked(func: Callable[..., Any], shared: Any, tasks: Sequence[tuple],
         _FORKED.clear()
     pool.shutdown()
     return out
-
-
-def _worker_signals() -> None:
-    """Workers die quietly on SIGTERM (the pool's terminate) and leave Ctrl-C to the
-    parent, which stops the pool."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _forked_task(i: int, task: tuple) -> tuple[int, Any]:

@@ -1,0 +1,31 @@
+"""What a forked worker process does first (the case pool, the brief writer).
+
+It takes SIGTERM's default action (its parent stops it with SIGTERM), leaves Ctrl-C to
+the parent, drops its copy of the parent's output-folder lock (so the lock ends with the
+parent, :mod:`toolkit.io.lock`), and on Linux asks to be killed when its parent dies (a
+parent killed with SIGKILL must not leave a child writing into the folder).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import sys
+
+from toolkit.io.lock import drop_inherited_locks
+
+PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
+def start_forked_child(parent_pid: int) -> None:
+    """Set up a child forked from ``parent_pid``; exit at once if it is already gone."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    drop_inherited_locks()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before the request took effect
+        os._exit(1)
