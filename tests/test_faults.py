@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -167,6 +168,25 @@ def test_a_second_run_into_the_same_folder_is_refused_while_the_first_writes(tmp
         mark = 0 if name.endswith(".json") else 1
         assert marks[source_a][mark].encode() in text, name
         assert marks[source_b][mark].encode() not in text, name
+
+
+def test_sigterm_between_two_renames_completes_the_whole_set(previous, tmp_path):
+    """Stopped after the workbook is renamed into place but before the brief and the JSON
+    are: a stop then would leave a mixed set, so the signal is held and the run ends
+    normally with every file new."""
+    source, out, before = previous
+    go = tmp_path / "go"
+    proc = _start(["run", str(source), "--out", str(out), "--pareto-points", "3"],
+                  "renaming", go)  # 3 points, not the earlier run's 0: every file differs
+    proc.send_signal(signal.SIGTERM)
+    time.sleep(0.2)  # the signal is handled (held) while the run is paused mid-renames
+    go.touch()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode in (0, 3), err
+    assert "Traceback" not in err and "terminated" not in err, err
+    after = _snapshot(out)
+    assert all(after[k] != before[k] for k in NAMES)
+    assert _leftovers(out) == []
 
 
 def test_the_lock_is_released_when_a_run_ends(previous, capsys):

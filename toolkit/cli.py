@@ -352,7 +352,16 @@ def _report(error: ToolkitError) -> None:
         print(f"{len(lines)} problems found", file=sys.stderr)
 
 
+_HANDLER_PID = {"pid": None}  # the process that installed _terminate
+
+
 def _terminate(signum: int, _frame: object) -> None:
+    from toolkit.io.atomic import committing
+
+    if os.getpid() != _HANDLER_PID["pid"]:  # a forked worker before its own set-up
+        os._exit(128 + signum)
+    if committing():  # the outputs are being renamed into place: the run completes
+        return
     raise Terminated(signum)
 
 
@@ -363,6 +372,7 @@ def _signals_unwind(then: object = None) -> Iterator[None]:
     (or ``then``, e.g. ``signal.SIG_IGN``, when the process ends next)."""
     names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
     old = {}
+    _HANDLER_PID["pid"] = os.getpid()
     with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
         for name in names:
             number = getattr(signal, name)

@@ -19,7 +19,7 @@ from pathlib import Path
 from toolkit import __version__
 from toolkit.chain import SupplyChain
 from toolkit.errors import InfeasiblePolicyError, InputError
-from toolkit.io.atomic import atomic_path, output_errors
+from toolkit.io.atomic import atomic_path, begin_commit, output_errors, run_outputs
 from toolkit.io.inputs import load_default, load_input
 from toolkit.optimize.run import CaseRun, solve_case
 from toolkit.optimize.timeline import is_multi_year, year_views
@@ -138,13 +138,14 @@ def run_command(args: argparse.Namespace) -> int:
     written: list[Path] = [out / f"{name}.json"]
     # the JSON is staged first and renamed last: a run whose JSON or reports fail (disk
     # full, killed) leaves every earlier output as it was, never a mixed set
-    with atomic_path(written[0]) as staged_json:
+    with run_outputs(), atomic_path(written[0]) as staged_json:
         with output_errors(written[0]):
             write_json(staged_json, result, atomic=False)
         if not getattr(args, "no_reports", False):
             bundle = _bundle(result, chain, input_path, time.perf_counter() - start)
             written += _write_reports(bundle, out, name, bool(getattr(args, "pdf", False)),
                                       progress)
+        begin_commit()  # the reports are in place: the JSON's rename completes the set
     _clear(progress)
     return _finish(result, written, quiet, bool(getattr(args, "verbose", False)))
 

@@ -16,6 +16,45 @@ from pathlib import Path
 
 from toolkit.errors import OutputError
 
+_COMMIT = {"active": False, "run": False}
+
+
+@contextlib.contextmanager
+def run_outputs() -> Iterator[None]:
+    """A run's output phase: renames begun inside it (:func:`renaming`,
+    :func:`begin_commit`) hold stop signals until the phase ends, so the last files of
+    the set (the JSON is renamed last) are covered too."""
+    _COMMIT["run"] = True
+    try:
+        yield
+    finally:
+        _COMMIT.update(active=False, run=False)
+
+
+def begin_commit() -> None:
+    """The staged outputs are being renamed onto their targets: a stop signal arriving
+    from now on is not acted on (the renames take microseconds; stopping between two of
+    them would leave a mixed set of new and old files, so the run completes with a whole
+    new set instead).  Ends with :func:`run_outputs`, or with :func:`renaming` outside
+    a run."""
+    _COMMIT["active"] = True
+
+
+@contextlib.contextmanager
+def renaming() -> Iterator[None]:
+    """Around a loop of renames (see :func:`begin_commit`)."""
+    begin_commit()
+    try:
+        yield
+    finally:
+        if not _COMMIT["run"]:
+            _COMMIT["active"] = False
+
+
+def committing() -> bool:
+    """True while outputs are renamed into place (:func:`begin_commit`)."""
+    return _COMMIT["active"]
+
 
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:

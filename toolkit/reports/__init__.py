@@ -15,7 +15,7 @@ from pathlib import Path
 from pyomo.common.gc_manager import PauseGC
 
 from toolkit.errors import ToolkitError
-from toolkit.io.atomic import output_errors
+from toolkit.io.atomic import output_errors, renaming
 from toolkit.reports.beside import WriteBeside
 from toolkit.reports.brief import render
 from toolkit.reports.excel_report import write_workbook
@@ -94,9 +94,10 @@ def _write_all(out_dir: Path, name: str, steps: list[tuple[str, str, Writer]], p
                 staged["pdf"] = _temp(out_dir, name, "pdf")
                 write_pdf(staged["html"], staged["pdf"])
         targets = [out_dir / f"{name}.{ext}" for ext in staged]
-        for tmp, target in zip(staged.values(), targets, strict=True):
-            with output_errors(target):
-                os.replace(tmp, target)
+        with renaming():  # a stop signal now would leave a mixed set: it is held
+            for tmp, target in zip(staged.values(), targets, strict=True):
+                with output_errors(target):
+                    os.replace(tmp, target)
         return targets
     finally:
         for job in beside:
