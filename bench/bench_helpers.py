@@ -42,22 +42,30 @@ def scaled_chain(countries: tuple[int, int, int] = (32, 32, 100), scenarios: int
                            float(rng.uniform(1, 50)), 2024.0))
     dis = [(f"s{s}", "x", "*", str(rng.choice(codes[:20])), float(rng.uniform(0.2, 1)),
             0.02, "", "") for s in range(scenarios)]
+    return synthetic_chain([("x", "X", "t", "")],
+                           [(c, c, 0.0, i % 3 == 0) for i, c in enumerate(codes)], supply,
+                           [("GBR", "x", 5000.0, "all"), ("JPN", "x", 9000.0, "all")], dis,
+                           "joint")
+
+
+def synthetic_chain(minerals: list, countries: list, supply: list, demand: list,
+                    disruptions: list, mode: str) -> SupplyChain:
+    """A chain from row tuples of its tables, with the benches' policy: China capped at
+    60 %, shortfall USD 500/t, stockpile USD 5/t, the given ``mode``."""
     frame = pd.DataFrame
     return blank_chain(
-        minerals=frame([("x", "X", "t", "")], columns=["mineral", "name", "unit",
-                                                       "content_basis"]),
-        countries=frame([(c, c, 0.0, i % 3 == 0) for i, c in enumerate(codes)],
-                        columns=["country", "name", "wgi", "partner"]),
+        minerals=frame(minerals, columns=["mineral", "name", "unit", "content_basis"]),
+        countries=frame(countries, columns=["country", "name", "wgi", "partner"]),
         supply=frame(supply, columns=["mineral", "stage", "country", "capacity_t",
                                       "unit_cost_usd_per_t", "year"]),
-        demand=frame([("GBR", "x", 5000.0, "all"), ("JPN", "x", 9000.0, "all")],
-                     columns=["buyer", "mineral", "demand_t", "sector"]),
-        disruptions=frame(dis, columns=["scenario", "mineral", "stage", "country",
-                                        "capacity_loss", "probability", "date", "source"]),
+        demand=frame(demand, columns=["buyer", "mineral", "demand_t", "sector"]),
+        disruptions=frame(disruptions, columns=["scenario", "mineral", "stage", "country",
+                                                "capacity_loss", "probability", "date",
+                                                "source"]),
         policy=frame([("max_china_share", "0.6", "", "", "", ""),
                       ("shortfall_cost_usd_per_t", "500", "", "", "", ""),
                       ("stockpile_cost_usd_per_t", "5", "", "", "", ""),
-                      ("mode", "joint", "", "", "", "")],
+                      ("mode", mode, "", "", "", "")],
                      columns=["setting", "value", "stage", "mineral", "buyer", "case"]))
 
 
@@ -85,22 +93,9 @@ def peer_chain(minerals: int = 25, mine: int = 30, refine: int = 20, scenarios: 
     hit = rng.choice(codes[:min(mine, refine)], size=scenarios)
     dis = [(f"restriction {s:02d} ({hit[s]})", "*", "*", str(hit[s]),
             float(rng.uniform(0.2, 1.0)), 0.01, "", "") for s in range(scenarios)]
-    frame = pd.DataFrame
     demand = [(b, m, float(rng.uniform(300, 3000)), "all") for m in names
               for b in ("GBR", "JPN")]
-    return blank_chain(
-        minerals=frame([(m, m, "t", "") for m in names],
-                       columns=["mineral", "name", "unit", "content_basis"]),
-        countries=frame([(c, c, float(rng.uniform(-1.5, 1.5)), i % 4 == 1)
-                         for i, c in enumerate(codes + ["GBR", "JPN"])],
-                        columns=["country", "name", "wgi", "partner"]),
-        supply=frame(supply, columns=["mineral", "stage", "country", "capacity_t",
-                                      "unit_cost_usd_per_t", "year"]),
-        demand=frame(demand, columns=["buyer", "mineral", "demand_t", "sector"]),
-        disruptions=frame(dis, columns=["scenario", "mineral", "stage", "country",
-                                        "capacity_loss", "probability", "date", "source"]),
-        policy=frame([("max_china_share", "0.6", "", "", "", ""),
-                      ("shortfall_cost_usd_per_t", "500", "", "", "", ""),
-                      ("stockpile_cost_usd_per_t", "5", "", "", "", ""),
-                      ("mode", "independent", "", "", "", "")],
-                     columns=["setting", "value", "stage", "mineral", "buyer", "case"]))
+    countries = [(c, c, float(rng.uniform(-1.5, 1.5)), i % 4 == 1)
+                 for i, c in enumerate(codes + ["GBR", "JPN"])]
+    return synthetic_chain([(m, m, "t", "") for m in names], countries, supply, demand, dis,
+                           "independent")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -20,15 +19,15 @@ from toolkit import __version__
 from toolkit.chain import SupplyChain
 from toolkit.errors import InfeasiblePolicyError, InputError
 from toolkit.io.atomic import atomic_path, begin_commit, output_errors, run_outputs
+from toolkit.io.forked import fork_is_safe
 from toolkit.io.inputs import load_default, load_input
 from toolkit.optimize.run import CaseRun, solve_case
-from toolkit.optimize.timeline import is_multi_year, year_views
 from toolkit.policy import resolve_cases
 from toolkit.reach import case_year_problems
 from toolkit.reports import write_reports
 from toolkit.results import run_result, write_json
 from toolkit.risk import chokepoint_table, concentration_table
-from toolkit.sweep.execute import can_fork, default_workers, run_forked, run_tasks
+from toolkit.sweep.execute import default_workers, run_forked, run_tasks
 
 Progress = Callable[[str], None]
 DEFAULT_NAME = "uk_japan_default"
@@ -73,14 +72,12 @@ def run_model(chain: SupplyChain, pareto_points: int = 11,
     if problems:
         raise InputError(problems)
     dask = scheduler is not None or (workers or 1) > 1
-    processes = min(processes, len(cases)) if can_fork() and threading.active_count() == 1 \
-        else 1  # never fork a process that runs other threads (their locks)
+    processes = min(processes, len(cases)) if fork_is_safe() else 1
     if not dask and processes <= 1:
         return _in_process(chain, cases, pareto_points, progress)
-    # multi-year cases (MILPs over every modelled year) first: the longest tasks start at
+    # cases with modelled years (MILPs over every year) first: the longest tasks start at
     # once instead of last on a busy worker; results back in case order
-    order = sorted(range(len(cases)),
-                   key=lambda i: not is_multi_year(year_views(chain, cases[i])))
+    order = sorted(range(len(cases)), key=lambda i: cases[i].years is None)
     tasks = [(cases[i],) for i in order]
     shown = (lambda done, total: progress(f"{done}/{total} policy cases solved")) \
         if progress else None

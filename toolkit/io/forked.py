@@ -10,13 +10,27 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
+import threading
 
 from toolkit.io.lock import drop_inherited_locks
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
+def can_fork() -> bool:
+    """True where worker processes can be forked (Linux, macOS): they inherit the loaded
+    modules and inputs, so they start in milliseconds instead of a Dask worker's seconds."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def fork_is_safe() -> bool:
+    """True where this process may fork now: the platform can, and no other thread runs
+    (a fork copies only the calling thread, and other threads' locks with it)."""
+    return can_fork() and threading.active_count() == 1
 
 
 def start_forked_child(parent_pid: int) -> None:

@@ -102,12 +102,14 @@ class MutableBounds:
         self.params: list[ParamData] = []
         self.factors: list[float] = []
         self.generic: list[tuple[int, int, Callable[[], float]]] = []
+        self._layout: tuple[np.ndarray, ...] | None = None  # rows, sides, factors
 
     def __bool__(self) -> bool:
         return bool(self.rows or self.generic)
 
     def add(self, row: int, side: int, expr) -> None:
         """Remember one side of a row whose bound is a parameter expression."""
+        self._layout = None
         simple = param_factor(expr)
         if simple is None:
             self.generic.append((row, side, evaluator(expr)))
@@ -118,15 +120,18 @@ class MutableBounds:
         self.factors.append(simple[1])
 
     def current(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(rows, sides, values) of every remembered bound, evaluated now."""
-        values = np.array([p._value for p in self.params], dtype=float) * np.array(
-            self.factors, dtype=float) if self.params else np.zeros(0)
-        rows, sides = list(self.rows), list(self.sides)
-        extra = [f() for _r, _s, f in self.generic]
-        rows += [r for r, _s, _f in self.generic]
-        sides += [side for _r, side, _f in self.generic]
-        return (np.array(rows, dtype=np.int64), np.array(sides, dtype=np.int64),
-                np.concatenate([values, np.array(extra, dtype=float)]))
+        """(rows, sides, values) of every remembered bound, evaluated now (rows and sides,
+        fixed once the model is loaded, are arrays made on the first call)."""
+        if self._layout is None:
+            self._layout = (
+                np.array(self.rows + [r for r, _s, _f in self.generic], dtype=np.int64),
+                np.array(self.sides + [side for _r, side, _f in self.generic], dtype=np.int64),
+                np.array(self.factors, dtype=float))
+        rows, sides, factors = self._layout
+        values = np.array([p._value for p in self.params] + [f() for _r, _s, f in self.generic],
+                          dtype=float)
+        values[:len(factors)] *= factors
+        return rows, sides, values
 
 
 class RowChunks:

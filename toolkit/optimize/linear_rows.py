@@ -197,15 +197,11 @@ class RowBuilder:
         self.columns += columns
         self.coefs += coefs if isinstance(coefs, list) else [float(coefs)] * len(columns)
 
-    def paths(self, paths: list[int], coefs: list[float] | float = 1.0) -> None:
-        """Add path-flow terms :math:`a_p x_p` to the open row."""
-        self.columns += paths
-        self.coefs += coefs if isinstance(coefs, list) else [float(coefs)] * len(paths)
+    paths = at  # path flow p is column p: a row's path terms are added by position
 
     def terms(self, variables: list, coefs: list[float] | float = 1.0) -> None:
         """Add terms :math:`a_v v` to the open row."""
-        self.columns += [self.column(v) for v in variables]
-        self.coefs += coefs if isinstance(coefs, list) else [float(coefs)] * len(variables)
+        self.at([self.column(v) for v in variables], coefs)
 
     def many(self, keys: list, starts: np.ndarray, columns: np.ndarray, coefs: np.ndarray,
              lower=None, upper=None) -> None:

@@ -15,13 +15,12 @@ import multiprocessing
 import os
 import pickle
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from toolkit.errors import OutputError
 from toolkit.io.atomic import output_errors
-from toolkit.io.forked import start_forked_child
+from toolkit.io.forked import fork_is_safe, start_forked_child
 
 
 class WriteBeside:
@@ -30,8 +29,7 @@ class WriteBeside:
     def __init__(self, writer: Callable[[Path], object], path: Path, target: Path) -> None:
         self.writer, self.path, self.target = writer, path, target
         self.process = None
-        if "fork" not in multiprocessing.get_all_start_methods() or \
-                threading.active_count() > 1:
+        if not fork_is_safe():
             return
         sys.stdout.flush()
         sys.stderr.flush()

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
-from toolkit.io.forked import start_forked_child
+from toolkit.io.forked import can_fork, start_forked_child  # noqa: F401  (re-exported)
 
 Progress = Callable[[int, int], None]
 _FORKED: dict[str, Any] = {}  # the task function and shared input, inherited by forked workers
@@ -96,12 +96,6 @@ def _on_dask(client: Any, func: Callable[..., Any], shared: Any, tasks: Sequence
         if progress:
             progress(done, len(futures))
     return out
-
-
-def can_fork() -> bool:
-    """True where worker processes can be forked (Linux, macOS): they inherit the loaded
-    modules and inputs, so they start in milliseconds instead of a Dask worker's seconds."""
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def run_forked(func: Callable[..., Any], shared: Any, tasks: Sequence[tuple],
