@@ -28,6 +28,7 @@ from toolkit.reports import write_reports
 from toolkit.results import run_result, write_json
 from toolkit.risk import chokepoint_table, concentration_table
 from toolkit.sweep.execute import default_workers, run_forked, run_tasks
+from toolkit.sweep.mineral_split import can_split, solve_case_split
 
 Progress = Callable[[str], None]
 DEFAULT_NAME = "uk_japan_default"
@@ -59,7 +60,9 @@ def run_model(chain: SupplyChain, pareto_points: int = 11,
     (:mod:`toolkit.sweep.execute`), else on ``processes`` forked local processes when
     there are several cases (``toolkit run``'s default: one per core; a Dask
     LocalCluster's workers take seconds to start and import, about as long as the
-    default model's solves), else in this process.  The numbers are the same either
+    default model's solves), else in this process.  A lone single-year case on several
+    local processes has its minerals shared out among them
+    (:mod:`toolkit.sweep.mineral_split`).  The numbers are the same either
     way (each case builds and solves its own models; ``tests/test_sweep.py``).
 
     Raises
@@ -72,6 +75,8 @@ def run_model(chain: SupplyChain, pareto_points: int = 11,
     if problems:
         raise InputError(problems)
     dask = scheduler is not None or (workers or 1) > 1
+    if not dask and len(cases) == 1 and can_split(chain, cases[0], processes):
+        return [solve_case_split(chain, cases[0], pareto_points, processes, progress)]
     processes = min(processes, len(cases)) if fork_is_safe() else 1
     if not dask and processes <= 1:
         return _in_process(chain, cases, pareto_points, progress)

@@ -61,8 +61,8 @@ Progress = Callable[[str], None]
 def solve_mode(chain: SupplyChain, case: CaseSettings, mode: str,
                progress: Progress | None = None,
                reuse: dict[str, list[MineralPlan]] | None = None, keep: bool = True,
-               settle: Callable[[str, list[MineralPlan]], None] | None = None
-               ) -> dict[str, list[MineralPlan]]:
+               settle: Callable[[str, list[MineralPlan]], None] | None = None,
+               minerals: set[str] | None = None) -> dict[str, list[MineralPlan]]:
     """Plans of every mineral in ``mode`` (one joint plan, or one plan per buyer).
 
     ``reuse``: the other mode's plans.  A mineral with one planned buyer has the same
@@ -71,10 +71,12 @@ def solve_mode(chain: SupplyChain, case: CaseSettings, mode: str,
     again.  ``keep=False``: joint models are not kept (nothing re-solves them).
     ``settle(mineral, plans)``: called with each mineral's stand-alone plans as soon as
     they are solved (rationing, then freeing the models, before the next mineral's are
-    built).
+    built).  ``minerals``: only these (None: every mineral of the chain).
     """
     plans: dict[str, list[MineralPlan]] = {}
     for i, mineral in enumerate(chain.mineral_ids):
+        if minerals is not None and mineral not in minerals:
+            continue
         if progress:
             progress(f"case {case.name}: {mode} plan, mineral {i + 1}/"
                      f"{len(chain.mineral_ids)} ({mineral})")

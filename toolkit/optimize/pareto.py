@@ -32,8 +32,17 @@ def china_grid(points: int) -> list[float]:
 
 def shortfall_grid(plans: dict[str, list[MineralPlan]], points: int) -> list[float]:
     """ε values from the largest base expected-shortfall share down to 0."""
-    top = max((_expected_shortfall_share(p) for group in plans.values() for p in group
-               if p.status == "optimal"), default=0.0)
+    return grid_from_top(shortfall_top(plans), points)
+
+
+def shortfall_top(plans: dict[str, list[MineralPlan]]) -> float:
+    """The largest base expected-shortfall share of the optimal plans (0 without any)."""
+    return max((_expected_shortfall_share(p) for group in plans.values() for p in group
+                if p.status == "optimal"), default=0.0)
+
+
+def grid_from_top(top: float, points: int) -> list[float]:
+    """``points`` ε values from ``top`` down to 0 (only 0 when ``top`` is 0)."""
     if top <= 1e-12:
         return [0.0]
     return [float(v) for v in np.linspace(top, 0.0, max(points, 2))]
@@ -49,12 +58,29 @@ def _expected_shortfall_share(plan: MineralPlan) -> float:
 def sweep(case: str, plans: dict[str, list[MineralPlan]], kind: str, grid: list[float],
           progress: Progress | None = None) -> list[dict]:
     """Re-solve every model at each ε; tidy rows (see module docstring)."""
-    rows: list[dict] = []
+    return with_totals(case, kind, grid, mineral_points(case, plans, kind, grid, progress))
+
+
+def mineral_points(case: str, plans: dict[str, list[MineralPlan]], kind: str,
+                   grid: list[float], progress: Progress | None = None) -> list[list[dict]]:
+    """Per ε of ``grid``, one row per mineral (sorted); parameters restored afterwards."""
+    points = []
     for i, eps in enumerate(grid):
         if progress:
             progress(f"case {case}: Pareto {kind} point {i + 1}/{len(grid)}")
-        point = [_solve_at(case, kind, eps, mineral, group)
-                 for mineral, group in sorted(plans.items())]
+        points.append([_solve_at(case, kind, eps, mineral, group)
+                       for mineral, group in sorted(plans.items())])
+    for group in plans.values():
+        for plan in group:
+            _restore(plan)
+    return points
+
+
+def with_totals(case: str, kind: str, grid: list[float],
+                points: list[list[dict]]) -> list[dict]:
+    """The rows of every point followed by its ``mineral = "all"`` row."""
+    rows: list[dict] = []
+    for eps, point in zip(grid, points, strict=True):
         rows += point
         ok = [r for r in point if r["status"] == "optimal"]
         feasible_usd = sum(r["objective_usd"] for r in ok)
@@ -63,9 +89,6 @@ def sweep(case: str, plans: dict[str, list[MineralPlan]], kind: str, grid: list[
                      "feasible_minerals_cost_usd": feasible_usd,
                      "status": "optimal" if len(ok) == len(point) else "infeasible",
                      "infeasible_minerals": len(point) - len(ok)})
-    for group in plans.values():
-        for plan in group:
-            _restore(plan)
     return rows
 
 

@@ -13,9 +13,17 @@ from toolkit.optimize.cooperation import (
     release,
     solve_mode,
 )
-from toolkit.optimize.pareto import china_grid, shortfall_grid, sweep
+from toolkit.optimize.pareto import (
+    china_grid,
+    grid_from_top,
+    mineral_points,
+    shortfall_grid,
+    shortfall_top,
+    sweep,
+    with_totals,
+)
 from toolkit.optimize.plan import MineralPlan
-from toolkit.optimize.sensitivity import bid_sensitivity
+from toolkit.optimize.sensitivity import bid_rows, bid_sensitivity, bid_values, has_bids
 from toolkit.optimize.timeline import (
     YearView,
     is_multi_year,
@@ -45,6 +53,27 @@ class CaseRun:
     multi_year: bool = False
 
 
+@dataclass
+class CasePart:
+    """One single-year case solved for some of its minerals (all of them in one process;
+    a share of them in each process of :mod:`toolkit.sweep.mineral_split`): what
+    :func:`combine` needs to make the :class:`CaseRun`."""
+
+    plans: dict[str, list[MineralPlan]]        # in the case's mode
+    independent: dict[str, list[MineralPlan]]  # the realisable stand-alone plans
+    joint: dict[str, list[MineralPlan]]
+    standalone_cost: dict[str, float | None]
+    over: dict[str, list[dict]]
+    grids: dict[str, list[float]] = field(default_factory=dict)    # Pareto ε per sweep
+    points: dict[str, list[list[dict]]] = field(default_factory=dict)  # rows per ε
+    bids: dict[str, list | None] | None = None  # bid-premium values; None: no sensitivity
+
+
+# What the processes of a split case agree on before the expected-shortfall sweep and the
+# bid-premium sensitivity: (the largest base expected-shortfall share, any bids?)
+Agree = Callable[[tuple[float, bool]], tuple[float, bool]]
+
+
 def solve_case(chain: SupplyChain, case: CaseSettings, pareto_points: int = 11,
                progress: Progress | None = None) -> CaseRun:
     """Solve ``case`` in both modes, compare them, and sweep its own mode's models.
@@ -57,7 +86,19 @@ def solve_case(chain: SupplyChain, case: CaseSettings, pareto_points: int = 11,
     views = year_views(chain, case)
     if is_multi_year(views):
         return _solve_years_case(views, case, pareto_points, progress)
-    at_year = views[0].chain  # chain.at_year(case.year), no project online
+    part = solve_part(views[0].chain, case, pareto_points, progress)
+    return combine(views[0].chain, case, [part])
+
+
+def solve_part(at_year: SupplyChain, case: CaseSettings, pareto_points: int,
+               progress: Progress | None = None, minerals: set[str] | None = None,
+               agree: Agree | None = None) -> CasePart:
+    """A single-year case for ``minerals`` (None: all) of the chain at its year.
+
+    Every mineral's models are built, solved and swept exactly as when all minerals
+    are solved together; the only quantities that span minerals (the expected-shortfall
+    sweep's top ε, whether any model has bids) pass through ``agree``.
+    """
     # a model is kept only while something will re-solve it: rationing (each mineral's,
     # settled before the next is built), then the sweeps of the case's own mode
     keep_joint = pareto_points > 0 and case.mode == "joint"
@@ -69,20 +110,52 @@ def solve_case(chain: SupplyChain, case: CaseSettings, pareto_points: int = 11,
         if not (keep_alone or (keep_joint and len(group) == 1)):  # one buyer: reused
             release(group + settled[mineral][0])
 
-    standalone = solve_mode(at_year, case, "independent", progress, settle=settle)
-    joint = solve_mode(at_year, case, "joint", progress, reuse=standalone, keep=keep_joint)
+    standalone = solve_mode(at_year, case, "independent", progress, settle=settle,
+                            minerals=minerals)
+    joint = solve_mode(at_year, case, "joint", progress, reuse=standalone, keep=keep_joint,
+                       minerals=minerals)
     independent = {m: s[0] for m, s in settled.items()}
-    standalone_cost = {m: s[1] for m, s in settled.items()}
-    over = {m: s[2] for m, s in settled.items() if s[2]}
-    coop = cooperation(independent, joint, standalone_cost, over)
-    plans = joint if case.mode == "joint" else independent
-    pareto: list[dict] = []
+    part = CasePart(joint if case.mode == "joint" else independent, independent, joint,
+                    {m: s[1] for m, s in settled.items()},
+                    {m: s[2] for m, s in settled.items() if s[2]})
     if pareto_points > 0:
-        pareto += sweep(case.name, plans, "china_share", china_grid(pareto_points), progress)
-        pareto += sweep(case.name, plans, "expected_shortfall",
-                        shortfall_grid(plans, pareto_points), progress)
-    sensitivity = bid_sensitivity(case.name, plans, progress=progress) \
-        if pareto_points > 0 else []
+        _sweep_part(part, case, pareto_points, progress, agree)
+    return part
+
+
+def _sweep_part(part: CasePart, case: CaseSettings, pareto_points: int,
+                progress: Progress | None, agree: Agree | None) -> None:
+    """The Pareto sweeps and the bid-premium values of a part's plans."""
+    plans = part.plans
+    part.grids["china_share"] = china_grid(pareto_points)
+    part.points["china_share"] = mineral_points(case.name, plans, "china_share",
+                                                part.grids["china_share"], progress)
+    local = (shortfall_top(plans), has_bids(plans))
+    top, bids = agree(local) if agree is not None else local
+    part.grids["expected_shortfall"] = grid_from_top(top, pareto_points)
+    part.points["expected_shortfall"] = mineral_points(
+        case.name, plans, "expected_shortfall", part.grids["expected_shortfall"], progress)
+    part.bids = bid_values(case.name, plans, progress=progress) if bids else None
+
+
+def combine(at_year: SupplyChain, case: CaseSettings, parts: list[CasePart]) -> CaseRun:
+    """The :class:`CaseRun` of a single-year case from its parts (minerals in the
+    chain's order, rows as one process would have made them)."""
+    order = {m: i for i, m in enumerate(at_year.mineral_ids)}
+
+    def merged(name: str) -> dict:
+        out = {k: v for part in parts for k, v in getattr(part, name).items()}
+        return {k: out[k] for k in sorted(out, key=lambda m: (order.get(m, len(order)), m))}
+
+    plans, independent, joint = merged("plans"), merged("independent"), merged("joint")
+    coop = cooperation(independent, joint, merged("standalone_cost"), merged("over"))
+    pareto: list[dict] = []
+    for kind, grid in parts[0].grids.items():
+        points = [sorted((r for part in parts for r in part.points[kind][i]),
+                         key=lambda r: r["mineral"]) for i in range(len(grid))]
+        pareto += with_totals(case.name, kind, grid, points)
+    sensitivity = [] if parts[0].bids is None else \
+        bid_rows(case.name, plans, {m: v for part in parts for m, v in part.bids.items()})
     return CaseRun(case, at_year, plans, coop, pareto, sensitivity)
 
 

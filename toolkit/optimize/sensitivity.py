@@ -51,14 +51,45 @@ def bid_sensitivity(case: str, plans: dict[str, list[MineralPlan]],
     """
     if not has_bids(plans):
         return []
-    included, excluded = _meets_cap(plans, eps)
+    return bid_rows(case, plans, bid_values(case, plans, eps, multipliers, progress),
+                    eps, multipliers)
+
+
+def bid_values(case: str, plans: dict[str, list[MineralPlan]], eps: float = DEFAULT_CAP,
+               multipliers: tuple[float, ...] = MULTIPLIERS,
+               progress: Progress | None = None) -> dict[str, list | None]:
+    """Per mineral (sorted): None when it cannot meet the cap at the cited premiums, else
+    per multiplier ``(capped, uncapped)``, each a list of ``(objective_usd or None,
+    bid_t)`` per plan.  Every model's parameters are restored afterwards."""
+    values: dict[str, list | None] = {}
+    for mineral in sorted(plans):
+        if progress:
+            progress(f"case {case}: bid-premium sensitivity, {mineral}")
+        group = plans[mineral]
+        ok = all(p.status == "optimal" and p.model is not None for p in group)
+        if ok:
+            ok = all(o is not None for o, _ in _solve_group(group, 1.0, eps, capped=True))
+        values[mineral] = [(_solve_group(group, mult, eps, capped=True),
+                            _solve_group(group, mult, eps, capped=False))
+                           for mult in multipliers] if ok else None
+    for group in plans.values():
+        for plan in group:
+            if plan.model is not None:
+                _set(plan, 1.0, None, capped=True)
+    return values
+
+
+def bid_rows(case: str, plans: dict[str, list[MineralPlan]], values: dict[str, list | None],
+             eps: float = DEFAULT_CAP,
+             multipliers: tuple[float, ...] = MULTIPLIERS) -> list[dict]:
+    """The rows of :func:`bid_sensitivity` from :func:`bid_values` (of every mineral)."""
+    included = [m for m in sorted(values) if values[m] is not None]
+    excluded = [m for m in sorted(values) if values[m] is None]
     own, exempt = own_caps(plans)
     rows = []
     for i, mult in enumerate(multipliers):
-        if progress:
-            progress(f"case {case}: bid-premium sensitivity {i + 1}/{len(multipliers)}")
-        capped, bids, ok_c = _total(included, mult, eps, capped=True)
-        free, _, ok_f = _total(included, mult, eps, capped=False)
+        capped, bids, ok_c = _sum([values[m][i][0] for m in included])
+        free, _, ok_f = _sum([values[m][i][1] for m in included])
         ok = ok_c and ok_f and bool(included)
         rows.append({"case": case, "multiplier": mult, "epsilon": eps,
                      "capped_usd": capped if ok else None,
@@ -68,11 +99,20 @@ def bid_sensitivity(case: str, plans: dict[str, list[MineralPlan]],
                      "excluded": ", ".join(excluded), "own_cap": own,
                      "exempt": ", ".join(exempt),
                      "status": "optimal" if ok else "infeasible"})
-    for group in plans.values():
-        for plan in group:
-            if plan.model is not None:
-                _set(plan, 1.0, None, capped=True)
     return rows
+
+
+def _sum(groups: list[list[tuple]]) -> tuple[float, float, bool]:
+    """Summed objective and bid tonnes over the plans of ``groups``; all optimal?"""
+    total, bids, ok = 0.0, 0.0, True
+    for group in groups:
+        for objective, bid_t in group:
+            if objective is None:
+                ok = False
+                continue
+            total += objective
+            bids += bid_t
+    return total, bids, ok
 
 
 def own_caps(plans: dict[str, list[MineralPlan]]) -> tuple[float | None, list[str]]:
@@ -94,36 +134,19 @@ def _difference(capped: float, free: float) -> float:
     return 0.0 if abs(diff) <= 1e-7 * max(abs(capped), abs(free), 1.0) else diff
 
 
-def _meets_cap(plans: dict[str, list[MineralPlan]], eps: float
-               ) -> tuple[dict[str, list[MineralPlan]], list[str]]:
-    """Minerals whose every plan is optimal capped at the cited premiums, and the rest."""
-    included, excluded = {}, []
-    for mineral in sorted(plans):
-        group = plans[mineral]
-        ok = all(p.status == "optimal" and p.model is not None for p in group)
-        if ok:
-            _, _, ok = _total({mineral: group}, 1.0, eps, capped=True)
-        if ok:
-            included[mineral] = group
-        else:
-            excluded.append(mineral)
-    return included, excluded
-
-
-def _total(plans: dict[str, list[MineralPlan]], mult: float, eps: float | None,
-           capped: bool) -> tuple[float, float, bool]:
-    """Summed objective and bid tonnes of every model at one point; all optimal?"""
-    total, bids, ok = 0.0, 0.0, True
-    for group in plans.values():
-        for plan in group:
-            _set(plan, mult, eps, capped)
-            outcome = plan.resolve()
-            if outcome.status != "optimal":
-                ok = False
-                continue
-            total += outcome.objective_usd
-            bids += float(sum(plan.solver.values(plan.model.bid).values()))
-    return total, bids, ok
+def _solve_group(group: list[MineralPlan], mult: float, eps: float | None,
+                 capped: bool) -> list[tuple[float | None, float]]:
+    """``(objective_usd or None, bid_t)`` of each model of one mineral at one point."""
+    out = []
+    for plan in group:
+        _set(plan, mult, eps, capped)
+        outcome = plan.resolve()
+        if outcome.status != "optimal":
+            out.append((None, 0.0))
+            continue
+        out.append((outcome.objective_usd,
+                    float(sum(plan.solver.values(plan.model.bid).values()))))
+    return out
 
 
 def _set(plan: MineralPlan, mult: float, eps: float | None, capped: bool) -> None:

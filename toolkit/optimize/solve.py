@@ -41,6 +41,7 @@ from toolkit.optimize.bridge_rows import (
     linear_terms,
 )
 from toolkit.optimize.linear_rows import LinearRows
+from toolkit.optimize.still_optimal import Change, LastSolution, basis_still_optimal
 
 STATUS = {highspy.HighsModelStatus.kOptimal: "optimal",
           highspy.HighsModelStatus.kInfeasible: "infeasible",
@@ -110,17 +111,41 @@ class Solver:
         self._restated: tuple[int, int, float] | None = None
         self._integers = np.zeros(0, dtype=np.int32)  # columns of binary variables
         self._integer_bounds = (np.zeros(0), np.zeros(0))
+        self._integers_fixed = False
+        self._col_bounds = (np.zeros(0), np.zeros(0))
+        self._last: Outcome | None = None   # the last outcome (None: the next must run)
+        self.skipped = 0                    # re-solves answered by the last basis
 
     def solve(self) -> Outcome:
-        """Solve (first call: load the model) or re-solve after parameter changes."""
+        """Solve (first call: load the model) or re-solve after parameter changes.
+
+        A re-solve whose changes leave the last optimal basis optimal
+        (:mod:`toolkit.optimize.still_optimal`) returns the last solution without
+        calling HiGHS (the changes are pushed all the same)."""
         if self.h is None:
             with PauseGC():
                 self._load()
         else:
-            self._update()
+            last = self._last_solution()
+            change = self._update()
+            if last is not None and basis_still_optimal(last, change):
+                self.skipped += 1
+                objective = self._last.objective_usd + float(
+                    ((change.new_costs - change.old_costs) * last.col_value[change.cols]).sum())
+                self._last = Outcome("optimal", objective)
+                return self._last
         self._sol = None
         self.h.run()
-        return self.outcome()
+        self._last = self.outcome()
+        return self._last
+
+    def _last_solution(self) -> LastSolution | None:
+        """The last solve's values, when a re-solve could be skipped (an optimal LP)."""
+        if self._last is None or self._last.status != "optimal" or \
+                (len(self._integers) and not self._integers_fixed):
+            return None
+        col_value, _dual, col_dual, row_value = self._solution()
+        return LastSolution(col_value, col_dual, row_value, *self._col_bounds)
 
     def _column(self, var) -> int:
         """Column of ``var``, added on first appearance."""
@@ -279,6 +304,7 @@ class Solver:
                 lower[i] = -INF if lb is None else lb
                 upper[i] = INF if ub is None else ub
         self.h.addVars(n, lower, upper)
+        self._col_bounds = (lower, upper)
         self._set_integrality(lower, upper)
         if cost:
             self.h.changeColsCost(len(cost), np.fromiter(cost.keys(), np.int32, len(cost)),
@@ -310,7 +336,11 @@ class Solver:
         self.h.changeColsIntegrality(len(values), self._integers, np.array(
             [highspy.HighsVarType.kContinuous] * len(values)))
         self.h.changeColsBounds(len(values), self._integers, values, values)
-        self._sol = None
+        self._sol = self._last = None
+        self._integers_fixed = True
+        lower, upper = (b.copy() for b in self._col_bounds)
+        lower[self._integers] = upper[self._integers] = values
+        self._col_bounds = (lower, upper)
         return dict(zip(self._integers.tolist(), values.tolist(), strict=True))
 
     def free_integers(self) -> None:
@@ -318,6 +348,10 @@ class Solver:
         if not len(self._integers):
             return
         self.h.changeColsBounds(len(self._integers), self._integers, *self._integer_bounds)
+        self._last, self._integers_fixed = None, False
+        lower, upper = (b.copy() for b in self._col_bounds)
+        lower[self._integers], upper[self._integers] = self._integer_bounds
+        self._col_bounds = (lower, upper)
         self.h.changeColsIntegrality(len(self._integers), self._integers, np.array(
             [highspy.HighsVarType.kInteger] * len(self._integers)))
 
@@ -341,28 +375,38 @@ class Solver:
         return constant + sum(c * float(v) for c, v in zip(
             coefs, col_value[cols].tolist(), strict=True))
 
-    def _update(self) -> None:
-        """Push changed parameter-dependent row bounds and coefficients."""
+    def _update(self) -> Change:
+        """Push changed parameter-dependent row bounds and coefficients; say what changed."""
+        change = Change()
         if self._mutable_rows:
-            rows, sides, values = self._mutable_rows.current()
-            values = np.where(np.isinf(values), np.where(sides == 0, -INF, INF), values)
-            lower, upper = self._bounds
-            changed = np.where(sides == 0, lower[rows], upper[rows]) != values
-            if changed.any():
-                for side, bounds in ((0, lower), (1, upper)):
-                    pick = changed & (sides == side)
-                    bounds[rows[pick]] = values[pick]
-                idx = np.unique(rows[changed]).astype(np.int32)
-                self.h.changeRowsBounds(len(idx), idx, lower[idx], upper[idx])
+            self._update_rows(change)
         for entry in self._mutable_coefs:  # [row, column, evaluator, last value pushed]
             value = entry[2]()
             if value != entry[3]:
                 entry[3] = value
+                change.coefficients = True
                 self.h.changeCoeff(entry[0], entry[1], value)
-        self._update_costs()
+        self._update_costs(change)
         self._restate()
+        return change
 
-    def _update_costs(self) -> None:
+    def _update_rows(self, change: Change) -> None:
+        """Push the row bounds whose parameters changed (one ``changeRowsBounds``)."""
+        rows, sides, values = self._mutable_rows.current()
+        values = np.where(np.isinf(values), np.where(sides == 0, -INF, INF), values)
+        lower, upper = self._bounds
+        changed = np.where(sides == 0, lower[rows], upper[rows]) != values
+        if not changed.any():
+            return
+        idx = np.unique(rows[changed]).astype(np.int32)
+        change.rows, change.old_rows = idx, (lower[idx], upper[idx])  # copies (fancy index)
+        for side, bounds in ((0, lower), (1, upper)):
+            pick = changed & (sides == side)
+            bounds[rows[pick]] = values[pick]
+        change.new_rows = (lower[idx], upper[idx])
+        self.h.changeRowsBounds(len(idx), idx, lower[idx], upper[idx])
+
+    def _update_costs(self, change: Change) -> None:
         """Push objective coefficients that are mutable parameters and changed.
 
         A column carries at most one parameter coefficient in the models built here
@@ -372,11 +416,14 @@ class Solver:
         for entry in self._mutable_costs:
             value = pyo.value(entry[1])
             if value != entry[2]:
+                changed.append((entry[0], entry[2], value))
                 entry[2] = value
-                changed.append((entry[0], value))
         if changed:
-            cols = np.array([c for c, _ in changed], dtype=np.int32)
-            self.h.changeColsCost(len(cols), cols, np.array([v for _, v in changed]))
+            cols = np.array([c for c, _, _ in changed], dtype=np.int32)
+            change.cols = cols
+            change.old_costs = np.array([v for _, v, _ in changed])
+            change.new_costs = np.array([v for _, _, v in changed])
+            self.h.changeColsCost(len(cols), cols, change.new_costs)
 
     def _restate(self) -> None:
         """Re-state the model's scenario coefficient (``model._refactor``), if any.
@@ -401,7 +448,8 @@ class Solver:
         """The last solution, copied from HiGHS once per solve (on first read)."""
         if self._sol is None:
             sol = self.h.getSolution()
-            self._sol = (np.asarray(sol.col_value), np.asarray(sol.row_dual))
+            self._sol = (np.asarray(sol.col_value), np.asarray(sol.row_dual),
+                         np.asarray(sol.col_dual), np.asarray(sol.row_value))
         return self._sol
 
     def _positions(self, component, table: dict) -> tuple[list, np.ndarray]:
