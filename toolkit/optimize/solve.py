@@ -126,12 +126,13 @@ class Solver:
             with PauseGC():
                 self._load()
         else:
-            last = self._last_solution()
             change = self._update()
+            last = self._last_solution(change)  # read before the push invalidates it
+            self._push(change)
             if last is not None and basis_still_optimal(last, change):
                 self.skipped += 1
                 objective = self._last.objective_usd + float(
-                    ((change.new_costs - change.old_costs) * last.col_value[change.cols]).sum())
+                    ((change.new_costs - change.old_costs) * last.col_value).sum())
                 self._last = Outcome("optimal", objective)
                 return self._last
         self._sol = None
@@ -139,13 +140,19 @@ class Solver:
         self._last = self.outcome()
         return self._last
 
-    def _last_solution(self) -> LastSolution | None:
-        """The last solve's values, when a re-solve could be skipped (an optimal LP)."""
-        if self._last is None or self._last.status != "optimal" or \
+    def _last_solution(self, change: Change) -> LastSolution | None:
+        """The last solve's values that ``change`` touches, when a re-solve could be
+        skipped (the last solve was an optimal LP and no coefficient changed)."""
+        if self._last is None or self._last.status != "optimal" or change.coefficients or \
                 (len(self._integers) and not self._integers_fixed):
             return None
-        col_value, _dual, col_dual, row_value = self._solution()
-        return LastSolution(col_value, col_dual, row_value, *self._col_bounds)
+        sol = self.h.getSolution()  # a list per field: only the ones needed are read
+        cols = change.cols
+        return LastSolution(
+            row_value=np.asarray(sol.row_value)[change.rows] if len(change.rows) else None,
+            col_value=np.asarray(sol.col_value)[cols] if len(cols) else np.zeros(0),
+            col_dual=np.asarray(sol.col_dual)[cols] if len(cols) else np.zeros(0),
+            col_lower=self._col_bounds[0][cols], col_upper=self._col_bounds[1][cols])
 
     def _column(self, var) -> int:
         """Column of ``var``, added on first appearance."""
@@ -376,7 +383,8 @@ class Solver:
             coefs, col_value[cols].tolist(), strict=True))
 
     def _update(self) -> Change:
-        """Push changed parameter-dependent row bounds and coefficients; say what changed."""
+        """What changed since the last push: parameter-dependent row bounds, coefficients
+        and costs (re-evaluated; nothing is pushed to HiGHS yet, see :meth:`_push`)."""
         change = Change()
         if self._mutable_rows:
             self._update_rows(change)
@@ -384,14 +392,23 @@ class Solver:
             value = entry[2]()
             if value != entry[3]:
                 entry[3] = value
-                change.coefficients = True
-                self.h.changeCoeff(entry[0], entry[1], value)
+                change.coefficients.append((entry[0], entry[1], value))
         self._update_costs(change)
-        self._restate()
         return change
 
+    def _push(self, change: Change) -> None:
+        """Hand ``change`` to HiGHS: one ``changeRowsBounds``, the coefficients, one
+        ``changeColsCost``, then the re-stated scenario coefficient."""
+        if len(change.rows):
+            self.h.changeRowsBounds(len(change.rows), change.rows, *change.new_rows)
+        for row, col, value in change.coefficients:
+            self.h.changeCoeff(row, col, value)
+        if len(change.cols):
+            self.h.changeColsCost(len(change.cols), change.cols, change.new_costs)
+        self._restate()
+
     def _update_rows(self, change: Change) -> None:
-        """Push the row bounds whose parameters changed (one ``changeRowsBounds``)."""
+        """The row bounds whose parameters changed (kept in ``self._bounds``)."""
         rows, sides, values = self._mutable_rows.current()
         values = np.where(np.isinf(values), np.where(sides == 0, -INF, INF), values)
         lower, upper = self._bounds
@@ -404,10 +421,9 @@ class Solver:
             pick = changed & (sides == side)
             bounds[rows[pick]] = values[pick]
         change.new_rows = (lower[idx], upper[idx])
-        self.h.changeRowsBounds(len(idx), idx, lower[idx], upper[idx])
 
     def _update_costs(self, change: Change) -> None:
-        """Push objective coefficients that are mutable parameters and changed.
+        """Objective coefficients that are mutable parameters and changed.
 
         A column carries at most one parameter coefficient in the models built here
         (``bid_cost``); its new value replaces the column's cost.
@@ -419,11 +435,9 @@ class Solver:
                 changed.append((entry[0], entry[2], value))
                 entry[2] = value
         if changed:
-            cols = np.array([c for c, _, _ in changed], dtype=np.int32)
-            change.cols = cols
+            change.cols = np.array([c for c, _, _ in changed], dtype=np.int32)
             change.old_costs = np.array([v for _, v, _ in changed])
             change.new_costs = np.array([v for _, _, v in changed])
-            self.h.changeColsCost(len(cols), cols, change.new_costs)
 
     def _restate(self) -> None:
         """Re-state the model's scenario coefficient (``model._refactor``), if any.
@@ -448,8 +462,7 @@ class Solver:
         """The last solution, copied from HiGHS once per solve (on first read)."""
         if self._sol is None:
             sol = self.h.getSolution()
-            self._sol = (np.asarray(sol.col_value), np.asarray(sol.row_dual),
-                         np.asarray(sol.col_dual), np.asarray(sol.row_value))
+            self._sol = (np.asarray(sol.col_value), np.asarray(sol.row_dual))
         return self._sol
 
     def _positions(self, component, table: dict) -> tuple[list, np.ndarray]:

@@ -34,24 +34,26 @@ REDUCED = 1e-9
 
 @dataclass
 class Change:
-    """What one re-solve's update pushed to HiGHS."""
+    """What one re-solve's update hands to HiGHS."""
 
-    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     old_rows: tuple[np.ndarray, np.ndarray] | None = None   # (lower, upper) before
     new_rows: tuple[np.ndarray, np.ndarray] | None = None   # (lower, upper) after
-    cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     old_costs: np.ndarray = field(default_factory=lambda: np.zeros(0))
     new_costs: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    coefficients: bool = False
+    coefficients: list = field(default_factory=list)         # (row, column, new value)
 
 
 @dataclass
 class LastSolution:
-    """Primal and dual values of the last optimal solve, and the column bounds."""
+    """The last optimal solve's values that a change touches: the activities of the
+    changed rows, and the values, reduced costs and bounds of the changed-cost columns
+    (each aligned with ``Change.rows`` / ``Change.cols``)."""
 
+    row_value: np.ndarray | None
     col_value: np.ndarray
     col_dual: np.ndarray
-    row_value: np.ndarray
     col_lower: np.ndarray
     col_upper: np.ndarray
 
@@ -67,7 +69,7 @@ def _rows_inactive(last: LastSolution, change: Change) -> bool:
     """Changed rows strictly inside their old bounds and inside their new ones."""
     if not len(change.rows):
         return True
-    value = last.row_value[change.rows]
+    value = last.row_value
     (old_lo, old_up), (new_lo, new_up) = change.old_rows, change.new_rows
     return bool(_inside(value, old_lo, old_up).all() and _inside(value, new_lo, new_up).all())
 
@@ -88,8 +90,7 @@ def _costs_keep_sign(last: LastSolution, change: Change) -> bool:
     """Changed-cost columns nonbasic at a bound, their reduced cost keeping its sign."""
     if not len(change.cols):
         return True
-    cols, delta = change.cols, change.new_costs - change.old_costs
-    value, reduced = last.col_value[cols], last.col_dual[cols]
-    at_lower = (value == last.col_lower[cols]) & (reduced > REDUCED) & (delta >= 0)
-    at_upper = (value == last.col_upper[cols]) & (reduced < -REDUCED) & (delta <= 0)
+    delta, value, reduced = change.new_costs - change.old_costs, last.col_value, last.col_dual
+    at_lower = (value == last.col_lower) & (reduced > REDUCED) & (delta >= 0)
+    at_upper = (value == last.col_upper) & (reduced < -REDUCED) & (delta <= 0)
     return bool((at_lower | at_upper).all())
