@@ -53,7 +53,8 @@ def _clear(progress: Progress) -> None:
 
 def run_model(chain: SupplyChain, pareto_points: int = 11,
               progress: Progress | None = None, workers: int | None = None,
-              scheduler: str | None = None, processes: int = 1) -> list[CaseRun]:
+              scheduler: str | None = None, processes: int = 1,
+              meanwhile: Callable[[], None] | None = None) -> list[CaseRun]:
     """Solve every policy case of ``chain`` (see :func:`toolkit.optimize.run.solve_case`).
 
     Each case is one task: on Dask when ``workers`` > 1 or a ``scheduler`` is given
@@ -62,8 +63,10 @@ def run_model(chain: SupplyChain, pareto_points: int = 11,
     LocalCluster's workers take seconds to start and import, about as long as the
     default model's solves), else in this process.  A lone single-year case on several
     local processes has its minerals shared out among them
-    (:mod:`toolkit.sweep.mineral_split`).  The numbers are the same either
-    way (each case builds and solves its own models; ``tests/test_sweep.py``).
+    (:mod:`toolkit.sweep.mineral_split`).  ``meanwhile()`` runs in this process while
+    forked case processes solve (only then; the caller checks what it produced).  The
+    numbers are the same either way (each case builds and solves its own models;
+    ``tests/test_sweep.py``).
 
     Raises
     ------
@@ -88,7 +91,7 @@ def run_model(chain: SupplyChain, pareto_points: int = 11,
         if progress else None
     done = run_tasks(solve_case_task, (chain, pareto_points), tasks, workers, scheduler,
                      shown) if dask else run_forked(solve_case_task, (chain, pareto_points),
-                                                    tasks, processes, shown)
+                                                    tasks, processes, shown, meanwhile)
     return [done[order.index(i)] for i in range(len(cases))]
 
 
@@ -131,10 +134,13 @@ def run_command(args: argparse.Namespace) -> int:
     chain = load_input(input_path) if input_path is not None else load_default()
     name = model_name(chain, input_path)
     workers, scheduler = getattr(args, "workers", None), getattr(args, "scheduler", None)
+    metrics: dict = {}  # the reports' network metrics, computed while case processes solve
+    reports = not getattr(args, "no_reports", False)
     runs = run_model(chain, int(getattr(args, "pareto_points", 11) or 0), progress,
                      workers, scheduler,
                      processes=default_workers() if workers is None and scheduler is None
-                     else 1)
+                     else 1, meanwhile=(lambda: metrics.update(network_metrics(chain)))
+                     if reports else None)
     result = run_result(runs, name, None if input_path is None else str(input_path))
     out = Path(getattr(args, "out", None) or "reports")
     written: list[Path] = [out / f"{name}.json"]
@@ -143,8 +149,9 @@ def run_command(args: argparse.Namespace) -> int:
     with run_outputs(), atomic_path(written[0]) as staged_json:
         with output_errors(written[0]):
             write_json(staged_json, result, atomic=False)
-        if not getattr(args, "no_reports", False):
-            bundle = _bundle(result, chain, input_path, time.perf_counter() - start)
+        if reports:
+            bundle = _bundle(result, chain, input_path, time.perf_counter() - start,
+                             metrics or None)
             written += _write_reports(bundle, out, name, bool(getattr(args, "pdf", False)),
                                       progress)
         begin_commit()  # the reports are in place: the JSON's rename completes the set
@@ -152,11 +159,17 @@ def run_command(args: argparse.Namespace) -> int:
     return _finish(result, written, quiet, bool(getattr(args, "verbose", False)))
 
 
+def network_metrics(chain: SupplyChain) -> dict:
+    """The network measures the reports show: ``metrics`` (concentration per mineral,
+    stage and year) and ``chokepoints``."""
+    return {"metrics": concentration_table(chain), "chokepoints": chokepoint_table(chain)}
+
+
 def _bundle(result: dict, chain: SupplyChain, input_path: str | Path | None,
-            seconds: float) -> dict:
-    """Everything the reports read: results, inputs, metrics and provenance of the run."""
-    return {"result": result, "chain": chain, "metrics": concentration_table(chain),
-            "chokepoints": chokepoint_table(chain),
+            seconds: float, metrics: dict | None = None) -> dict:
+    """Everything the reports read: results, inputs, metrics (``metrics``: already
+    computed by :func:`network_metrics`) and provenance of the run."""
+    return {"result": result, "chain": chain, **(metrics or network_metrics(chain)),
             "input_path": None if input_path is None else str(input_path),
             "input_sha256": None if input_path is None else _sha256(Path(input_path)),
             "run_seconds": seconds,

@@ -99,9 +99,12 @@ def _on_dask(client: Any, func: Callable[..., Any], shared: Any, tasks: Sequence
 
 
 def run_forked(func: Callable[..., Any], shared: Any, tasks: Sequence[tuple],
-               processes: int, progress: Progress | None = None) -> list[Any]:
+               processes: int, progress: Progress | None = None,
+               meanwhile: Callable[[], None] | None = None) -> list[Any]:
     """``[func(shared, *task) for task in tasks]`` on ``processes`` forked local workers,
     results in task order (tasks are handed out in order: put the longest first).
+    ``meanwhile()``, if given, runs in this process while the workers solve (its
+    exception stops them like a failed task's).
 
     Each worker inherits ``func`` and ``shared`` at the fork (nothing is pickled on the way
     in); results are pickled back.  A failed task's exception (or a worker that died:
@@ -115,6 +118,8 @@ def run_forked(func: Callable[..., Any], shared: Any, tasks: Sequence[tuple],
                                initargs=(os.getpid(),))
     try:
         futures = [pool.submit(_forked_task, i, task) for i, task in enumerate(tasks)]
+        if meanwhile is not None:
+            meanwhile()
         for done, future in enumerate(as_completed(futures), start=1):
             i, result = future.result()  # a dead worker raises BrokenProcessPool here
             out[i] = result
