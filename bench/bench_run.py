@@ -17,8 +17,9 @@ Models: ``default`` (the UK-Japan default model), ``peer`` (25 minerals x 30 min
 ``resource.getrusage``, each model in its own process).
 
 For the default model and the peer workbook it also times the whole command as a user
-runs it (``python -m toolkit run``, wall seconds: start-up and the default forked case
-processes included; and with ``--workers 1``).
+runs it (``python -m toolkit run``, wall seconds: start-up and the default forked
+processes included: one per case, or for the peer's lone case one per share of its
+minerals; and with ``--workers 1``).
 
 Run: ``python bench/bench_run.py [default|peer|large ...] [--repeats N] [--cpu]``.
 Goals (issue 11): peer <= 4 s and <= 15x the reference; default <= 5 s;
