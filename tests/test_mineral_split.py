@@ -63,6 +63,9 @@ real_part = mineral_split.solve_part
 def failing(at_year, case, points, progress, minerals, agree):
     if first not in minerals and os.environ["HOW"] == "raise":
         raise ValueError("boom in a child")
+    if first not in minerals and os.environ["HOW"] == "unpicklable":
+        from toolkit.errors import OutputError
+        raise OutputError("out.xlsx", "disk full")  # pickles, but does not unpickle
     if first not in minerals:
         os._exit(7)
     return real_part(at_year, case, points, progress, minerals, agree)
@@ -75,6 +78,8 @@ except ValueError as exc:
     print("raised", exc)
 except mineral_split.SplitError as exc:
     print("split error", exc)
+except RuntimeError as exc:
+    print("runtime error", exc)
 assert multiprocessing.active_children() == []
 """
 
@@ -112,3 +117,10 @@ def test_a_child_that_dies_is_an_error_not_a_hang():
 def test_minerals_are_dealt_round_robin():
     assert shares(["a", "b", "c", "d", "e"], 2) == [{"a", "c", "e"}, {"b", "d"}]
     assert shares(["a", "b"], 4) == [{"a"}, {"b"}]
+
+
+@needs_fork
+def test_a_child_exception_that_cannot_be_rebuilt_still_names_itself():
+    done = _run(FAILS, HOW="unpicklable")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.startswith("runtime error OutputError: out.xlsx"), done.stdout

@@ -84,3 +84,21 @@ def test_without_market_buyers_the_lp_is_the_one_without_the_market_families(see
     for a, b in zip(_lp(with_market.h), _lp(without.h), strict=True):
         assert np.array_equal(a, b)
     assert with_market.outcome().objective_usd == without.outcome().objective_usd
+
+
+@pytest.mark.parametrize("seed", [9, 3])
+def test_a_sweep_model_re_solved_with_new_losses_equals_a_fresh_build(seed):
+    """The re-stated scenario coefficient is itself a mutable loss in sweep mode: a
+    re-solve must use its new value (it kept the built one: 229.97 instead of 219.91
+    for seed 9 with every loss set to 0)."""
+    from dataclasses import replace
+
+    d = replace(data_of(random_chain(seed, stages=2, spot=True, stock=True)), sweep=True)
+    m = build_model(d)
+    solver = Solver(m)
+    solver.solve()
+    for scale in (0.0, 0.5):
+        for k in m.path_loss:
+            m.path_loss[k] = float(m.path_loss[k].value) * scale
+        again = solver.solve().objective_usd
+        assert again == pytest.approx(Solver(m).solve().objective_usd, rel=1e-9)

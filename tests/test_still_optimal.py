@@ -150,3 +150,50 @@ def test_a_free_integer_model_is_never_skipped():
     m.u.set_value(6.0)
     solver.solve()
     assert solver.skipped == 1
+
+
+class _Interrupted(Exception):
+    pass
+
+
+def test_a_solve_interrupted_after_its_changes_is_solved_again():
+    """A run that raised (an interrupt lands just after HiGHS returns) leaves no last
+    outcome behind: the next solve runs HiGHS, it does not answer with the old one."""
+    m = _two_columns()
+    solver = Solver(m)
+    solver.solve()
+    m.d.set_value(4.0)  # the cover row binds: the optimum moves to 4
+    real = solver.h.run
+
+    def interrupted():
+        raise _Interrupted
+
+    solver.h.run = interrupted
+    with pytest.raises(_Interrupted):
+        solver.solve()
+    solver.h.run = real
+    assert solver.solve().objective_usd == pytest.approx(4.0)
+    assert solver.skipped == 0
+
+
+def test_an_update_that_fails_half_way_leaves_every_change_to_the_next_solve():
+    m = _two_columns()
+    m.c2 = 2.0
+    solver = Solver(m)
+    solver.solve()
+    m.u.set_value(2.0)   # binds: optimum 4
+    m.c2.set_value(None)  # cannot be evaluated
+    with pytest.raises(ValueError):
+        solver.solve()
+    m.c2.set_value(2.0)
+    assert solver.solve().objective_usd == pytest.approx(4.0)
+    assert Solver(m).solve().objective_usd == pytest.approx(4.0)
+
+
+def test_outcome_after_a_skipped_solve_is_the_answer_given():
+    m = _two_columns()
+    solver = Solver(m)
+    solver.solve()
+    m.u.set_value(5.0)
+    given = solver.solve()
+    assert solver.skipped == 1 and solver.outcome() == given

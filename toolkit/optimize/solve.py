@@ -109,6 +109,7 @@ class Solver:
         self._sol = None
         self._offset = 0.0
         self._restated: tuple[int, int, float] | None = None
+        self._restated_entry: list | None = None  # its mutable-coefficient entry ([]: none)
         self._integers = np.zeros(0, dtype=np.int32)  # columns of binary variables
         self._integer_bounds = (np.zeros(0), np.zeros(0))
         self._integers_fixed = False
@@ -128,16 +129,17 @@ class Solver:
         else:
             change = self._update()
             last = self._last_solution(change)  # read before the push invalidates it
+            previous, self._last = self._last, None  # None until this solve has an outcome
             self._push(change)
             if last is not None and basis_still_optimal(last, change):
                 self.skipped += 1
-                objective = self._last.objective_usd + float(
+                objective = previous.objective_usd + float(
                     ((change.new_costs - change.old_costs) * last.col_value).sum())
                 self._last = Outcome("optimal", objective)
                 return self._last
         self._sol = None
         self.h.run()
-        self._last = self.outcome()
+        self._last = self._read_outcome()
         return self._last
 
     def _last_solution(self, change: Change) -> LastSolution | None:
@@ -391,24 +393,31 @@ class Solver:
         for entry in self._mutable_coefs:  # [row, column, evaluator, last value pushed]
             value = entry[2]()
             if value != entry[3]:
-                entry[3] = value
-                change.coefficients.append((entry[0], entry[1], value))
+                change.coefficients.append((entry, value))
         self._update_costs(change)
         return change
 
     def _push(self, change: Change) -> None:
-        """Hand ``change`` to HiGHS: one ``changeRowsBounds``, the coefficients, one
-        ``changeColsCost``, then the re-stated scenario coefficient."""
+        """Hand ``change`` to HiGHS (one ``changeRowsBounds``, the coefficients, one
+        ``changeColsCost``, then the re-stated scenario coefficient) and remember it as
+        pushed.  Nothing is remembered before: an update that fails half-way (a
+        parameter without a value) leaves every change to the next solve."""
         if len(change.rows):
+            lower, upper = self._bounds
+            lower[change.rows], upper[change.rows] = change.new_rows
             self.h.changeRowsBounds(len(change.rows), change.rows, *change.new_rows)
-        for row, col, value in change.coefficients:
-            self.h.changeCoeff(row, col, value)
+        for entry, value in change.coefficients:
+            entry[3] = value
+            self.h.changeCoeff(entry[0], entry[1], value)
+        for entry, value in change.cost_entries:
+            entry[2] = value
         if len(change.cols):
             self.h.changeColsCost(len(change.cols), change.cols, change.new_costs)
         self._restate()
 
     def _update_rows(self, change: Change) -> None:
-        """The row bounds whose parameters changed (kept in ``self._bounds``)."""
+        """The row bounds whose parameters changed (``self._bounds`` takes them when
+        they are pushed)."""
         rows, sides, values = self._mutable_rows.current()
         values = np.where(np.isinf(values), np.where(sides == 0, -INF, INF), values)
         lower, upper = self._bounds
@@ -417,10 +426,12 @@ class Solver:
             return
         idx = np.unique(rows[changed]).astype(np.int32)
         change.rows, change.old_rows = idx, (lower[idx], upper[idx])  # copies (fancy index)
-        for side, bounds in ((0, lower), (1, upper)):
+        new_lo, new_up = lower[idx], upper[idx]  # the changed rows' new bounds
+        at = np.searchsorted(idx, rows)  # position in idx of each (changed) row
+        for side, bounds in ((0, new_lo), (1, new_up)):
             pick = changed & (sides == side)
-            bounds[rows[pick]] = values[pick]
-        change.new_rows = (lower[idx], upper[idx])
+            bounds[at[pick]] = values[pick]
+        change.new_rows = (new_lo, new_up)
 
     def _update_costs(self, change: Change) -> None:
         """Objective coefficients that are mutable parameters and changed.
@@ -433,7 +444,7 @@ class Solver:
             value = pyo.value(entry[1])
             if value != entry[2]:
                 changed.append((entry[0], entry[2], value))
-                entry[2] = value
+                change.cost_entries.append((entry, value))
         if changed:
             change.cols = np.array([c for c, _, _ in changed], dtype=np.int32)
             change.old_costs = np.array([v for _, v, _ in changed])
@@ -446,12 +457,26 @@ class Solver:
         before the warm-started re-solve.  The path-flow coefficients of scenario
         rows used to be mutable parameters pushed on every re-solve; re-stating one
         keeps that re-solve path, hence the same choice among equal-cost optima.
+        Where that coefficient is itself a mutable parameter (a sweep-mode model's
+        path loss), its current value is re-stated, not the value it was built with.
         """
-        if self._restated is not None:
-            self.h.changeCoeff(*self._restated)
+        if self._restated is None:
+            return
+        row, col, value = self._restated
+        if self._restated_entry is None:
+            found = [e for e in self._mutable_coefs if e[0] == row and e[1] == col]
+            self._restated_entry = found[0] if found else []
+        if self._restated_entry:
+            value = self._restated_entry[3]  # the value last pushed
+        self.h.changeCoeff(row, col, value)
 
     def outcome(self) -> Outcome:
-        """Status word and objective of the last solve."""
+        """Status word and objective of the last solve (also of one answered without
+        calling HiGHS)."""
+        return self._last if self._last is not None else self._read_outcome()
+
+    def _read_outcome(self) -> Outcome:
+        """Status word and objective HiGHS reports for its last run."""
         status = self.h.getModelStatus()
         word = STATUS.get(status, self.h.modelStatusToString(status))
         if word == "optimal":

@@ -42,7 +42,8 @@ class Change:
     cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     old_costs: np.ndarray = field(default_factory=lambda: np.zeros(0))
     new_costs: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    coefficients: list = field(default_factory=list)         # (row, column, new value)
+    coefficients: list = field(default_factory=list)   # (mutable-coefficient entry, value)
+    cost_entries: list = field(default_factory=list)   # (mutable-cost entry, value)
 
 
 @dataclass

@@ -64,18 +64,19 @@ def solve_case_split(chain: SupplyChain, case: CaseSettings, pareto_points: int,
             ours, theirs = context.Pipe(duplex=True)
             process = context.Process(target=_child, daemon=True, args=(
                 theirs, at_year, case, pareto_points, minerals, os.getpid()))
+            children.append((process, ours))  # before the start: stopped in any case
             process.start()
             theirs.close()
-            children.append((process, ours))
         part = solve_part(at_year, case, pareto_points, progress, mine,
                           lambda local: _agree(local, children))
         parts = [part] + [_receive(process, conn, "part") for process, conn in children]
         return combine(at_year, case, parts)
     finally:
         for process, conn in children:
-            if process.is_alive():
-                process.terminate()
-            process.join()
+            if process.pid is not None:  # started
+                if process.is_alive():
+                    process.terminate()
+                process.join()
             conn.close()
 
 
@@ -118,14 +119,21 @@ def _child(conn, at_year: SupplyChain, case: CaseSettings, pareto_points: int,
         part = solve_part(at_year, case, pareto_points, None, minerals, agree)
         conn.send(("part", _strip(part)))
     except BaseException as exc:  # handed to the parent, raised there
-        try:
-            payload = pickle.dumps(("error", exc))
-        except Exception:  # an exception that does not pickle
-            payload = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
-        conn.send_bytes(payload)
+        conn.send_bytes(_error_message(exc))
     finally:
         conn.close()
         os._exit(0)  # no interpreter exit in the child: the parent's state is its own
+
+
+def _error_message(exc: BaseException) -> bytes:
+    """``("error", exc)`` pickled; an exception that does not survive pickling both ways
+    is sent as a RuntimeError naming it (the parent must be able to raise it)."""
+    try:
+        payload = pickle.dumps(("error", exc))
+        pickle.loads(payload)
+        return payload
+    except Exception:
+        return pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
 def _strip(part: CasePart) -> CasePart:
