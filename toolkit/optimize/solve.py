@@ -31,17 +31,14 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
-from pyomo.common.tee import capture_output
 
-from toolkit.optimize.bridge_rows import (
-    INF,
-    MutableBounds,
-    RowChunks,
-    evaluator,
-    linear_terms,
-)
-from toolkit.optimize.linear_rows import LinearRows
+from toolkit.optimize.bridge_load import MIP_OPTIONS, OPTIONS, ModelLoad, new_highs
+from toolkit.optimize.bridge_rows import MutableBounds, linear_terms
+from toolkit.optimize.bridge_update import PushChanges
 from toolkit.optimize.still_optimal import Change, LastSolution, basis_still_optimal
+
+__all__ = ["MIP_OPTIONS", "OPTIONS", "STATUS", "Outcome", "Solver", "new_highs",
+           "solver_info"]
 
 STATUS = {highspy.HighsModelStatus.kOptimal: "optimal",
           highspy.HighsModelStatus.kInfeasible: "infeasible",
@@ -49,29 +46,6 @@ STATUS = {highspy.HighsModelStatus.kOptimal: "optimal",
           highspy.HighsModelStatus.kUnbounded: "unbounded",
           highspy.HighsModelStatus.kTimeLimit: "maxTimeLimit",
           highspy.HighsModelStatus.kIterationLimit: "iterationLimit"}
-OPTIONS = {"output_flag": False, "threads": 1}
-# MILP (models with projects): close the branch-and-bound gap to 1e-9 of the cost (the
-# default 1e-4 would leave tens of millions of USD on the table in the default model);
-# the models have few binaries, so proving it is cheap
-MIP_OPTIONS = {"mip_rel_gap": 1e-9, "mip_abs_gap": 1e-6}
-_quiet = {"banner_done": False}
-
-
-def new_highs() -> highspy.Highs:
-    """A silent single-threaded HiGHS instance.
-
-    HiGHS prints its banner on the first instance of a process, to the C-level
-    stdout; that one construction runs with the output captured.
-    """
-    if _quiet["banner_done"]:
-        h = highspy.Highs()
-    else:
-        with capture_output(capture_fd=True):
-            h = highspy.Highs()
-        _quiet["banner_done"] = True
-    for key, option in OPTIONS.items():
-        h.setOptionValue(key, option)
-    return h
 
 
 @dataclass
@@ -93,8 +67,10 @@ def solver_info() -> dict:
             "pyomo": str(pyomo.version.version)}
 
 
-class Solver:
-    """One persistent HiGHS instance bound to one built model."""
+class Solver(ModelLoad, PushChanges):
+    """One persistent HiGHS instance bound to one built model (loading:
+    :class:`~toolkit.optimize.bridge_load.ModelLoad`; re-solve updates:
+    :class:`~toolkit.optimize.bridge_update.PushChanges`)."""
 
     def __init__(self, model: pyo.ConcreteModel) -> None:
         self.model = model
@@ -156,181 +132,6 @@ class Solver:
             col_dual=np.asarray(sol.col_dual)[cols] if len(cols) else np.zeros(0),
             col_lower=self._col_bounds[0][cols], col_upper=self._col_bounds[1][cols])
 
-    def _column(self, var) -> int:
-        """Column of ``var``, added on first appearance."""
-        key = id(var)
-        col = self._col.get(key)
-        if col is None:
-            col = self._col[key] = len(self._vars)
-            self._vars.append(var)
-        return col
-
-    def _load(self) -> None:
-        """Hand rows, columns and objective to a fresh HiGHS instance."""
-        lower, upper, starts, index, value = [], [], [], [], []
-        rows = RowChunks()
-        for comp in self.model.component_objects(pyo.Constraint, active=True,
-                                                 descend_into=True):
-            if comp.__class__ is LinearRows:
-                self._load_family(comp, rows)
-                continue
-            lower, upper, starts, index, value = [], [], [], [], []
-            for con in comp.values():
-                if not con.active:
-                    continue
-                row = rows.count + len(lower)
-                self._row[con] = row
-                starts.append(len(index))
-                coefs, variables, constant = linear_terms(con.body)
-                merged = self._merge(row, coefs, variables)
-                index += merged.keys()
-                value += merged.values()
-                self._remember_restated(con, row, merged)
-                lo, up = self._row_bounds(row, con, constant)
-                lower.append(lo)
-                upper.append(up)
-            rows.add(lower, upper, starts, index, value)
-        cost = self._objective()
-        self.h = new_highs()
-        self._add_columns(cost)
-        self.h.changeObjectiveOffset(self._offset)
-        lower, upper, starts, index, value = rows.arrays()
-        self._bounds = (lower, upper)
-        self.h.addRows(len(lower), lower, upper, len(value), starts, index, value)
-
-    def _load_family(self, comp: LinearRows, rows: RowChunks) -> None:
-        """A :class:`LinearRows` family in bulk: its matrix mapped to LP columns (numbered
-        in order of first appearance, as row by row), its bounds evaluated."""
-        first_row = rows.count
-        row_starts, cols, coefs = comp.matrix()
-        x = comp._x
-        colmap = np.zeros(len(x), dtype=np.int64)
-        if len(cols):
-            seen, first = np.unique(cols, return_index=True)
-            order = seen[np.argsort(first, kind="stable")].tolist()
-            paths = self._path_columns(comp)
-            if paths is not None:  # every path flow has its LP column already
-                colmap[:len(paths)] = paths
-                order = [j for j in order if j >= len(paths)]
-            colmap[order] = [self._column(x[j]) for j in order]
-        for i, con in enumerate(comp._data.values()):
-            self._row[con] = first_row + i
-        lower, upper = self._family_bounds(comp, first_row)
-        rows.add_arrays(lower, upper, row_starts[:-1], colmap[cols], coefs)
-        target = getattr(self.model, "_refactor", None)
-        if target is not None and target[0].parent_component() is comp:
-            r = target[0]._row
-            segment = slice(row_starts[r], row_starts[r + 1])
-            local = [j for j, v in enumerate(x) if v is target[1]]
-            hit = np.flatnonzero(cols[segment] == local[0]) if local else []
-            if len(hit):
-                k = row_starts[r] + int(hit[0])
-                self._restated = (first_row + r, int(colmap[local[0]]), float(coefs[k]))
-
-    def _path_columns(self, comp: LinearRows) -> np.ndarray | None:
-        """LP columns of the family's leading path-flow variables, once all of them have
-        one (cached per block: every family of a block starts with its path flows)."""
-        if comp._paths_of is None or not comp._paths_of[1]:
-            return None
-        xs, n = comp._paths_of
-        cache = self.__dict__.setdefault("_path_cols", {})
-        if id(xs) not in cache:
-            if not all(id(v) in self._col for v in xs):
-                return None
-            cache[id(xs)] = (xs, np.array([self._col[id(v)] for v in xs], dtype=np.int64))
-        return cache[id(xs)][1]
-
-    def _family_bounds(self, comp: LinearRows, first_row: int) -> tuple[np.ndarray, ...]:
-        """(lower, upper) of a family's rows; rows with parameter bounds are remembered."""
-        plain = (int, float)
-        lower = np.array([-INF if b is None else b if b.__class__ in plain else np.nan
-                          for b in comp._lower], dtype=float)
-        upper = np.array([INF if b is None else b if b.__class__ in plain else np.nan
-                          for b in comp._upper], dtype=float)
-        for side, bounds, values in ((0, comp._lower, lower), (1, comp._upper, upper)):
-            for i in np.flatnonzero(np.isnan(values)).tolist():
-                self._mutable_rows.add(first_row + i, side, bounds[i])
-                value = pyo.value(bounds[i])
-                values[i] = value if value not in (INF, -INF) else (-INF, INF)[side]
-        return lower, upper
-
-    def _remember_restated(self, con, row: int, merged: dict[int, float]) -> None:
-        """Keep (row, column, value) of the model's scenario coefficient."""
-        target = getattr(self.model, "_refactor", None)
-        if target is not None and target[0] is con:
-            col = self._col[id(target[1])]
-            if col in merged:  # a zero mutable coefficient (sweep mode) is not in the row
-                self._restated = (row, col, float(merged[col]))
-
-    def _merge(self, row: int, coefs: list, variables: list) -> dict[int, float]:
-        """Column -> coefficient of one row (repeated variables summed, as Pyomo does)."""
-        merged: dict[int, float] = {}
-        for coef, var in zip(coefs, variables, strict=True):
-            col = self._column(var)
-            if coef.__class__ is not int and coef.__class__ is not float:
-                if not pyo.is_constant(coef):
-                    get = evaluator(coef)
-                    self._mutable_coefs.append([row, col, get, get()])
-                    if pyo.value(coef) == 0:
-                        continue
-                coef = pyo.value(coef)
-            merged[col] = merged.get(col, 0) + coef
-        return merged
-
-    def _row_bounds(self, row: int, con, constant) -> tuple[float, float]:
-        """Evaluated (lower, upper) of a row; rows with parameter bounds are remembered."""
-        lo = con.lower - constant if con.has_lb() else -INF
-        up = con.upper - constant if con.has_ub() else INF
-        for side, bound in ((0, lo), (1, up)):
-            if not pyo.is_constant(bound):
-                self._mutable_rows.add(row, side, bound)
-        return pyo.value(lo), pyo.value(up)
-
-    def _objective(self) -> dict[int, float]:
-        """Column -> cost of the (single, minimised) active objective."""
-        objectives = list(self.model.component_data_objects(pyo.Objective, active=True))
-        if len(objectives) != 1 or objectives[0].sense != pyo.minimize:
-            raise ValueError("the HiGHS bridge needs exactly one minimised objective")
-        coefs, variables, constant = linear_terms(objectives[0].expr)
-        self._offset = pyo.value(constant)
-        cost: dict[int, float] = {}
-        for coef, var in zip(coefs, variables, strict=True):
-            col = self._column(var)
-            if coef.__class__ not in (int, float) and not pyo.is_constant(coef):
-                self._mutable_costs.append([col, coef, pyo.value(coef)])
-            cost[col] = cost.get(col, 0) + pyo.value(coef)
-        return cost
-
-    def _add_columns(self, cost: dict[int, float]) -> None:
-        """Columns with their bounds (a fixed variable sits at its value) and costs."""
-        n = len(self._vars)
-        lower, upper = np.empty(n), np.empty(n)
-        for i, var in enumerate(self._vars):
-            if var.fixed:
-                lower[i] = upper[i] = var.value
-            else:
-                lb, ub = var.bounds
-                lower[i] = -INF if lb is None else lb
-                upper[i] = INF if ub is None else ub
-        self.h.addVars(n, lower, upper)
-        self._col_bounds = (lower, upper)
-        self._set_integrality(lower, upper)
-        if cost:
-            self.h.changeColsCost(len(cost), np.fromiter(cost.keys(), np.int32, len(cost)),
-                                  np.fromiter(cost.values(), float, len(cost)))
-
-    def _set_integrality(self, lower: np.ndarray, upper: np.ndarray) -> None:
-        """Mark the columns of integer (binary) variables: the model becomes a MILP."""
-        ints = [i for i, var in enumerate(self._vars) if var.is_integer() and not var.fixed]
-        if not ints:
-            return
-        self._integers = np.array(ints, dtype=np.int32)
-        self._integer_bounds = (lower[self._integers], upper[self._integers])
-        self.h.changeColsIntegrality(len(ints), self._integers, np.array(
-            [highspy.HighsVarType.kInteger] * len(ints)))
-        for key, option in MIP_OPTIONS.items():
-            self.h.setOptionValue(key, option)
-
     @property
     def is_mip(self) -> bool:
         """True when the model has integer columns that are not fixed."""
@@ -383,92 +184,6 @@ class Solver:
         col_value = self._solution()[0]
         return constant + sum(c * float(v) for c, v in zip(
             coefs, col_value[cols].tolist(), strict=True))
-
-    def _update(self) -> Change:
-        """What changed since the last push: parameter-dependent row bounds, coefficients
-        and costs (re-evaluated; nothing is pushed to HiGHS yet, see :meth:`_push`)."""
-        change = Change()
-        if self._mutable_rows:
-            self._update_rows(change)
-        for entry in self._mutable_coefs:  # [row, column, evaluator, last value pushed]
-            value = entry[2]()
-            if value != entry[3]:
-                change.coefficients.append((entry, value))
-        self._update_costs(change)
-        return change
-
-    def _push(self, change: Change) -> None:
-        """Hand ``change`` to HiGHS (one ``changeRowsBounds``, the coefficients, one
-        ``changeColsCost``, then the re-stated scenario coefficient) and remember it as
-        pushed.  Nothing is remembered before: an update that fails half-way (a
-        parameter without a value) leaves every change to the next solve."""
-        if len(change.rows):
-            lower, upper = self._bounds
-            lower[change.rows], upper[change.rows] = change.new_rows
-            self.h.changeRowsBounds(len(change.rows), change.rows, *change.new_rows)
-        for entry, value in change.coefficients:
-            entry[3] = value
-            self.h.changeCoeff(entry[0], entry[1], value)
-        for entry, value in change.cost_entries:
-            entry[2] = value
-        if len(change.cols):
-            self.h.changeColsCost(len(change.cols), change.cols, change.new_costs)
-        self._restate()
-
-    def _update_rows(self, change: Change) -> None:
-        """The row bounds whose parameters changed (``self._bounds`` takes them when
-        they are pushed)."""
-        rows, sides, values = self._mutable_rows.current()
-        values = np.where(np.isinf(values), np.where(sides == 0, -INF, INF), values)
-        lower, upper = self._bounds
-        changed = np.where(sides == 0, lower[rows], upper[rows]) != values
-        if not changed.any():
-            return
-        idx = np.unique(rows[changed]).astype(np.int32)
-        change.rows, change.old_rows = idx, (lower[idx], upper[idx])  # copies (fancy index)
-        new_lo, new_up = lower[idx], upper[idx]  # the changed rows' new bounds
-        at = np.searchsorted(idx, rows)  # position in idx of each (changed) row
-        for side, bounds in ((0, new_lo), (1, new_up)):
-            pick = changed & (sides == side)
-            bounds[at[pick]] = values[pick]
-        change.new_rows = (new_lo, new_up)
-
-    def _update_costs(self, change: Change) -> None:
-        """Objective coefficients that are mutable parameters and changed.
-
-        A column carries at most one parameter coefficient in the models built here
-        (``bid_cost``); its new value replaces the column's cost.
-        """
-        changed = []
-        for entry in self._mutable_costs:
-            value = pyo.value(entry[1])
-            if value != entry[2]:
-                changed.append((entry[0], entry[2], value))
-                change.cost_entries.append((entry, value))
-        if changed:
-            change.cols = np.array([c for c, _, _ in changed], dtype=np.int32)
-            change.old_costs = np.array([v for _, v, _ in changed])
-            change.new_costs = np.array([v for _, _, v in changed])
-
-    def _restate(self) -> None:
-        """Re-state the model's scenario coefficient (``model._refactor``), if any.
-
-        HiGHS then treats the matrix as changed and refactorises the previous basis
-        before the warm-started re-solve.  The path-flow coefficients of scenario
-        rows used to be mutable parameters pushed on every re-solve; re-stating one
-        keeps that re-solve path, hence the same choice among equal-cost optima.
-        Where that coefficient is itself a mutable parameter (a sweep-mode model's
-        path loss), its current value is re-stated, not the value it was built with.
-        """
-        if self._restated is None:
-            return
-        row, col, value = self._restated
-        if self._restated_entry is None:
-            found = [e for e in self._mutable_coefs if e[0] == row and e[1] == col]
-            self._restated_entry = found[0] if found else []
-        if self._restated_entry:
-            value = self._restated_entry[3]  # the value last pushed
-        self.h.changeCoeff(row, col, value)
 
     def outcome(self) -> Outcome:
         """Status word and objective of the last solve (also of one answered without
