@@ -608,3 +608,31 @@ def test_joint_wording_and_buyer_split_note(tmp_path):
     bundle["result"]["cases"] = bundle["result"]["cases"][:1]
     write_reports(bundle, tmp_path / "ind", "r")
     assert JOINT_NOTE not in (tmp_path / "ind" / "r.html").read_text(encoding="utf-8")
+
+
+def test_the_same_china_share_moves_for_both_buyers_are_said_once():
+    """Buyers planning alone under the same rules often buy the same mix: one line
+    names both; a buyer whose moves differ keeps its own line."""
+    from types import SimpleNamespace
+
+    from toolkit.reports.findings import _china_lines
+
+    def row(buyer, case, mine_after):
+        return {"case": case, "buyer": buyer, "china_mine_before": 0.27,
+                "china_mine_after": mine_after, "china_refine_before": 0.61,
+                "china_refine_after": 0.36, "china_manufacture_before": math.nan,
+                "china_manufacture_after": math.nan}
+
+    head = pd.DataFrame([row("GBR", "a", 0.19), row("JPN", "a", 0.19),
+                         row("GBR", "b", 0.19), row("JPN", "b", 0.10)])
+    t = SimpleNamespace(headline=head, china=pd.DataFrame(
+        columns=["case", "buyer", "mineral", "stage", "change_pp", "baseline_share",
+                 "portfolio_share"]))
+    assert _china_lines(t, SimpleNamespace(name="a")) == [
+        "For the UK and Japan, China's average share of supply moves 27% → 19% at mine, "
+        "61% → 36% at refine for each of them (recommended plan vs today's world mix)."]
+    assert _china_lines(t, SimpleNamespace(name="b")) == [
+        "For the UK, China's average share of supply moves 27% → 19% at mine, 61% → 36% at "
+        "refine (recommended plan vs today's world mix).",
+        "For Japan, China's average share of supply moves 27% → 10% at mine, 61% → 36% at "
+        "refine (recommended plan vs today's world mix)."]

@@ -235,14 +235,16 @@ def _cost_split(t: Tables, case: data.Case) -> str:
 
 def _china_lines(t: Tables, case: data.Case) -> list[str]:
     head = t.headline[t.headline["case"] == case.name]
-    lines = []
+    moves: dict[str, list[str]] = {}  # the same moves for several buyers: said once
     for _, row in head.iterrows():
         parts = [f"{pct(row[f'china_{s}_before'])} → {pct(row[f'china_{s}_after'])} at {s}"
                  for s in STAGES if not math.isnan(row[f"china_{s}_before"])
                  and pct(row[f"china_{s}_before"]) != pct(row[f"china_{s}_after"])]
         if parts:
-            lines.append(f"For {plain.who(row['buyer'])}, China's average share of supply moves "
-                         + ", ".join(parts) + " (recommended plan vs today's world mix).")
+            moves.setdefault(", ".join(parts), []).append(plain.who(row["buyer"]))
+    lines = [f"For {' and '.join(buyers)}, China's average share of supply moves {text}"
+             + (" for each of them" if len(buyers) > 1 else "")
+             + " (recommended plan vs today's world mix)." for text, buyers in moves.items()]
     sel = t.china[(t.china["case"] == case.name)].dropna(subset=["change_pp"])
     if len(sel):
         big = sel.sort_values(["change_pp", "buyer", "mineral", "stage"],
