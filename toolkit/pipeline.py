@@ -21,6 +21,7 @@ from toolkit.errors import InfeasiblePolicyError, InputError
 from toolkit.io.atomic import atomic_path, begin_commit, output_errors, run_outputs
 from toolkit.io.forked import fork_is_safe
 from toolkit.io.inputs import load_default, load_input
+from toolkit.optimize.cooperation import release
 from toolkit.optimize.run import CaseRun, solve_case
 from toolkit.policy import resolve_cases
 from toolkit.reach import case_year_problems
@@ -113,8 +114,7 @@ def solve_case_task(shared: tuple[SupplyChain, int], case) -> CaseRun:
     for plans in [run.plans] + [by_year for key in ("plans", "joint", "independent")
                                 for by_year in run.years.get(key, {}).values()]:
         for group in plans.values():
-            for plan in group:
-                plan.model = plan.solver = None
+            release(group)
     return run
 
 

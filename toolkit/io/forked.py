@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -43,3 +44,15 @@ def start_forked_child(parent_pid: int) -> None:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent_pid:  # the parent died before the request took effect
         os._exit(1)
+
+
+def error_message(exc: BaseException, kind: str = "error") -> bytes:
+    """``(kind, exc)`` pickled for the parent of a forked child; an exception that does
+    not survive pickling both ways is sent as a RuntimeError naming it (the parent must
+    be able to raise it)."""
+    try:
+        payload = pickle.dumps((kind, exc))
+        pickle.loads(payload)
+        return payload
+    except Exception:
+        return pickle.dumps((kind, RuntimeError(f"{type(exc).__name__}: {exc}")))

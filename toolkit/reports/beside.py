@@ -20,7 +20,7 @@ from pathlib import Path
 
 from toolkit.errors import OutputError
 from toolkit.io.atomic import output_errors
-from toolkit.io.forked import fork_is_safe, start_forked_child
+from toolkit.io.forked import error_message, fork_is_safe, start_forked_child
 
 
 class WriteBeside:
@@ -49,11 +49,7 @@ class WriteBeside:
         except OutputError as exc:
             send.send_bytes(pickle.dumps(("output", exc.path, exc.reason)))
         except BaseException as exc:  # handed to the parent, raised there
-            try:
-                payload = pickle.dumps(("error", exc))
-            except Exception:  # an exception that does not pickle
-                payload = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
-            send.send_bytes(payload)
+            send.send_bytes(error_message(exc))
         finally:
             send.close()
             os._exit(0)  # no interpreter exit in the child: the parent's state is its own

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 import sys
 
 from toolkit.chain import SupplyChain
-from toolkit.io.forked import fork_is_safe, start_forked_child
+from toolkit.io.forked import error_message, fork_is_safe, start_forked_child
+from toolkit.optimize.cooperation import release
 from toolkit.optimize.run import CasePart, CaseRun, Progress, combine, solve_part
 from toolkit.optimize.timeline import is_multi_year, year_views
 from toolkit.policy import CaseSettings
@@ -119,21 +119,10 @@ def _child(conn, at_year: SupplyChain, case: CaseSettings, pareto_points: int,
         part = solve_part(at_year, case, pareto_points, None, minerals, agree)
         conn.send(("part", _strip(part)))
     except BaseException as exc:  # handed to the parent, raised there
-        conn.send_bytes(_error_message(exc))
+        conn.send_bytes(error_message(exc))
     finally:
         conn.close()
         os._exit(0)  # no interpreter exit in the child: the parent's state is its own
-
-
-def _error_message(exc: BaseException) -> bytes:
-    """``("error", exc)`` pickled; an exception that does not survive pickling both ways
-    is sent as a RuntimeError naming it (the parent must be able to raise it)."""
-    try:
-        payload = pickle.dumps(("error", exc))
-        pickle.loads(payload)
-        return payload
-    except Exception:
-        return pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
 def _strip(part: CasePart) -> CasePart:
@@ -141,6 +130,5 @@ def _strip(part: CasePart) -> CasePart:
     never read them)."""
     for plans in (part.plans, part.independent, part.joint):
         for group in plans.values():
-            for plan in group:
-                plan.model = plan.solver = None
+            release(group)
     return part
