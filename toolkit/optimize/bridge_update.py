@@ -1,9 +1,9 @@
 """Re-solve updates of :class:`toolkit.optimize.solve.Solver`: what changed since the
 last push (parameter-dependent row bounds, coefficients and costs) and the push to HiGHS.
 
-:meth:`PushChanges._update` only evaluates; :meth:`PushChanges._push` hands the changes
-to HiGHS and only then remembers them as pushed, so an update that fails half-way (a
-parameter without a value) leaves every change to the next solve.  The solver reads the
+:meth:`PushChanges._update` evaluates (an update that fails half-way, a parameter without
+a value, leaves every change to the next solve); :meth:`PushChanges._push` hands the
+changes to HiGHS and remembers them as pushed.  The solver reads the
 values the skip test needs (:mod:`toolkit.optimize.still_optimal`) between the two.
 """
 
@@ -26,21 +26,24 @@ class PushChanges:
         change = Change()
         if self._mutable_rows:
             self._update_rows(change)
-        for entry in self._mutable_coefs:  # [row, column, evaluator, last value pushed]
-            value = entry[2]()
-            if value != entry[3]:
-                change.coefficients.append((entry, value))
-        self._update_costs(change)
+        try:
+            for entry in self._mutable_coefs:  # [row, column, evaluator, last pushed]
+                value = entry[2]()
+                if value != entry[3]:
+                    change.coefficients.append((entry, value))
+            self._update_costs(change)
+        except BaseException:  # nothing pushed: the rows' bounds go back as they were
+            if len(change.rows):
+                self._bounds[0][change.rows], self._bounds[1][change.rows] = change.old_rows
+            raise
         return change
 
     def _push(self, change: Change) -> None:
         """Hand ``change`` to HiGHS (one ``changeRowsBounds``, the coefficients, one
         ``changeColsCost``, then the re-stated scenario coefficient) and remember it as
-        pushed.  Nothing is remembered before: an update that fails half-way (a
-        parameter without a value) leaves every change to the next solve."""
+        pushed (the row bounds are in ``self._bounds`` already: :meth:`_update` puts
+        them back when it fails)."""
         if len(change.rows):
-            lower, upper = self._bounds
-            lower[change.rows], upper[change.rows] = change.new_rows
             self.h.changeRowsBounds(len(change.rows), change.rows, *change.new_rows)
         for entry, value in change.coefficients:
             entry[3] = value
@@ -52,8 +55,8 @@ class PushChanges:
         self._restate()
 
     def _update_rows(self, change: Change) -> None:
-        """The row bounds whose parameters changed (``self._bounds`` takes them when
-        they are pushed)."""
+        """The row bounds whose parameters changed, written into ``self._bounds`` (their
+        old values kept in ``change``)."""
         rows, sides, values = self._mutable_rows.current()
         values = np.where(np.isinf(values), np.where(sides == 0, -INF, INF), values)
         lower, upper = self._bounds
@@ -62,12 +65,10 @@ class PushChanges:
             return
         idx = np.unique(rows[changed]).astype(np.int32)
         change.rows, change.old_rows = idx, (lower[idx], upper[idx])  # copies (fancy index)
-        new_lo, new_up = lower[idx], upper[idx]  # the changed rows' new bounds
-        at = np.searchsorted(idx, rows)  # position in idx of each (changed) row
-        for side, bounds in ((0, new_lo), (1, new_up)):
+        for side, bounds in ((0, lower), (1, upper)):
             pick = changed & (sides == side)
-            bounds[at[pick]] = values[pick]
-        change.new_rows = (new_lo, new_up)
+            bounds[rows[pick]] = values[pick]
+        change.new_rows = (lower[idx], upper[idx])
 
     def _update_costs(self, change: Change) -> None:
         """Objective coefficients that are mutable parameters and changed.

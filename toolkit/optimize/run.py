@@ -59,7 +59,7 @@ class CasePart:
     a share of them in each process of :mod:`toolkit.sweep.mineral_split`): what
     :func:`combine` needs to make the :class:`CaseRun`."""
 
-    plans: dict[str, list[MineralPlan]]        # in the case's mode
+    mode: str                                  # the case's mode
     independent: dict[str, list[MineralPlan]]  # the realisable stand-alone plans
     joint: dict[str, list[MineralPlan]]
     standalone_cost: dict[str, float | None]
@@ -67,6 +67,11 @@ class CasePart:
     grids: dict[str, list[float]] = field(default_factory=dict)    # Pareto ε per sweep
     points: dict[str, list[list[dict]]] = field(default_factory=dict)  # rows per ε
     bids: dict[str, list | None] | None = None  # bid-premium values; None: no sensitivity
+
+    @property
+    def plans(self) -> dict[str, list[MineralPlan]]:
+        """The plans in the case's mode."""
+        return self.joint if self.mode == "joint" else self.independent
 
 
 # What the processes of a split case agree on before the expected-shortfall sweep and the
@@ -115,8 +120,7 @@ def solve_part(at_year: SupplyChain, case: CaseSettings, pareto_points: int,
     joint = solve_mode(at_year, case, "joint", progress, reuse=standalone, keep=keep_joint,
                        minerals=minerals)
     independent = {m: s[0] for m, s in settled.items()}
-    part = CasePart(joint if case.mode == "joint" else independent, independent, joint,
-                    {m: s[1] for m, s in settled.items()},
+    part = CasePart(case.mode, independent, joint, {m: s[1] for m, s in settled.items()},
                     {m: s[2] for m, s in settled.items() if s[2]})
     if pareto_points > 0:
         _sweep_part(part, case, pareto_points, progress, agree)
@@ -147,7 +151,8 @@ def combine(at_year: SupplyChain, case: CaseSettings, parts: list[CasePart]) -> 
         out = {k: v for part in parts for k, v in getattr(part, name).items()}
         return {k: out[k] for k in sorted(out, key=lambda m: (order.get(m, len(order)), m))}
 
-    plans, independent, joint = merged("plans"), merged("independent"), merged("joint")
+    independent, joint = merged("independent"), merged("joint")
+    plans = joint if case.mode == "joint" else independent
     coop = cooperation(independent, joint, merged("standalone_cost"), merged("over"))
     pareto: list[dict] = []
     for kind, grid in parts[0].grids.items():

@@ -77,14 +77,13 @@ def _rows_inactive(last: LastSolution, change: Change) -> bool:
 
 def _inside(value: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
     """``lower + margin < value < upper - margin`` (infinite bounds always kept)."""
-    with np.errstate(invalid="ignore"):
-        above = ~np.isfinite(lower) | (value > lower + _margin(lower))
-        below = ~np.isfinite(upper) | (value < upper - _margin(upper))
-    return above & below
+    return (value > lower + _margin(lower)) & (value < upper - _margin(upper))
 
 
 def _margin(bound: np.ndarray) -> np.ndarray:
-    return MARGIN * np.maximum(1.0, np.abs(bound))
+    """``MARGIN * max(1, |bound|)``, finite for an infinite bound (which it leaves
+    infinite: -inf + margin is still -inf, with no inf - inf)."""
+    return MARGIN * np.clip(np.abs(bound), 1.0, 1e300)
 
 
 def _costs_keep_sign(last: LastSolution, change: Change) -> bool:

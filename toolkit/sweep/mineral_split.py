@@ -128,7 +128,7 @@ def _child(conn, at_year: SupplyChain, case: CaseSettings, pareto_points: int,
 def _strip(part: CasePart) -> CasePart:
     """The part without its built models and solvers (they do not travel; the results
     never read them)."""
-    for plans in (part.plans, part.independent, part.joint):
+    for plans in (part.independent, part.joint):
         for group in plans.values():
             release(group)
     return part
