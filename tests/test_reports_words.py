@@ -67,6 +67,16 @@ def test_brief_has_no_ids_paths_no_change_or_raw_times(tmp_path):
     assert "run time: 12 s" in text and "Run 15 Jan 2026, 10:30 UTC" in text
 
 
+def test_workbook_names_generated_scenarios_in_words(tmp_path):
+    import openpyxl
+
+    write_reports(_hostile_bundle(tmp_path), tmp_path, "r")
+    cells = [str(c.value) for ws in openpyxl.load_workbook(tmp_path / "r.xlsx").worksheets
+             for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert [c for c in cells if SCENARIO_IDS.search(c)] == []
+    assert "loss of the largest refiner" in cells  # the Disruptions sheet's rows
+
+
 def test_brief_scan_catches_what_it_looks_for():
     bad = "<p>max_china_share binds; top_country_loss:mine; from 26% to 26%; 10:30:17</p>"
     assert len(problems(bad)) == 4

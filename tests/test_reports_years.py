@@ -262,6 +262,12 @@ def test_key_findings_state_cost_per_year_and_the_plants_backed(shared_plant):
            "Discount rate 0.0% (an ASSUMPTION)" in part
     assert "USD 40 saved by planning jointly" in part
     assert "can_plant" not in re.sub(r"<[^>]+>", " ", html)
+    # the value of cooperation of a multi-year case is its total over the years, not a
+    # yearly figure: 2 x 200 alone - 360 together
+    coop = next(x for x in lines if x.startswith("Planning jointly"))
+    assert coop.startswith("Planning jointly (UK and Japan) in “base” saves USD 40 summed "
+                           "over its 2 modelled years (10.0% of the independent cost)")
+    assert "a year" not in coop
 
 
 def test_a_year_that_cannot_be_met_is_named_in_the_brief():
@@ -288,6 +294,13 @@ def test_negative_value_from_two_copies_of_one_plant_is_explained():
     part = _outlook(render(tables_of(bundle), bundle, "t"))
     assert "−USD 40 (33.333% of the cost). Negative because, planning alone, the UK and " \
            "Japan each build their own copy of Lone mill" in part
+    # the key finding carries the same explanation beside its figure (one modelled year:
+    # the total is a yearly figure)
+    coop = next(x for x in findings(tables_of(bundle)) if x.startswith("Planning jointly"))
+    assert coop.startswith("Planning jointly (UK and Japan) in “base” comes out USD 40 "
+                           "dearer a year (33.3% of the independent cost), but this is not a "
+                           "cost of cooperating: planning alone, the UK and Japan each build "
+                           "their own copy of Lone mill")
 
 
 def test_years_and_projects_sheets_print_like_every_sheet(out):

@@ -26,7 +26,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from toolkit.reports import data, palette, provenance
+from toolkit.reports import data, palette, provenance, words
 from toolkit.reports.excel_cells import TableCells
 from toolkit.reports.excel_print import fit_widths, number_format, setup_print
 from toolkit.reports.excel_write import FixedDateZip, ReportWriter
@@ -52,6 +52,11 @@ CARE_FONT = Font(bold=True, color=palette.excel(palette.RED))
 BAND_FILLS = (("high", "F4CCCC"), ("moder", "FCE5CD"), ("low", "D9EAD3"))
 
 
+# columns holding a scenario name: generated ones (``top_country_loss:mine``) are written
+# in words ("loss of the largest mining country"), as in the brief
+SCENARIO_COLUMNS = frozenset({"scenario", "worst_scenario"})
+
+
 def write_table(ws: Worksheet, table: pd.DataFrame, row: int = 1, col: int = 1) -> int:
     """Write ``table`` with a styled header at (row, col); return its last row.
 
@@ -61,9 +66,12 @@ def write_table(ws: Worksheet, table: pd.DataFrame, row: int = 1, col: int = 1) 
         cell = put_cell(ws, row, col + j, header_label(name))
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
     formats = [number_format(str(c)) for c in table.columns]
+    named = [str(c) in SCENARIO_COLUMNS for c in table.columns]
     cells = TableCells(ws)
     for i, values in enumerate(table.itertuples(index=False), start=row + 1):
         for j, value in enumerate(values):
+            if named[j] and isinstance(value, str):
+                value = words.scenario(value)  # a generated scenario's id in words
             cells.put(i, col + j, value, formats[j])  # a number without a rule: value_format
     if table.empty:
         put_cell(ws, row + 1, col, "none").font = NOTE_FONT

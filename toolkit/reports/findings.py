@@ -314,10 +314,33 @@ def _cooperation_lines(t: Tables) -> list[str]:
         if abs(saving) < 0.5:
             what = "brings no cost saving"
         else:
-            what = f"{'saves' if saving > 0 else 'costs'} {usd(abs(saving))} a year{share}"
+            what = f"{'saves' if saving > 0 else 'comes out'} {usd(abs(saving))}" \
+                f"{'' if saving > 0 else ' dearer'}{_coop_period(case)}{share}" \
+                f"{_dearer_joint(case) if saving < 0 else ''}"
         lines.append(f"Planning jointly (UK and Japan) in “{case.name}” {what}{served}"
                      f"{_partial_coop(case, coop)}.")
     return lines
+
+
+def _coop_period(case: data.Case) -> str:
+    """' a year', or, for a multi-year case (whose value of cooperation is the sum over
+    its modelled years, each weighted 1), ' summed over its N modelled years'."""
+    years = case.raw.get("years") if case.raw.get("multi_year") else None
+    if not isinstance(years, list) or len(years) < 2:
+        return " a year"
+    return f" summed over its {len(years)} modelled years"
+
+
+def _dearer_joint(case: data.Case) -> str:
+    """Why a joint plan comes out dearer than planning alone, beside the figure."""
+    doubled = outlook.doubled(case)
+    if doubled:
+        return (f", but this is not a cost of cooperating: planning alone, the UK and Japan "
+                f"each build their own copy of {outlook.listed(doubled)}, two plants where "
+                "one is announced, which a joint plan cannot do; the figure flatters "
+                "planning alone")
+    return (", which the method rules out without new plants (docs/OPTIMIZATION.md §8): "
+            "read it as no measurable gain until it is explained")
 
 
 def _pareto_lines(t: Tables) -> list[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import __version__
+from toolkit.reports.words import scenario
 
 SOURCE_COLS = ["source_id", "title", "publisher", "edition", "year", "licence", "url",
                "caveats"]
@@ -105,7 +106,7 @@ def _scenario_sources(chain) -> pd.DataFrame:
     cols = ["scenario", "source"] + (["date"] if "date" in table.columns else [])
     rows = table[cols].drop_duplicates(["scenario"]).fillna("")
     rows = rows[rows["source"].astype(str) != ""]
-    return pd.DataFrame({"source_id": "scenario: " + rows["scenario"].astype(str),
+    return pd.DataFrame({"source_id": "scenario: " + rows["scenario"].map(scenario),
                          "title": rows["source"].astype(str),
                          "edition": rows.get("date", "")}).reindex(columns=SOURCE_COLS)
 
