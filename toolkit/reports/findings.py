@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from toolkit.reports import data, market, outlook, plain, words
+from toolkit.reports.caveats import JOINT_SPLIT_NOTE, caveats
+from toolkit.reports.cooperation_lines import cooperation_lines
 from toolkit.reports.data import is_joint
 from toolkit.reports.stockpile import stockpile_lines
 from toolkit.reports.words import pct, tonnes, usd
@@ -169,12 +171,6 @@ def cost_or_cannot(value: float, status: str) -> float | str:
     return value if status == "optimal" else cannot(status)
 
 
-JOINT_SPLIT_NOTE = ("The split of a joint plan between the two buyers is a convention: the "
-                    "optimisation is indifferent to which buyer receives which tonne, so "
-                    "per-buyer rows of a joint case (served shares, tonnes, stockpiles) can be "
-                    "lopsided; only the buyers' combined figures are determined.")
-
-
 def findings(t: Tables) -> list[str]:
     """Key findings, one plain sentence each, most important first."""
     lines = [_case_line(t, case) for case in t.cases]
@@ -188,7 +184,7 @@ def findings(t: Tables) -> list[str]:
     for case in [c for c in t.cases if c.status == "optimal"][:1]:
         lines += worst or _worst_lines(t, case)
     lines += stockpile_lines(t.cases, t.stockpile, t.portfolio)
-    lines += _cooperation_lines(t) + _pareto_lines(t) + _concentration_lines(t)
+    lines += cooperation_lines(t) + _pareto_lines(t) + _concentration_lines(t)
     return [words.plain(line) for line in lines if line]
 
 
@@ -288,61 +284,6 @@ def _price_lines(t: Tables, case: data.Case) -> list[str]:
             f"({len(sel)} binding constraint{'s' if len(sel) != 1 else ''} in all)."]
 
 
-def _cooperation_lines(t: Tables) -> list[str]:
-    savings = [data.number(data.cooperation(c).get("saving_usd")) for c in t.cases]
-    known = [v for v in savings if not math.isnan(v)]
-    if len(known) > 1 and all(abs(v) < 0.5 for v in known):
-        return [f"Planning jointly (UK and Japan) brings no cost saving in any of the "
-                f"{len(known)} policy cases: the independent plans, rationed where they claim the "
-                "same tonnes, cost what one joint plan costs."]
-    lines = []
-    for case in t.cases:
-        coop = data.cooperation(case)
-        saving = data.number(coop.get("saving_usd"))
-        if math.isnan(saving):
-            continue
-        alone = data.number(coop.get("independent_cost_usd"))
-        ratio = abs(saving) / alone if alone > 0 else 0.0
-        share = f" ({pct(ratio, 1 if ratio >= 0.001 else 3)} of the independent cost)" \
-            if alone > 0 else ""
-        worst = (data.number(coop.get("independent_worst_served_share")),
-                 data.number(coop.get("joint_worst_served_share")))
-        served = (f"; in the worst scenario the share of the two buyers' combined demand "
-                  f"that is served goes from {pct(worst[0])} to {pct(worst[1])}"
-                  if not any(math.isnan(w) for w in worst)
-                  and pct(worst[0]) != pct(worst[1]) else "")
-        if abs(saving) < 0.5:
-            what = "brings no cost saving"
-        else:
-            what = f"{'saves' if saving > 0 else 'comes out'} {usd(abs(saving))}" \
-                f"{'' if saving > 0 else ' dearer'}{_coop_period(case)}{share}" \
-                f"{_dearer_joint(case) if saving < 0 else ''}"
-        lines.append(f"Planning jointly (UK and Japan) in “{case.name}” {what}{served}"
-                     f"{_partial_coop(case, coop)}.")
-    return lines
-
-
-def _coop_period(case: data.Case) -> str:
-    """' a year', or, for a multi-year case (whose value of cooperation is the sum over
-    its modelled years, each weighted 1), ' summed over its N modelled years'."""
-    years = case.raw.get("years") if case.raw.get("multi_year") else None
-    if not isinstance(years, list) or len(years) < 2:
-        return " a year"
-    return f" summed over its {len(years)} modelled years"
-
-
-def _dearer_joint(case: data.Case) -> str:
-    """Why a joint plan comes out dearer than planning alone, beside the figure."""
-    doubled = outlook.doubled(case)
-    if doubled:
-        return (f", but this is not a cost of cooperating: planning alone, the UK and Japan "
-                f"each build their own copy of {outlook.listed(doubled)}, two plants where "
-                "one is announced, which a joint plan cannot do; the figure flatters "
-                "planning alone")
-    return (", which the method rules out without new plants (docs/OPTIMIZATION.md §8): "
-            "read it as no measurable gain until it is explained")
-
-
 def _pareto_lines(t: Tables) -> list[str]:
     p = t.pareto[(t.pareto["sweep"] == "china_share")]
     lines = []
@@ -423,71 +364,3 @@ def _concentration_lines(t: Tables, top: int = 3) -> list[str]:
         return []
     return ["China's highest shares of world supply (latest data year): "
             + ", ".join(items) + "."]
-
-
-def _partial_coop(case: data.Case, coop: dict) -> str:
-    """For a case that cannot be met: the totals cover only the minerals both plans meet."""
-    if case.status == "optimal":
-        return ""
-    n = data.number(coop.get("minerals_compared"))
-    count = f"the {n:.0f} " if not math.isnan(n) else "the "
-    return (f" (over {count}minerals both plans can meet only; the case as a whole "
-            f"{CANNOT})")
-
-
-# ----------------------------------------------------------------------------- caveats
-
-
-def caveats(cases: list[data.Case], prices: pd.DataFrame, chain,
-            world: pd.DataFrame | None = None) -> list[str]:
-    """'Read with care' lines: limits of the data that change how findings read."""
-    lines = [_same_cost_line(cases, prices, chain, world)]
-    if any(is_joint(c) for c in cases):
-        lines.append(JOINT_SPLIT_NOTE)
-    return [line for line in lines if line]
-
-
-def _same_cost_line(cases: list[data.Case], prices: pd.DataFrame, chain,
-                    world: pd.DataFrame | None = None) -> str:
-    """Stages where every supplier has one unit cost and no bid premium prices moving
-    tonnes away from other buyers: de-risking there is free.
-
-    Counted on the first case's data year; the shadow prices quoted are those of the
-    China-share caps (``max_china_share``) at those stages, over every case.
-    """
-    if chain is None or not cases:
-        return ""
-    same = data.same_cost_stages(chain, cases[0])
-    priced = market.premium_stages(world if world is not None else pd.DataFrame())
-    if priced:
-        keys = list(zip(same["mineral"], same["stage"], strict=True))
-        unpriced = pd.Series([k not in priced for k in keys], index=same.index, dtype=bool)
-        same = same.assign(same_cost=same["same_cost"].astype(bool) & unpriced)
-    parts = []
-    for stage in STAGES:
-        at = same[same["stage"] == stage]
-        if at["same_cost"].any():
-            parts.append(f"the {stage} stage of {int(at['same_cost'].sum())} of the "
-                         f"{len(at)} minerals that have one")
-    if not parts:
-        return ""
-    where = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
-    return (f"At {where} every supplier has the same unit cost in the data (no published "
-            "country cost differences) and no bid premium prices tonnes taken from other "
-            "buyers, so moving supply away from China there costs nothing unless capacity "
-            f"runs short{_same_cost_prices(prices, same)}.")
-
-
-def _same_cost_prices(prices: pd.DataFrame, same: pd.DataFrame) -> str:
-    keys = set(zip(same.loc[same["same_cost"], "mineral"],
-                   same.loc[same["same_cost"], "stage"], strict=True))
-    caps = prices[(prices["setting"] == "max_china_share")].dropna(subset=["usd_per_pp"])
-    caps = caps[[(m, s) in keys for m, s in zip(caps["mineral"], caps["stage"], strict=True)]]
-    if caps.empty:
-        return ""
-    bind = caps[caps["usd_per_pp"].abs() > 0]
-    if bind.empty:
-        return f"; the shadow prices of all {len(caps)} China-share caps there are 0"
-    return (f"; {len(caps) - len(bind)} of the {len(caps)} China-share caps there have a "
-            f"shadow price of 0, the other {len(bind)} bind (capacity or disruption risk "
-            "makes moving away from China costly there)")
