@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bench_helpers import median, peak_rss_mb, peer_chain  # noqa: E402
 from toolkit import pipeline  # noqa: E402
 from toolkit.cli import GC_THRESHOLD  # noqa: E402
-from toolkit.io.excel import write_template  # noqa: E402
+from toolkit.io.excel_template import write_template  # noqa: E402
 from toolkit.io.inputs import load_default, load_input  # noqa: E402
 from toolkit.optimize import plan as plan_module  # noqa: E402
 from toolkit.optimize import solve as solve_module  # noqa: E402

@@ -21,7 +21,7 @@ import openpyxl
 import pandas as pd
 
 from toolkit.chain import SupplyChain, blank_chain
-from toolkit.io.excel import write_template
+from toolkit.io.excel_template import write_template
 from toolkit.io.xlsx_safety import list_sheets
 from toolkit.schema import WORKBOOK, Sheet
 

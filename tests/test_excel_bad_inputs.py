@@ -372,7 +372,7 @@ def test_a_sparse_sheet_is_stopped_while_streaming(tmp_path):
 
 
 def test_problems_beyond_the_cap_are_counted(tmp_path, monkeypatch):
-    monkeypatch.setattr("toolkit.io.excel.MAX_PROBLEMS_PER_SHEET", 3)
+    monkeypatch.setattr("toolkit.io.excel_checks.MAX_PROBLEMS_PER_SHEET", 3)
     path = edited(tmp_path, set_cells(**{f"Supply__D{r}": "x" for r in range(2, 9)}))
     with pytest.raises(InputError) as caught:
         load_workbook(path)

@@ -24,7 +24,8 @@ from toolkit.chain import SupplyChain
 from toolkit.cli import main
 from toolkit.errors import InputError
 from toolkit.io.datasets import datasets_dir
-from toolkit.io.excel import load_workbook, write_template
+from toolkit.io.excel import load_workbook
+from toolkit.io.excel_template import write_template
 from toolkit.io.inputs import load_default
 from toolkit.schema import WORKBOOK
 

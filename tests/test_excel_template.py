@@ -13,7 +13,8 @@ import pytest
 from tests.excel_cases import TABLE_ROWS, small_chain
 from toolkit.cli import main
 from toolkit.errors import InputError
-from toolkit.io.excel import EXTRA_ROWS, load_workbook, write_template
+from toolkit.io.excel import load_workbook
+from toolkit.io.excel_template import EXTRA_ROWS, write_template
 from toolkit.schema import SETTING_NAMES, SETTINGS, WORKBOOK
 
 

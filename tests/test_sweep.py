@@ -237,7 +237,7 @@ def test_the_cli_writes_the_sweep_reports_from_a_workbook(tmp_path, capsys):
     import json
 
     from toolkit.cli import main
-    from toolkit.io.excel import write_template
+    from toolkit.io.excel_template import write_template
     from toolkit.io.inputs import load_input
 
     book = tmp_path / "small.xlsx"

@@ -234,7 +234,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     """``toolkit template OUT.xlsx``: write the pre-filled input workbook."""
-    from toolkit.io.excel import write_template
+    from toolkit.io.excel_template import write_template
     from toolkit.io.inputs import load_default
 
     if args.output.exists() and not args.force:

@@ -2,7 +2,8 @@
 
 One declaration (sheet, column, type, unit, allowed values, required/optional,
 description) drives validation (:mod:`toolkit.validate`), the Excel template
-(:mod:`toolkit.io.excel`) and the documentation (``toolkit schema --markdown``).
+(:mod:`toolkit.io.excel_template`, read back by :mod:`toolkit.io.excel`) and the
+documentation (``toolkit schema --markdown``).
 The sheet and column names are a public interface: analysts' workbooks and
 other tools rely on them.  Add optional columns freely; never rename.
 """
