@@ -33,7 +33,7 @@ class TableCells:
     def put(self, row: int, column: int, value: object, rule: str | None) -> None:
         """``put_cell(ws, row, column, value, fmt)`` with ``fmt`` the column's ``rule``
         or, without one, :func:`value_format` of a finite number (as
-        :func:`toolkit.reports.excel_report.write_table` chooses it)."""
+        :func:`toolkit.reports.excel_tables.write_table` chooses it)."""
         kind = type(value)
         if kind is float:
             if value != value:  # NaN: a blank cell

@@ -12,7 +12,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from toolkit.reports import data
-from toolkit.reports.excel_report import note, table_sheet
+from toolkit.reports.excel_tables import note, table_sheet
 from toolkit.reports.findings import Tables
 
 KIND_WORDS = {

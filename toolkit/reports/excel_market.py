@@ -6,7 +6,7 @@ from openpyxl import Workbook
 from openpyxl.chart import Reference, ScatterChart, Series
 
 from toolkit.reports import palette
-from toolkit.reports.excel_report import chart_page, note, table_sheet
+from toolkit.reports.excel_tables import chart_page, note, table_sheet
 from toolkit.reports.findings import Tables
 
 MARKET_NOTE = ("Per mineral and stage: world production and capacity, other (market) "

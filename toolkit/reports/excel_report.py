@@ -20,15 +20,23 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference, ScatterChart, Series
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.chart import Reference, ScatterChart, Series
 from openpyxl.worksheet.worksheet import Worksheet
 
-from toolkit.reports import data, palette, provenance, words
-from toolkit.reports.excel_cells import TableCells
-from toolkit.reports.excel_print import fit_widths, number_format, setup_print
+from toolkit.reports import data, palette, provenance
+from toolkit.reports.excel_china import china_share_sheet, concentration_sheet, show_axes
+from toolkit.reports.excel_print import fit_widths, setup_print
+from toolkit.reports.excel_tables import (
+    CARE_FONT,
+    TITLE_FONT,
+    chart_page,
+    joint_note,
+    note,
+    noted_sheet,
+    table_sheet,
+    title,
+    write_table,
+)
 from toolkit.reports.excel_write import FixedDateZip, ReportWriter
 from toolkit.reports.findings import (
     CANNOT,
@@ -40,61 +48,6 @@ from toolkit.reports.findings import (
     place_caveats,
 )
 from toolkit.reports.safety import put_cell
-from toolkit.schema import STAGES
-
-NAVY = palette.excel(palette.NAVY)
-HEADER_FILL = PatternFill("solid", fgColor=NAVY)
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-TITLE_FONT = Font(bold=True, size=14, color=NAVY)
-SECTION_FONT = Font(bold=True, size=12, color=NAVY)
-NOTE_FONT = Font(italic=True)
-CARE_FONT = Font(bold=True, color=palette.excel(palette.RED))
-BAND_FILLS = (("high", "F4CCCC"), ("moder", "FCE5CD"), ("low", "D9EAD3"))
-
-
-# columns holding a scenario name: generated ones (``top_country_loss:mine``) are written
-# in words ("loss of the largest mining country"), as in the brief
-SCENARIO_COLUMNS = frozenset({"scenario", "worst_scenario"})
-
-
-def write_table(ws: Worksheet, table: pd.DataFrame, row: int = 1, col: int = 1) -> int:
-    """Write ``table`` with a styled header at (row, col); return its last row.
-
-    An empty table gets one ``none`` line under its header.
-    """
-    for j, name in enumerate(table.columns):
-        cell = put_cell(ws, row, col + j, header_label(name))
-        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-    formats = [number_format(str(c)) for c in table.columns]
-    named = [str(c) in SCENARIO_COLUMNS for c in table.columns]
-    cells = TableCells(ws)
-    for i, values in enumerate(table.itertuples(index=False), start=row + 1):
-        for j, value in enumerate(values):
-            if named[j] and isinstance(value, str):
-                value = words.scenario(value)  # a generated scenario's id in words
-            cells.put(i, col + j, value, formats[j])  # a number without a rule: value_format
-    if table.empty:
-        put_cell(ws, row + 1, col, "none").font = NOTE_FONT
-        return row + 1
-    return row + len(table)
-
-
-def header_label(column: object) -> str:
-    """A column name as its printed header: ``cost_usd`` → ``cost usd`` (wraps at spaces)."""
-    return str(column).replace("_", " ")
-
-
-def note(ws: Worksheet, row: int, text: str) -> None:
-    """An italic note line in column A (wrapped across the table when printed)."""
-    put_cell(ws, row, 1, text).font = NOTE_FONT
-
-
-def title(ws: Worksheet, text: str, row: int = 1, font: Font = SECTION_FONT) -> None:
-    """A bold title cell."""
-    put_cell(ws, row, 1, text).font = font
-
-
-# ----------------------------------------------------------------------------- sheets
 
 
 def summary_sheet(wb: Workbook, t: Tables, bundle: dict, name: str) -> None:
@@ -142,7 +95,7 @@ def summary_sheet(wb: Workbook, t: Tables, bundle: dict, name: str) -> None:
     fit_widths(ws, skip_rows=set(range(1, head_row)))
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 10, 14)
     ws.freeze_panes = "A3"
-    _china_stage_chart(wb, t, f"A{row}")
+    china_share_sheet(wb, t, f"A{row}")
 
 
 def _shown_costs(table: pd.DataFrame, column: str, t: Tables) -> pd.DataFrame:
@@ -201,166 +154,6 @@ def _diagnosis_block(ws: Worksheet, t: Tables, row: int) -> int:
     return row + max(1, len(lines)) + 2
 
 
-def _china_stage_chart(wb: Workbook, t: Tables, summary_anchor: str) -> None:
-    """Chart data + bar chart: China share by buyer and stage, before and after."""
-    ws = wb.create_sheet("China share")
-    last = write_table(ws, t.china)
-    left = len(t.china.columns) + 2
-    write_table(ws, t.touch.rename(columns={"baseline_share": "touch_baseline_share",
-                                            "portfolio_share": "touch_portfolio_share"}),
-                1, left)
-    block = _stage_block(t)
-    top = max(last, len(t.touch) + 1) + 3
-    title(ws, "Chart data: mean China share over minerals, first feasible case", top - 1)
-    end = write_table(ws, block, top)
-    ws.freeze_panes = "A2"
-    fit_widths(ws, skip_rows={top - 1})
-    if block.empty:
-        return
-    chart = _share_bar(ws, top, end, "China's share of supply by buyer and stage "
-                       "(mean over minerals)", (18, 8))
-    chart.y_axis.title = "China share"
-    chart_page(wb, chart, "data: sheet China share")
-    wb["Summary"].add_chart(_share_bar(ws, top, end, "China share by stage: today → plan",
-                                       (16, 7)), summary_anchor)
-
-
-CHART_ROWS = 40  # rows between the charts of sheet Charts (each starts a page)
-
-
-def chart_page(wb: Workbook, chart, caption: str) -> None:
-    """Put ``chart`` on sheet Charts (after Summary), under a caption line naming its
-    data; :func:`toolkit.reports.excel_print.keep_charts_whole` starts a page there."""
-    ws = wb["Charts"] if "Charts" in wb.sheetnames else wb.create_sheet("Charts", 1)
-    row = 1 + CHART_ROWS * len(ws._charts)
-    put_cell(ws, row, 1, f"Chart {len(ws._charts) + 1} — {caption}").font = NOTE_FONT
-    ws.add_chart(chart, f"A{row + 1}")
-    ws.column_dimensions["A"].width = 40
-
-
-def _share_bar(ws: Worksheet, top: int, end: int, title: str,
-               size: tuple[float, float]) -> BarChart:
-    """Clustered columns of the today/plan China shares in ``ws`` rows ``top..end``."""
-    chart = BarChart()
-    chart.type, chart.grouping = "col", "clustered"
-    chart.title = title
-    chart.y_axis.number_format = "0%"
-    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0.0, 1.0
-    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=top, max_row=end),
-                   titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=end))
-    colour_series(chart, [palette.TODAY, palette.PLAN])
-    _show_axes(chart)
-    chart.width, chart.height = size
-    return chart
-
-
-def colour_series(chart, colours: list[str]) -> None:
-    """Fill (and line) each series of ``chart`` with the palette colours in order."""
-    for series, colour in zip(chart.series, colours, strict=False):
-        series.graphicalProperties.solidFill = palette.excel(colour)
-        series.graphicalProperties.line.solidFill = palette.excel(colour)
-
-
-def _stage_block(t: Tables) -> pd.DataFrame:
-    feasible = [c.name for c in t.cases if c.status == "optimal"] or [c.name for c in t.cases]
-    head = t.headline[t.headline["case"] == feasible[0]] if feasible else t.headline
-    rows = [{"buyer_stage": f"{r['buyer']} {s}", "today_world_mix": r[f"china_{s}_before"],
-             "recommended_plan": r[f"china_{s}_after"]}
-            for _, r in head.iterrows() for s in STAGES
-            if not pd.isna(r[f"china_{s}_before"]) or not pd.isna(r[f"china_{s}_after"])]
-    return pd.DataFrame(rows, columns=["buyer_stage", "today_world_mix", "recommended_plan"])
-
-
-def _show_axes(chart) -> None:
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-
-
-BUYER_METRICS = re.compile(r"^(gbr|jpn)_")
-
-
-def concentration_sheet(wb: Workbook, t: Tables) -> None:
-    """World concentration per mineral, stage and year with risk-band colours, China's
-    share by stage (chart and its data); each buyer's import reliance and exposure to
-    China on sheet Import reliance."""
-    ws = wb.create_sheet("Concentration")
-    table = t.metrics if t.metrics is not None else pd.DataFrame(
-        columns=["mineral", "stage", "year", "china_share", "hhi", "risk_band"])
-    buyer = [c for c in table.columns if BUYER_METRICS.match(str(c))]
-    last = write_table(ws, table.drop(columns=buyer))
-    ws.freeze_panes = "C2"
-    _band_rules(ws, table.drop(columns=buyer), last)
-    pivot = _china_pivot(t.latest)
-    if not pivot.empty:
-        title(ws, "Chart data: China's share of world supply by stage (latest year)",
-              last + 2)
-        end = write_table(ws, pivot, last + 3)
-    fit_widths(ws, skip_rows={last + 2})
-    if buyer:
-        table_sheet(wb, "Import reliance", table[["mineral", "stage", "year", *buyer]],
-                    "C2")
-    if pivot.empty:
-        return
-    chart = BarChart()
-    chart.type, chart.grouping = "bar", "clustered"
-    chart.title = "China's share of world supply by stage (latest year)"
-    chart.x_axis.number_format = chart.y_axis.number_format = "0%"
-    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0.0, 1.0
-    chart.add_data(Reference(ws, min_col=2, max_col=len(pivot.columns),
-                             min_row=last + 3, max_row=end), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=last + 4, max_row=end))
-    colour_series(chart, [palette.STAGE_COLOURS[s] for s in pivot.columns[1:]])
-    _show_axes(chart)
-    chart.width, chart.height = 24, min(17.0, max(7.5, 0.45 * len(pivot)))
-    chart_page(wb, chart, "data: sheet Concentration")
-
-
-def _china_pivot(latest: pd.DataFrame) -> pd.DataFrame:
-    if latest.empty or "china_share" not in latest:
-        return pd.DataFrame(columns=["mineral", *STAGES])
-    pivot = latest.pivot_table(index="mineral", columns="stage", values="china_share",
-                               aggfunc="mean", sort=False)
-    order = list(dict.fromkeys(latest["mineral"]))
-    pivot = pivot.reindex(order)
-    pivot = pivot[[s for s in STAGES if s in pivot.columns]]
-    return pivot.reset_index().rename(columns={"index": "mineral"})
-
-
-def _band_rules(ws: Worksheet, table: pd.DataFrame, last: int) -> None:
-    """Fill each metrics row by its risk band (high red, moderate amber, low green)."""
-    if "risk_band" not in table.columns or table.empty:
-        return
-    band = get_column_letter(list(table.columns).index("risk_band") + 1)
-    area = f"A2:{get_column_letter(len(table.columns))}{last}"
-    for word, colour in BAND_FILLS:
-        fill = PatternFill("solid", fgColor=colour, bgColor=colour)
-        ws.conditional_formatting.add(area, FormulaRule(
-            formula=[f'ISNUMBER(SEARCH("{word}",${band}2))'], fill=fill, stopIfTrue=True))
-
-
-def table_sheet(wb: Workbook, name: str, table: pd.DataFrame, freeze: str = "A2",
-                fit: bool = True) -> Worksheet:
-    """A sheet holding one table, header frozen, widths fitted (unless not ``fit``: the
-    caller adds lines under the table first, then calls :func:`fit_widths`)."""
-    ws = wb.create_sheet(name)
-    write_table(ws, table)
-    ws.freeze_panes = freeze
-    if fit:
-        fit_widths(ws)
-    return ws
-
-
-def joint_note(ws: Worksheet, t: Tables, table: pd.DataFrame, row: int) -> int:
-    """If ``table`` has rows of a joint case, the buyer-split note in column A at ``row``
-    (under the table). Returns the next free row (``row`` when no note is written)."""
-    joint = {c.name for c in t.cases if is_joint(c)}
-    if table.empty or not table["case"].isin(joint).any():
-        return row
-    note(ws, row, "Joint cases (" + ", ".join(sorted(joint)) + "): " + JOINT_SPLIT_NOTE)
-    return row + 2
-
-
 def disruptions_sheet(wb: Workbook, t: Tables, chain) -> None:
     """Served and unserved tonnes per scenario; the UK and Japan's totals per scenario
     (sheet Disruption totals) and the scenario definitions (sheet Scenarios)."""
@@ -372,14 +165,6 @@ def disruptions_sheet(wb: Workbook, t: Tables, chain) -> None:
     disruption_sheet(wb, t)
     if chain is not None and not chain.disruptions.empty:
         table_sheet(wb, "Scenarios", chain.disruptions.reset_index(drop=True))
-
-
-def noted_sheet(wb: Workbook, name: str, table: pd.DataFrame, t: Tables,
-                freeze: str = "A2") -> None:
-    """A one-table sheet with the joint buyer-split note under it when it applies."""
-    ws = table_sheet(wb, name, table, freeze, fit=False)
-    joint_note(ws, t, table, max(len(table), 1) + 3)
-    fit_widths(ws)  # the note is a lone line: it takes no part in the widths
 
 
 def prices_sheet(wb: Workbook, t: Tables) -> None:
@@ -446,7 +231,7 @@ def _pareto_chart(ws: Worksheet, pareto: pd.DataFrame, sweep: str) -> ScatterCha
         series.marker.symbol = "circle"
         series.graphicalProperties.line.solidFill = palette.excel(palette.case_colour(k))
         chart.series.append(series)
-    _show_axes(chart)
+    show_axes(chart)
     chart.width, chart.height = 18, 9
     return chart
 

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment
 
 from toolkit.reports import outlook
 from toolkit.reports.excel_print import fit_widths
-from toolkit.reports.excel_report import note, title, write_table
+from toolkit.reports.excel_tables import note, title, write_table
 from toolkit.reports.findings import Tables
 
 YEARS_NOTE = ("cost_usd_per_yr: the cost of that year's plan = operating_cost_usd_per_yr "

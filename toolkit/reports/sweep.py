@@ -15,7 +15,8 @@ import pandas as pd
 from openpyxl import Workbook
 
 from toolkit.reports import _write_all
-from toolkit.reports.excel_report import TITLE_FONT, table_sheet, title, workbook_bytes
+from toolkit.reports.excel_report import workbook_bytes
+from toolkit.reports.excel_tables import TITLE_FONT, table_sheet, title
 from toolkit.reports.html import figure, table_html
 from toolkit.reports.provenance import run_time
 from toolkit.reports.safety import esc
