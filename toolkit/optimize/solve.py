@@ -48,6 +48,13 @@ STATUS = {highspy.HighsModelStatus.kOptimal: "optimal",
           highspy.HighsModelStatus.kIterationLimit: "iterationLimit"}
 
 
+# statuses that say nothing about the LP: HiGHS gave up (on a warm re-solve, a basis it
+# could not carry on from, seen here as "Unknown"); the solve is repeated from scratch
+UNSETTLED = frozenset({highspy.HighsModelStatus.kUnknown, highspy.HighsModelStatus.kNotset,
+                       highspy.HighsModelStatus.kSolveError,
+                       highspy.HighsModelStatus.kPostsolveError})
+
+
 @dataclass
 class Outcome:
     """Status and objective of one solve (``objective_usd`` is None unless optimal)."""
@@ -115,6 +122,9 @@ class Solver(ModelLoad, PushChanges):
                 return self._last
         self._sol = None
         self.h.run()
+        if self.h.getModelStatus() in UNSETTLED:  # a warm start gone wrong: start cold
+            self.h.clearSolver()
+            self.h.run()
         self._last = self._read_outcome()
         return self._last
 
