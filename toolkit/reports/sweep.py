@@ -260,11 +260,22 @@ def _sensitivity(summary: dict) -> str:
                 [[esc(r["label"]), esc(f"{axis_text(r['y_low'], unit)} → "
                                        f"{axis_text(r['y_high'], unit)}"),
                   esc(axis_text(r["swing"], unit)), f"{r['src']:+.2f}",
-                  "" if r["s1"] is None else f"{r['s1']:.2f}"] for r in result["rows"]],
+                  s1_text(r["s1"])] for r in result["rows"]],
                 esc(f"SRC: standardised regression coefficient (R² of the linear fit "
                     f"{result['r2']:.2f}); S1: first-order Sobol index (RBD-FAST), the "
-                    "share of the output's variance the input explains alone.")))
+                    "share of the output's variance the input explains alone; an estimate "
+                    "below 0 is sampling noise around 0 and is shown as ≈ 0"
+                    + (f" ({result['note']}: left blank)" if result["note"] else "")
+                    + ".")))
     return "\n".join(parts)
+
+
+def s1_text(s1: float | None) -> str:
+    """An S1 index as shown: blank when not computed, "≈ 0" for a noisy estimate below 0
+    (a share of variance is never negative; the JSON keeps the estimate)."""
+    if s1 is None:
+        return ""
+    return "≈ 0" if s1 < 0.005 else f"{s1:.2f}"
 
 
 def _inputs(summary: dict) -> str:

@@ -24,7 +24,8 @@ def pct(value: float, digits: int = 0) -> str:
     """A fraction as a percentage: ``0.623 -> '62%'``."""
     if value is None or math.isnan(value):
         return "n/a"
-    return f"{100 * value:.{digits}f}%"
+    text = f"{100 * value:.{digits}f}%"
+    return text[1:] if text.startswith("-") and not text.strip("-0.%") else text  # no "-0%"
 
 
 def tonnes(value: float) -> str:

@@ -35,6 +35,7 @@ from toolkit.sweep.run import CaseSweep, SweepResult
 
 QUANTILES = (5, 50, 95)
 MIN_WORLDS = 10  # fewer defined worlds than this: no sensitivity
+MIN_S1_WORLDS = 100  # fewer than this: no RBD-FAST index (too few to resample)
 
 
 def cvar(x: np.ndarray, alpha: float) -> float:
@@ -54,8 +55,9 @@ def distribution(x: np.ndarray, alpha: float, high_is_bad: bool = True) -> dict:
         return {"n": 0, "mean": None, "p5": None, "p50": None, "p95": None, "cvar": None}
     p = np.percentile(x, QUANTILES)
     tail = cvar(x, alpha) if high_is_bad else -cvar(-x, alpha)
-    return {"n": int(len(x)), "mean": float(x.mean()), "p5": float(p[0]),
-            "p50": float(p[1]), "p95": float(p[2]), "cvar": float(tail)}
+    # + 0.0: a negated zero (the lower tail of a share that is 0) is written as 0, not -0
+    return {"n": int(len(x)), "mean": float(x.mean()) + 0.0, "p5": float(p[0]) + 0.0,
+            "p50": float(p[1]) + 0.0, "p95": float(p[2]) + 0.0, "cvar": float(tail) + 0.0}
 
 
 def case_summary(case: CaseSweep, alpha: float) -> dict:
@@ -100,7 +102,9 @@ def sensitivity(inputs: list[Uncertain], values: np.ndarray, y: np.ndarray,
     rows.sort(key=lambda r: (-abs(r["swing"]), r["input"]))
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
-    return {"rows": rows, "r2": r2, "note": ""}
+    note = "" if s1 is not None else \
+        f"S1 needs at least {MIN_S1_WORLDS} worlds with an answer; this output has {len(Y)}"
+    return {"rows": rows, "r2": r2, "note": note}
 
 
 def standardised_regression(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, float]:
@@ -115,8 +119,9 @@ def standardised_regression(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, f
 
 def first_order(X: np.ndarray, Y: np.ndarray, inputs: list[Uncertain],
                 seed: int) -> np.ndarray | None:
-    """RBD-FAST first-order indices from the given worlds (None below 100 worlds)."""
-    if len(Y) < 100:
+    """RBD-FAST first-order indices from the given worlds (None below
+    :data:`MIN_S1_WORLDS` worlds)."""
+    if len(Y) < MIN_S1_WORLDS:
         return None
     from SALib.analyze import rbd_fast
 
