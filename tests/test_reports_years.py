@@ -20,6 +20,7 @@ import html as html_lib
 import re
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from tests.chains import frame
@@ -326,3 +327,26 @@ def test_years_and_projects_sheets_print_like_every_sheet(out):
                 if key.endswith("_t") or key.startswith("china_"):
                     fmt = "%" if key.startswith("china_") else "#,##0.0"
                     assert all(fmt in c.number_format for c in numbers), (ws.title, name)
+
+
+def test_served_shares_use_the_first_year_demand_not_every_year_summed():
+    # demand of 10 t each in 2030 (undated rows) and 20 t each in 2035 (dated rows); the
+    # tables describe the first modelled year, so a scenario's served share is served /
+    # that year's demand (the optimiser's own share), not served / 30 t
+    from tests.optimize_chains import disruptions
+
+    chain = years_chain([("AUS", 100, 10), ("KAZ", 100, 12)], {"GBR": 10, "JPN": 10},
+                        "2030,2035", policy_rows=(("mode", "joint"),),
+                        disruptions=disruptions(("AUS out", "x", "mine", "AUS", 1.0, 0.1)))
+    later = chain.demand.assign(demand_t=20.0, year=2035.0)
+    chain = chain.with_tables(demand=pd.concat([chain.demand.assign(year=float("nan")),
+                                                later], ignore_index=True))
+    bundle = _bundle_of(chain)
+    t = tables_of(bundle)
+    rows = bundle["result"]["cases"][0]["scenarios"]
+    assert rows and len(t.scenarios) == len(rows)
+    for row in rows:
+        mine = t.scenarios[(t.scenarios["buyer"] == row["buyer"])
+                           & (t.scenarios["scenario"] == row["scenario"])]
+        assert mine["demand_t"].tolist() == [10.0]
+        assert mine["served_share"].tolist() == [pytest.approx(row["served_share"])]

@@ -132,11 +132,14 @@ def _order_points(table: pd.DataFrame, extra: list[str] | None = None) -> pd.Dat
     return key.drop(columns="_case").reset_index(drop=True)
 
 
-def demand_table(chain) -> pd.DataFrame:
-    """Demand in tonnes per planned buyer (GBR, JPN) and mineral (sectors summed)."""
+def demand_table(chain, case: Case | None = None) -> pd.DataFrame:
+    """Demand in tonnes per planned buyer (GBR, JPN) and mineral (sectors summed) at the
+    data year ``case`` used (:func:`data_year`; no case: the chain's default year), as
+    the optimisation saw it: one year's rows, never the later years' projections."""
     if chain is None or chain.demand is None or chain.demand.empty:
         return pd.DataFrame(columns=["buyer", "mineral", "demand_t"])
-    planned = chain.demand[chain.demand["buyer"].isin(BUYERS)]
+    demand = chain.at_year(None if case is None else data_year(case)).demand
+    planned = demand[demand["buyer"].isin(BUYERS)]
     return (planned.groupby(["buyer", "mineral"], as_index=False, sort=True)["demand_t"]
             .sum())
 
@@ -153,12 +156,25 @@ def setting_value(case: Case, name: str) -> Any:
     return None
 
 
+def data_year(case: Case) -> float | None:
+    """The data year of the case's tables: its setting ``year``, else the first of its
+    modelled ``years`` (a multi-year case's tables describe that year), else None (the
+    chain's default year)."""
+    year = number(setting_value(case, "year"))
+    if math.isnan(year):
+        years = setting_value(case, "years")
+        if isinstance(years, str):  # "2024,2030,2035" as typed
+            years = [y for y in years.replace(";", ",").split(",") if y.strip()]
+        first = years[0] if isinstance(years, list) and years else None
+        year = number(first)
+    return None if math.isnan(year) else year
+
+
 def supply_used(chain, case: Case):
-    """The supply table at the data year the case used (setting ``year``)."""
+    """The supply table at the data year the case used (:func:`data_year`)."""
     if chain is None:
         return None
-    year = number(setting_value(case, "year"))
-    return chain.at_year(None if math.isnan(year) else year).supply
+    return chain.at_year(data_year(case)).supply
 
 
 def same_cost_stages(chain, case: Case) -> pd.DataFrame:
@@ -220,7 +236,7 @@ def baseline_portfolio(chain, case: Case) -> pd.DataFrame:
     world mix" at every stage would contract today.
     """
     nodes = unit_costs(chain, case)
-    demand = demand_table(chain)
+    demand = demand_table(chain, case)
     cols = ["buyer", "mineral", "stage", "country", "baseline_t"]
     if nodes.empty or demand.empty:
         return pd.DataFrame(columns=cols)
@@ -289,8 +305,10 @@ def scenario_table(chain, cases: list[Case]) -> pd.DataFrame:
     when the chain has no demand row).
     """
     table = rows_table(cases, "scenarios", SCENARIO_COLS)
-    demand = demand_table(chain)
-    table = table.merge(demand, on=["buyer", "mineral"], how="left")
+    demand = pd.concat([demand_table(chain, case).assign(case=case.name) for case in cases]
+                       or [pd.DataFrame(columns=["buyer", "mineral", "demand_t", "case"])],
+                       ignore_index=True)
+    table = table.merge(demand, on=["case", "buyer", "mineral"], how="left")
     fallback = table["served_t"].fillna(0.0) + table["shortfall_t"].fillna(0.0)
     table["demand_t"] = table["demand_t"].astype("float64").fillna(fallback)
     table["served_share"] = _ratio(table["served_t"], table["demand_t"])
