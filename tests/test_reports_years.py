@@ -350,3 +350,20 @@ def test_served_shares_use_the_first_year_demand_not_every_year_summed():
                            & (t.scenarios["scenario"] == row["scenario"])]
         assert mine["demand_t"].tolist() == [10.0]
         assert mine["served_share"].tolist() == [pytest.approx(row["served_share"])]
+
+
+def test_latest_data_year_metrics_leave_out_projections():
+    # supply dated 2024 (data) and 2035 (a projection, marked estimate): the "latest data
+    # year" figures of the brief and the workbook's chart are 2024's, not 2035's
+    from toolkit.reports.data import latest_metrics
+    from toolkit.risk import concentration_table
+
+    chain = years_chain([("AUS", 100, 10), ("CHN", 300, 8)], {"GBR": 10}, "")
+    later = chain.supply.assign(year=2035.0, estimate=True)
+    later.loc[later["country"] == "CHN", "capacity_t"] = 100.0
+    chain = chain.with_tables(supply=pd.concat([chain.supply.assign(estimate=False), later],
+                                               ignore_index=True))
+    metrics = concentration_table(chain)
+    assert latest_metrics(metrics)["china_share"].tolist() == [pytest.approx(0.5)]
+    bundle = {"result": {"cases": []}, "chain": chain, "metrics": metrics}
+    assert tables_of(bundle).latest["china_share"].tolist() == [pytest.approx(0.75)]

@@ -362,13 +362,19 @@ def _touch_from_metrics(cases: list[Case], metrics: pd.DataFrame | None) -> pd.D
     return pd.DataFrame(rows, columns=TOUCH_COLS)
 
 
-def latest_metrics(metrics: pd.DataFrame | None) -> pd.DataFrame:
-    """Per mineral and stage, the metrics row of the latest year (undated rows kept)."""
+def latest_metrics(metrics: pd.DataFrame | None,
+                   up_to: float | None = None) -> pd.DataFrame:
+    """Per mineral and stage, the metrics row of the latest year up to ``up_to`` (the
+    data year, :func:`toolkit.chain.default_year`: later rows are projections, not data;
+    None: every year), undated rows kept."""
     if metrics is None or metrics.empty:
         return pd.DataFrame(columns=["mineral", "stage", "china_share"])
     if "year" not in metrics:
         return metrics.reset_index(drop=True)
     year = pd.to_numeric(metrics["year"], errors="coerce")
+    if up_to is not None:
+        metrics = metrics[~(year > up_to)]
+        year = year[metrics.index]
     latest = year.groupby([metrics["mineral"], metrics["stage"]]).transform("max")
     keep = (year == latest) | latest.isna()
     return metrics[keep].reset_index(drop=True)

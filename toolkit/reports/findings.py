@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from toolkit.chain import default_year
 from toolkit.reports import data, market, outlook, plain, words
 from toolkit.reports.caveats import JOINT_SPLIT_NOTE, caveats
 from toolkit.reports.cooperation_lines import cooperation_lines
@@ -73,7 +74,8 @@ def tables_of(bundle: dict) -> Tables:
              "sensitivity": market.table(cases, "bid_sensitivity", market.SENSITIVITY_COLS),
              "premiums": market.dataset_table(chain, "bid_premiums.csv"),
              "bases": market.content_bases(chain)}
-    return Tables(cases=cases, metrics=metrics, latest=data.latest_metrics(metrics),
+    return Tables(cases=cases, metrics=metrics, latest=data.latest_metrics(
+                      metrics, None if chain is None else default_year(chain)),
                   settings=data.settings_rows(cases), headline=headline,
                   caveats=caveats(cases, t["prices"], chain, world["market"]), **t, **world)
 
