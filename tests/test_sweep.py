@@ -354,3 +354,28 @@ def test_rows_with_a_bad_input_or_distribution_cell_are_left_to_the_cell_check()
     from toolkit.schema import DISTRIBUTIONS, SAMPLING_INPUTS
 
     assert set(NEEDS) == set(DISTRIBUTIONS) and set(VALUE_RULES) == set(SAMPLING_INPUTS)
+
+
+def test_a_case_one_buyer_cannot_meet_costs_what_the_plain_run_says():
+    # Japan may take nothing refined in China or Canada (the only refiners): alone, its
+    # plan cannot be met while the UK's can.  The sweep's cost of a world where the case
+    # is not met counts the UK's plan, as toolkit run's feasible_minerals_cost_usd does.
+    from toolkit.pipeline import run_model
+    from toolkit.results import run_result
+
+    jpn = tuple(("max_country_share", 0, "refine", "", "JPN", "alone", c)
+                for c in ("CHN", "CAN"))
+    world = (0.6, 1.0, 0.0, 0.2)
+    name = scenario_name(uncertain_inputs(fixed(*world))[0])
+    plain = small_chain(DEMAND, (("bid_premium", 0.5), ("spot_share", 0.2), *jpn),
+                        ((name, "x", "refine", "CHN", 0.6, 0.2),))
+    cases = {c["case"]: c for c in run_result(run_model(plain, pareto_points=0), "t",
+                                              None)["cases"]}
+    assert cases["alone"]["status"] == "infeasible"
+    partial = cases["alone"]["feasible_minerals_cost_usd"]
+    assert partial > 0
+    result = sweep(small_chain(extra_policy=jpn, sample=fixed(*world)), samples=2, seed=3,
+                   workers=1)
+    alone = next(c for c in result.cases if c.name == "alone")
+    assert not alone.met.any()
+    assert alone.cost_usd == pytest.approx([partial] * 2, rel=1e-6)

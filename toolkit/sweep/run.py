@@ -8,8 +8,9 @@ are the same with one worker, two, or a cluster.
 Per case and world (over the case's minerals):
 
 * ``met``: every mineral's plan is optimal (every policy setting can be met);
-* ``cost_usd``: annual cost :math:`\\sum_m (1+g_m) z_m` of the minerals that can be
-  met (USD/yr; with ``met`` it is the whole case's cost);
+* ``cost_usd``: annual cost :math:`\\sum_m (1+g_m) z_m` of the plans that can be met
+  (per mineral and buyer group, as ``toolkit run``'s ``feasible_minerals_cost_usd``;
+  USD/yr; with ``met`` it is the whole case's cost);
 * ``served_share``: the lowest, over minerals and disruption scenarios, share of the
   UK and Japan's combined demand that is served;
 * ``china_share``: per stage, China's share of the UK and Japan's combined supply,

@@ -54,8 +54,9 @@ def solve_chunk(chain: SupplyChain, case: CaseSettings, mineral: str,
     Returns
     -------
     ``{"mineral", "ok" (W,), "cost_usd" (W,), "served_share" (W,), "china_share" (W, 3)}``
-    (NaN where not optimal, or where the mineral has no such stage); None when the
-    mineral is not planned.
+    (NaN where not optimal, or where the mineral has no such stage; ``cost_usd`` where
+    not ``ok`` is that of the buyers' plans that can be met, NaN when none can); None
+    when the mineral is not planned.
     """
     bases = instances(chain, case, mineral)
     if not bases:
@@ -69,9 +70,11 @@ def solve_chunk(chain: SupplyChain, case: CaseSettings, mineral: str,
                                                                        np.nan)}
     for i in range(W):
         plans, scale = _solve_world(bases, models, solvers, inputs, values[i])
-        if all(p.status == "optimal" for p in plans):
+        met = [p for p in plans if p.status == "optimal"]
+        if met:  # the buyers' plans that can be met, as toolkit run's partial cost counts
+            out["cost_usd"][i] = scale * sum(p.objective_usd for p in met)
+        if len(met) == len(plans):
             out["ok"][i] = True
-            out["cost_usd"][i] = scale * sum(p.objective_usd for p in plans)
             out["served_share"][i] = pooled_worst_served_share(plans)
             out["china_share"][i] = china_shares(plans)
     return out
