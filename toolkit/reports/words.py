@@ -44,7 +44,7 @@ def tonnes(value: float) -> str:
 
 SETTING_WORDS = {
     "max_china_share": "the cap on China's share",
-    "max_country_share": "the cap on any one country's share",
+    "max_country_share": "the caps on single countries' shares",
     "max_china_touch_share": "the cap on supply that passes China",
     "min_partner_share": "the floor on partner countries' share",
     "min_served_share": "the floor on demand served in a disruption",
