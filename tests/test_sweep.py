@@ -179,6 +179,19 @@ def test_cvar_is_the_mean_of_the_worst_tail():
     assert d["p50"] == pytest.approx(10.5)
 
 
+def test_a_reversed_range_names_low_and_high_only_and_a_mode_outside_names_mode():
+    where = Where("model.toml", "sampling", 1)
+    uniform = {"input": "spot_share", "distribution": "uniform", "low": 0.3, "high": 0.2}
+    (p,) = check_sampling(sampling(uniform), where)
+    assert (p.rule, p.column, p.value) == ("needs low <= high (low 0.3, high 0.2)", "high",
+                                           0.2)
+    triangular = uniform | {"distribution": "triangular", "mode": 0.25}
+    assert check_sampling(sampling(triangular), where)[0].rule.startswith("needs low <= high")
+    outside = triangular | {"low": 0.1, "mode": 0.35}
+    (p,) = check_sampling(sampling(outside), where)
+    assert (p.column, p.value) == ("mode", 0.35) and "mode 0.35" in p.rule
+
+
 @pytest.mark.parametrize("row, rule", [
     ({"input": "export_restriction", "country": "CHN", "probability": 0.1,
       "distribution": "triangular", "low": 0.5, "mode": 0.2, "high": 0.9},

@@ -157,11 +157,12 @@ def _check_row(r: dict, where: Where, row: int) -> list[Problem]:
     if found:
         return found
     low, mode, high = _abc(r)
-    if not low <= mode <= high:
+    if low > high:
+        return [where.problem(f"needs low <= high (low {low:g}, high {high:g})", row,
+                              "high", high)]
+    if not low <= mode <= high:  # a mode given outside its range
         return [where.problem(f"needs low <= mode <= high (low {low:g}, mode {mode:g}, "
-                              f"high {high:g})", row, "mode" if r["distribution"] ==
-                              "triangular" else "high", mode if r["distribution"] ==
-                              "triangular" else high)]
+                              f"high {high:g})", row, "mode", mode)]
     lo, hi, text = VALUE_RULES[kind]
     for name, value in (("low", low), ("mode", mode), ("high", high)):
         bad = value < lo or (hi is not None and value > hi) or (
