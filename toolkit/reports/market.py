@@ -109,8 +109,9 @@ def impossible_lines(pareto_minerals: pd.DataFrame, bases: dict | None = None) -
                  f"contract or bid away only {tonnes(float(r.available_t))} there: "
                  f"{tonnes(float(r.missing_t))} missing{_basis(bases, r.mineral)})"
                  for r in at.head(3).itertuples()]
-        text = (f"a cap of {pct(eps)} on China's share of every stage cannot be met with "
-                "today's capacity (the sweep of a multi-year case uses its first year) because "
+        text = (f"a cap of {pct(eps)} on China's share of every stage of every mineral (none "
+                "exempt, unlike a case's own cap) cannot be met with today's capacity (the "
+                "sweep of a multi-year case uses its first year) because "
                 "outside China the world has too few tonnes that other buyers do not hold or "
                 "would give up: " + "; ".join(items) + ".")
         found.setdefault(text, []).append(str(case))
