@@ -7,16 +7,17 @@ reproducible PNG bytes), in the stage colours of :mod:`toolkit.reports.palette`.
 
 from __future__ import annotations
 
-import pandas as pd
-from matplotlib import rc_context
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.ticker import PercentFormatter
+from typing import TYPE_CHECKING
 
-from toolkit.reports.charts import RC, png_bytes
+import pandas as pd
+
+from toolkit.reports.charts import figure, mpl, png_bytes
 from toolkit.reports.outlook import buyer_words
 from toolkit.reports.palette import STAGE_COLOURS
 from toolkit.schema import STAGES
+
+if TYPE_CHECKING:
+    from matplotlib.lines import Line2D
 
 
 def share_timeline_chart(shares: pd.DataFrame, case: str) -> bytes | None:
@@ -30,8 +31,7 @@ def share_timeline_chart(shares: pd.DataFrame, case: str) -> bytes | None:
         return None
     buyers = list(dict.fromkeys(sel["buyer"]))
     years = sorted(sel["year"].unique())
-    with rc_context(RC):
-        fig = Figure(figsize=(7.0, 2.4))
+    with figure((7.0, 2.4)) as fig:
         axes = fig.subplots(1, len(buyers), sharey=True, squeeze=False)[0]
         for ax, buyer in zip(axes, buyers, strict=True):
             _panel(ax, sel[sel["buyer"] == buyer], years, buyer_words(buyer))
@@ -52,13 +52,13 @@ def _panel(ax, rows: pd.DataFrame, years: list[int], title: str) -> None:
                 markersize=4)
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_ylim(0, 1)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(mpl().PercentFormatter(1.0))
     ax.set_title(title, loc="left")
 
 
 def _legend(rows: pd.DataFrame) -> list[Line2D]:
     stages = [s for s in STAGES if (rows["stage"] == s).any()]
-    handles = [Line2D([], [], color=STAGE_COLOURS[s], linewidth=3, label=s) for s in stages]
+    handles = [mpl().Line2D([], [], color=STAGE_COLOURS[s], linewidth=3, label=s) for s in stages]
     return handles + [
-        Line2D([], [], color="#444444", marker="o", linewidth=2, label="recommended plan"),
-        Line2D([], [], color="#444444", linestyle="--", linewidth=1, label="world mix")]
+        mpl().Line2D([], [], color="#444444", marker="o", linewidth=2, label="recommended plan"),
+        mpl().Line2D([], [], color="#444444", linestyle="--", linewidth=1, label="world mix")]

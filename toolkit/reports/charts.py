@@ -9,17 +9,21 @@ as ``$x^2$`` or ``a\\b`` is drawn exactly as typed.
 from __future__ import annotations
 
 import base64
+import contextlib
+import functools
 import io
 import math
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from matplotlib import rc_context
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from toolkit.reports.palette import CASE_COLOURS, PLAN, RED, STAGE_COLOURS, TODAY
 from toolkit.schema import CRMA_SINGLE_COUNTRY_SHARE, STAGES
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 RC = {
     "font.family": "DejaVu Sans", "font.size": 8.5, "axes.titlesize": 10,
@@ -33,9 +37,36 @@ RC = {
 CRMA_BENCHMARK = CRMA_SINGLE_COUNTRY_SHARE
 
 
+@functools.cache
+def mpl() -> SimpleNamespace:
+    """The matplotlib parts the charts use, imported on first use.
+
+    ``toolkit run`` then imports matplotlib (and, through pyomo's deferred-import hook,
+    pyplot: 0.3-0.5 s) only when a chart is drawn, in the forked process that writes the
+    brief beside the workbook, instead of before the solves.
+    """
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+    return SimpleNamespace(rc_context=rc_context, FigureCanvasAgg=FigureCanvasAgg,
+                           Figure=Figure, Line2D=Line2D, FuncFormatter=FuncFormatter,
+                           PercentFormatter=PercentFormatter)
+
+
+@contextlib.contextmanager
+def figure(figsize: tuple[float, float]) -> Iterator[Figure]:
+    """A new :class:`~matplotlib.figure.Figure` of ``figsize`` inches, drawn (and saved
+    by :func:`png_bytes`) under the fixed rcParams ``RC``."""
+    with mpl().rc_context(RC):
+        yield mpl().Figure(figsize=figsize)
+
+
 def png_bytes(fig: Figure) -> bytes:
     """The figure as PNG bytes without metadata (reproducible)."""
-    FigureCanvasAgg(fig)
+    mpl().FigureCanvasAgg(fig)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None}, bbox_inches="tight",
                 pad_inches=0.05)
@@ -60,8 +91,7 @@ def china_share_chart(latest: pd.DataFrame, title: str) -> bytes | None:
     stages = [s for s in STAGES if s in pivot.columns]
     pivot = pivot[stages].assign(_max=pivot[stages].max(axis=1)).sort_values(
         ["_max"], kind="stable").drop(columns="_max")
-    with rc_context(RC):
-        fig = Figure(figsize=(7.0, 1.4 + 0.075 * len(pivot) * (1 + len(stages))))
+    with figure((7.0, 1.4 + 0.075 * len(pivot) * (1 + len(stages)))) as fig:
         ax = fig.add_subplot()
         height = 0.8 / len(stages)
         for i, stage in enumerate(stages):
@@ -78,7 +108,7 @@ def _share_axis(ax, title: str) -> None:
     ax.text(CRMA_BENCHMARK, 1.0, " 65% EU CRMA benchmark", transform=ax.get_xaxis_transform(),
             fontsize=7, va="bottom", color="#444444")
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(mpl().PercentFormatter(1.0))
     ax.grid(axis="y", visible=False)
     ax.set_title(title, loc="left", pad=14)
     ax.legend(loc="lower right", ncols=3, fontsize=7.5, framealpha=0.9, frameon=True)
@@ -97,8 +127,7 @@ def before_after_chart(headline: pd.DataFrame, case: str) -> bytes | None:
                 after.append(a)
     if not labels:
         return None
-    with rc_context(RC):
-        fig = Figure(figsize=(7.0, 2.6))
+    with figure((7.0, 2.6)) as fig:
         ax = fig.add_subplot()
         x = range(len(labels))
         ax.bar([k - 0.2 for k in x], pd.Series(before).fillna(0), 0.4, label="today's world mix",
@@ -107,7 +136,7 @@ def before_after_chart(headline: pd.DataFrame, case: str) -> bytes | None:
                color=PLAN)
         ax.set_xticks(list(x), labels)
         ax.set_ylim(0, 1)
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.yaxis.set_major_formatter(mpl().PercentFormatter(1.0))
         ax.grid(axis="x", visible=False)
         ax.set_title(f"China's share of supply — “{case}”", loc="left", pad=22)
         ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2)
@@ -128,8 +157,7 @@ def pareto_chart(pareto: pd.DataFrame, minerals: pd.DataFrame | None = None,
     if not sweeps:
         return None
     rise = _mineral_rise(minerals, pareto, top) if minerals is not None else None
-    with rc_context(RC):
-        fig = Figure(figsize=(7.0, 2.7 if rise is None else 5.4))
+    with figure((7.0, 2.7 if rise is None else 5.4)) as fig:
         layout = [sweeps] if rise is None else [sweeps, ["rise"] * len(sweeps)]
         axes = fig.subplot_mosaic(layout)
         for sweep in sweeps:
@@ -156,9 +184,9 @@ def _pareto_panel(ax, sweep: pd.DataFrame, name: str) -> None:
     share = name == "china_share"
     ax.set_xlabel("cap on China's share at each stage" if share else
                   "cap on expected shortfall (share of demand)")
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0 if share else 2))
+    ax.xaxis.set_major_formatter(mpl().PercentFormatter(1.0, decimals=0 if share else 2))
     ax.set_ylabel("extra annual cost (USD m)")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.1f}"))
+    ax.yaxis.set_major_formatter(mpl().FuncFormatter(lambda v, _: f"{v:,.1f}"))
     ax.set_title("Cost vs " + ("China share cap" if share else "expected shortfall cap"),
                  loc="left")
     ax.legend(fontsize=7)
@@ -201,8 +229,8 @@ def _rise_panel(ax, rise: pd.DataFrame) -> None:
         pts = rise[rise["mineral"] == mineral]
         ax.plot(pts["epsilon"], pts["rise"], marker="o", markersize=3,
                 color=CASE_COLOURS[i % len(CASE_COLOURS)], label=str(mineral).replace("_", " "))
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(mpl().PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(mpl().PercentFormatter(1.0))
     ax.set_xlabel("cap on China's share at each stage")
     ax.set_ylabel("cost increase")
     ax.set_title(f"Minerals whose cost rises most as the cap tightens — “{rise['case'].iloc[0]}”"
@@ -218,8 +246,7 @@ def sensitivity_chart(sensitivity: pd.DataFrame) -> bytes | None:
     """
     if sensitivity.empty or sensitivity["derisking_cost_usd"].notna().sum() < 2:
         return None
-    with rc_context(RC):
-        fig = Figure(figsize=(7.0, 2.8))
+    with figure((7.0, 2.8)) as fig:
         ax = fig.add_subplot()
         for i, (case, rows) in enumerate(sensitivity.groupby("case", sort=False)):
             ok = rows.dropna(subset=["derisking_cost_usd"]).sort_values("multiplier")
@@ -237,9 +264,9 @@ def sensitivity_chart(sensitivity: pd.DataFrame) -> bytes | None:
                         color="#888888")
         ax.axvline(1.0, color="#888888", linestyle="--", linewidth=0.8)
         ax.set_xlabel("bid premium, multiple of the cited figures (dashed: as cited)")
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
+        ax.xaxis.set_major_formatter(mpl().FuncFormatter(lambda v, _: f"{v:g}×"))
         ax.set_ylabel("de-risking cost (USD m / yr)")
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.yaxis.set_major_formatter(mpl().FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.set_title("What de-risking costs as the price of bidding supply away rises",
                      loc="left")
         ax.legend(fontsize=7)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from matplotlib import rc_context
-from matplotlib.figure import Figure
 
-from toolkit.reports.charts import CASE_COLOURS, RC, png_bytes
+from toolkit.reports.charts import CASE_COLOURS, figure, png_bytes
 from toolkit.reports.words import pct, usd
 
 TOP = 8  # inputs shown in a tornado
@@ -23,8 +21,7 @@ def tornado_chart(rows: list[dict], centre: float | None, title: str, unit: str
     if not rows or centre is None:
         return None
     scale, label = (1e9, "USD bn a year") if unit == "usd" else (0.01, "% of demand")
-    with rc_context(RC):
-        fig = Figure(figsize=(7.0, 0.45 * len(rows) + 1.2))
+    with figure((7.0, 0.45 * len(rows) + 1.2)) as fig:
         ax = fig.add_subplot()
         for i, r in enumerate(reversed(rows)):
             lo, hi = r["y_low"] / scale, r["y_high"] / scale
@@ -47,8 +44,7 @@ def cost_chart(costs: dict[str, np.ndarray]) -> bytes | None:
     costs = {k: v for k, v in costs.items() if len(v)}
     if not costs:
         return None
-    with rc_context(RC):
-        fig = Figure(figsize=(7.0, 2.8))
+    with figure((7.0, 2.8)) as fig:
         ax = fig.add_subplot()
         for i, (name, values) in enumerate(costs.items()):
             ax.hist(values / 1e9, bins=30, histtype="step", linewidth=1.4,
