@@ -392,3 +392,44 @@ def test_a_case_one_buyer_cannot_meet_costs_what_the_plain_run_says():
     alone = next(c for c in result.cases if c.name == "alone")
     assert not alone.met.any()
     assert alone.cost_usd == pytest.approx([partial] * 2, rel=1e-6)
+
+
+MEANWHILE_CHECK = """
+import os
+from toolkit.sweep.execute import run_forked
+
+def square(shared, x):
+    return shared * x * x
+
+def fail():
+    raise ValueError("metrics failed")
+
+got = []
+out = run_forked(square, 2, [(1,), (2,), (3,)], 2, meanwhile=os.getpid, received=got.append)
+assert out == [2, 8, 18], out
+assert len(got) == 1 and got[0] != os.getpid(), got  # run on a worker, handed back
+try:
+    run_forked(square, 2, [(1,)], 2, meanwhile=fail, received=got.append)
+except ValueError as exc:
+    assert "metrics failed" in str(exc)
+else:
+    raise AssertionError("the failed job raised nothing here")
+print("same")
+"""
+
+
+def test_the_meanwhile_job_runs_on_a_worker_and_its_error_is_raised_here():
+    """``toolkit run``'s network metrics: one more job after the cases, on the first
+    idle case process (in a fresh process: the pool forks only without other threads)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from toolkit.sweep.execute import can_fork
+
+    if not can_fork():
+        pytest.skip("this platform cannot fork")
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", MEANWHILE_CHECK], cwd=root, text=True,
+                          capture_output=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "same", done.stderr[-2000:]

@@ -13,7 +13,9 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from toolkit import __version__
 from toolkit.chain import SupplyChain
@@ -55,7 +57,8 @@ def _clear(progress: Progress) -> None:
 def run_model(chain: SupplyChain, pareto_points: int = 11,
               progress: Progress | None = None, workers: int | None = None,
               scheduler: str | None = None, processes: int = 1,
-              meanwhile: Callable[[], None] | None = None) -> list[CaseRun]:
+              meanwhile: Callable[[], Any] | None = None,
+              received: Callable[[Any], None] | None = None) -> list[CaseRun]:
     """Solve every policy case of ``chain`` (see :func:`toolkit.optimize.run.solve_case`).
 
     Each case is one task: on Dask when ``workers`` > 1 or a ``scheduler`` is given
@@ -64,8 +67,9 @@ def run_model(chain: SupplyChain, pareto_points: int = 11,
     LocalCluster's workers take seconds to start and import, about as long as the
     default model's solves), else in this process.  A lone single-year case on several
     local processes has its minerals shared out among them
-    (:mod:`toolkit.sweep.mineral_split`).  ``meanwhile()`` runs in this process while
-    forked case processes solve (only then; the caller checks what it produced).  The
+    (:mod:`toolkit.sweep.mineral_split`).  ``meanwhile()`` runs on a forked case
+    process once it has no case left, its result handed to ``received`` (only then: the
+    caller checks whether it received anything).  The
     numbers are the same either way (each case builds and solves its own models;
     ``tests/test_sweep.py``).
 
@@ -92,7 +96,8 @@ def run_model(chain: SupplyChain, pareto_points: int = 11,
         if progress else None
     done = run_tasks(solve_case_task, (chain, pareto_points), tasks, workers, scheduler,
                      shown) if dask else run_forked(solve_case_task, (chain, pareto_points),
-                                                    tasks, processes, shown, meanwhile)
+                                                    tasks, processes, shown, meanwhile,
+                                                    received)
     return [done[order.index(i)] for i in range(len(cases))]
 
 
@@ -134,13 +139,13 @@ def run_command(args: argparse.Namespace) -> int:
     chain = load_input(input_path) if input_path is not None else load_default()
     name = model_name(chain, input_path)
     workers, scheduler = getattr(args, "workers", None), getattr(args, "scheduler", None)
-    metrics: dict = {}  # the reports' network metrics, computed while case processes solve
+    metrics: dict = {}  # the reports' network metrics, computed by a case process once idle
     reports = not getattr(args, "no_reports", False)
     runs = run_model(chain, int(getattr(args, "pareto_points", 11) or 0), progress,
                      workers, scheduler,
                      processes=default_workers() if workers is None and scheduler is None
-                     else 1, meanwhile=(lambda: metrics.update(network_metrics(chain)))
-                     if reports else None)
+                     else 1, meanwhile=partial(network_metrics, chain) if reports else None,
+                     received=metrics.update)
     result = run_result(runs, name, None if input_path is None else str(input_path))
     out = Path(getattr(args, "out", None) or "reports")
     written: list[Path] = [out / f"{name}.json"]

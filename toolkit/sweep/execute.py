@@ -100,18 +100,21 @@ def _on_dask(client: Any, func: Callable[..., Any], shared: Any, tasks: Sequence
 
 def run_forked(func: Callable[..., Any], shared: Any, tasks: Sequence[tuple],
                processes: int, progress: Progress | None = None,
-               meanwhile: Callable[[], None] | None = None) -> list[Any]:
+               meanwhile: Callable[[], Any] | None = None,
+               received: Callable[[Any], None] | None = None) -> list[Any]:
     """``[func(shared, *task) for task in tasks]`` on ``processes`` forked local workers,
     results in task order (tasks are handed out in order: put the longest first).
-    ``meanwhile()``, if given, runs in this process while the workers solve (its
-    exception stops them like a failed task's).
+    ``meanwhile()``, if given, is one more job, handed out after the tasks (the first
+    worker done with its tasks runs it while the others still solve, instead of this
+    process competing with them for a core); its result is passed to ``received`` here
+    and its exception stops the workers like a failed task's.
 
-    Each worker inherits ``func`` and ``shared`` at the fork (nothing is pickled on the way
-    in); results are pickled back.  A failed task's exception (or a worker that died:
-    ``BrokenProcessPool``) is raised here, and the other workers are stopped at once, as
-    they are when the run is interrupted or terminated.
+    Each worker inherits ``func``, ``shared`` and ``meanwhile`` at the fork (nothing is
+    pickled on the way in); results are pickled back.  A failed task's exception (or a
+    worker that died: ``BrokenProcessPool``) is raised here, and the other workers are
+    stopped at once, as they are when the run is interrupted or terminated.
     """
-    _FORKED.update(func=func, shared=shared)
+    _FORKED.update(func=func, shared=shared, meanwhile=meanwhile)
     out: list[Any] = [None] * len(tasks)
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(processes, mp_context=context, initializer=start_forked_child,
@@ -119,10 +122,15 @@ def run_forked(func: Callable[..., Any], shared: Any, tasks: Sequence[tuple],
     try:
         futures = [pool.submit(_forked_task, i, task) for i, task in enumerate(tasks)]
         if meanwhile is not None:
-            meanwhile()
-        for done, future in enumerate(as_completed(futures), start=1):
+            futures.append(pool.submit(_forked_call))
+        done = 0
+        for future in as_completed(futures):
             i, result = future.result()  # a dead worker raises BrokenProcessPool here
+            if i is None:
+                (received or (lambda _value: None))(result)
+                continue
             out[i] = result
+            done += 1
             if progress:
                 progress(done, len(tasks))
     except BaseException:  # a failed task, Ctrl-C or SIGTERM: stop every worker now
@@ -138,3 +146,7 @@ def run_forked(func: Callable[..., Any], shared: Any, tasks: Sequence[tuple],
 
 def _forked_task(i: int, task: tuple) -> tuple[int, Any]:
     return i, _FORKED["func"](_FORKED["shared"], *task)
+
+
+def _forked_call() -> tuple[None, Any]:
+    return None, _FORKED["meanwhile"]()
