@@ -116,3 +116,28 @@ def test_row_is_a_market_buyer_even_when_countries_does_not_declare_it():
                                  {"Countries.country": ["GBR", "JPN", "CHN"],
                                   "Minerals.mineral": ["x"]})
     assert [p.value for p in problems] == ["XYZ"]
+
+
+def test_planned_demand_is_each_minerals_own_sum_and_follows_the_chain():
+    # cached per chain object: every mineral's planned buyers summed by hand, and a
+    # chain with other Demand rows gets its own figures, not the first chain's
+    import pandas as pd
+
+    from toolkit.io.inputs import load_default
+    from toolkit.market import planned_demand
+    from toolkit.schema import BUYERS
+
+    chain = load_default()
+    for mineral in chain.mineral_ids:
+        rows = chain.demand[(chain.demand["mineral"] == mineral)
+                            & chain.demand["buyer"].isin(BUYERS)]
+        by_hand = {b: float(rows.loc[rows["buyer"] == b, "demand_t"].sum())
+                   for b in sorted(set(rows["buyer"]))}
+        assert planned_demand(chain, mineral) == pytest.approx(
+            {b: v for b, v in by_hand.items() if v > 0}, rel=1e-12)
+    lithium = planned_demand(chain, "lithium")
+    extra = pd.DataFrame([{"mineral": "lithium", "buyer": "GBR", "demand_t": 1000.0}])
+    other = chain.with_tables(demand=pd.concat([chain.demand, extra], ignore_index=True))
+    assert planned_demand(other, "lithium")["GBR"] == pytest.approx(lithium["GBR"] + 1000.0)
+    assert planned_demand(other, "lithium")["JPN"] == lithium["JPN"]
+    assert planned_demand(chain, "no such mineral") == {}

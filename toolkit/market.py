@@ -18,6 +18,8 @@ All tonnages are tonnes of contained element per year.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pandas as pd
 
@@ -25,13 +27,33 @@ from toolkit.chain import SupplyChain
 from toolkit.errors import Problem
 from toolkit.schema import BUYERS, STAGES
 
+_PLANNED: dict[int, dict[str, dict[str, float]]] = {}
+
 
 def planned_demand(chain: SupplyChain, mineral: str) -> dict[str, float]:
-    """Annual demand per planned buyer, t/yr (positive only, sorted)."""
-    rows = chain.demand[(chain.demand["mineral"] == mineral)
-                        & chain.demand["buyer"].isin(BUYERS)]
-    totals = rows.groupby("buyer")["demand_t"].sum()
-    return {str(b): float(v) for b, v in sorted(totals.items()) if v > 0}
+    """Annual demand per planned buyer, t/yr (positive only, sorted).
+
+    Every mineral's is computed at the first call for a chain object (one grouping
+    instead of one per mineral and call: a multi-year case asks hundreds of times); the
+    entry is dropped when the chain is garbage-collected, as in
+    :func:`toolkit.optimize.mineral_base.mineral_base`.
+    """
+    key = id(chain)
+    if key not in _PLANNED:
+        _PLANNED[key] = _planned_by_mineral(chain.demand)
+        weakref.finalize(chain, _PLANNED.pop, key, None)
+    return dict(_PLANNED[key].get(mineral, {}))
+
+
+def _planned_by_mineral(demand: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """``{mineral: {buyer: t/yr}}`` of the planned buyers (positive only, sorted)."""
+    rows = demand[demand["buyer"].isin(BUYERS)]
+    out: dict[str, dict[str, float]] = {}
+    for (mineral, buyer), value in sorted(
+            rows.groupby(["mineral", "buyer"])["demand_t"].sum().items()):
+        if value > 0:
+            out.setdefault(str(mineral), {})[str(buyer)] = float(value)
+    return out
 
 
 def market_demand_t(chain: SupplyChain, mineral: str) -> float:

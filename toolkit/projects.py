@@ -66,6 +66,8 @@ def online_in(projects: pd.DataFrame, year: float | None) -> pd.DataFrame:
 
 def annualised_capex(projects: pd.DataFrame, rate: float) -> dict[str, float]:
     """``{project: CRF(r, L) x capex_usd}``, USD per year."""
+    if projects.empty:  # most minerals have no project: skip the frame's row conversion
+        return {}
     return {str(r["project"]): crf(rate, float(r["lifetime_years"])) * float(r["capex_usd"])
             for r in projects.to_dict("records")}
 
