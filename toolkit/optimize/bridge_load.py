@@ -21,8 +21,11 @@ from toolkit.optimize.linear_rows import LinearRows
 OPTIONS = {"output_flag": False, "threads": 1}
 # MILP (models with projects): close the branch-and-bound gap to 1e-9 of the cost (the
 # default 1e-4 would leave tens of millions of USD on the table in the default model);
-# the models have few binaries, so proving it is cheap
-MIP_OPTIONS = {"mip_rel_gap": 1e-9, "mip_abs_gap": 1e-6}
+# the models have few binaries, so proving it is cheap.  The feasibility-jump heuristic
+# only looks for a first integer solution; these MILPs close at the root node without
+# it, and it took 30 % of their time (bench/bench_milp.py)
+MIP_OPTIONS = {"mip_rel_gap": 1e-9, "mip_abs_gap": 1e-6,
+               "mip_heuristic_run_feasibility_jump": False}
 _quiet = {"banner_done": False}
 
 
