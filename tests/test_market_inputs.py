@@ -141,3 +141,29 @@ def test_planned_demand_is_each_minerals_own_sum_and_follows_the_chain():
     assert planned_demand(other, "lithium")["GBR"] == pytest.approx(lithium["GBR"] + 1000.0)
     assert planned_demand(other, "lithium")["JPN"] == lithium["JPN"]
     assert planned_demand(chain, "no such mineral") == {}
+
+
+def test_a_minerals_rows_are_its_own_with_the_wildcard_disruptions_in_order():
+    # mineral_chain finds rows by one grouping per chain object: each table's rows of the
+    # mineral (Disruptions: and those for every mineral, "*"), in the table's order
+    import pandas as pd
+
+    from toolkit.io.inputs import load_default
+    from toolkit.optimize.mineral_base import mineral_chain
+    from toolkit.schema import WILDCARD
+
+    chain = load_default()
+    star = chain.disruptions.iloc[:1].assign(mineral=WILDCARD, scenario="everywhere")
+    chain = chain.with_tables(disruptions=pd.concat([star, chain.disruptions],
+                                                    ignore_index=True))
+    for mineral in ("gallium", "lithium", "no such mineral"):
+        sub = mineral_chain(chain, mineral)
+        for name in ("minerals", "supply", "demand", "routes", "disruptions", "projects"):
+            table = getattr(chain, name)
+            if table is None or "mineral" not in table:
+                continue
+            keep = table["mineral"] == mineral
+            if name == "disruptions":
+                keep |= table["mineral"] == WILDCARD
+            pd.testing.assert_frame_equal(getattr(sub, name), table[keep])
+        assert "everywhere" in set(sub.disruptions["scenario"])

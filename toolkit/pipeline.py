@@ -27,8 +27,8 @@ from toolkit.optimize.cooperation import release
 from toolkit.optimize.run import CaseRun, solve_case
 from toolkit.policy import resolve_cases
 from toolkit.reach import case_year_problems
-from toolkit.reports import write_reports
-from toolkit.results import run_result, write_json
+from toolkit.reports import prepare_reports, write_reports
+from toolkit.results import case_part, run_result, write_json
 from toolkit.risk import chokepoint_table, concentration_table
 from toolkit.sweep.execute import default_workers, run_forked, run_tasks
 from toolkit.sweep.mineral_split import can_split, solve_case_split
@@ -58,7 +58,9 @@ def run_model(chain: SupplyChain, pareto_points: int = 11,
               progress: Progress | None = None, workers: int | None = None,
               scheduler: str | None = None, processes: int = 1,
               meanwhile: Callable[[], Any] | None = None,
-              received: Callable[[Any], None] | None = None) -> list[CaseRun]:
+              received: Callable[[Any], None] | None = None,
+              idle: Callable[[], None] | None = None,
+              keep: Callable[[CaseRun], Any] | None = None) -> list[Any]:
     """Solve every policy case of ``chain`` (see :func:`toolkit.optimize.run.solve_case`).
 
     Each case is one task: on Dask when ``workers`` > 1 or a ``scheduler`` is given
@@ -69,7 +71,10 @@ def run_model(chain: SupplyChain, pareto_points: int = 11,
     local processes has its minerals shared out among them
     (:mod:`toolkit.sweep.mineral_split`).  ``meanwhile()`` runs on a forked case
     process once it has no case left, its result handed to ``received`` (only then: the
-    caller checks whether it received anything).  The
+    caller checks whether it received anything); ``idle()`` runs here while the last
+    forked job runs.  ``keep(run)``, if given, is what is returned of each solved case
+    instead of its :class:`CaseRun`, made where it was solved (e.g.
+    :func:`toolkit.results.case_part`: its JSON part travels back, not its plans).  The
     numbers are the same either way (each case builds and solves its own models;
     ``tests/test_sweep.py``).
 
@@ -83,21 +88,23 @@ def run_model(chain: SupplyChain, pareto_points: int = 11,
     if problems:
         raise InputError(problems)
     dask = scheduler is not None or (workers or 1) > 1
+    kept = keep or _same
     if not dask and len(cases) == 1 and can_split(chain, cases[0], processes):
-        return [solve_case_split(chain, cases[0], pareto_points, processes, progress)]
+        return [kept(solve_case_split(chain, cases[0], pareto_points, processes, progress))]
     processes = min(processes, len(cases)) if fork_is_safe() else 1
     if not dask and processes <= 1:
-        return _in_process(chain, cases, pareto_points, progress)
+        return [kept(run) for run in _in_process(chain, cases, pareto_points, progress)]
     # cases with modelled years (MILPs over every year) first: the longest tasks start at
     # once instead of last on a busy worker; results back in case order
     order = sorted(range(len(cases)), key=lambda i: cases[i].years is None)
     tasks = [(cases[i],) for i in order]
     shown = (lambda done, total: progress(f"{done}/{total} policy cases solved")) \
         if progress else None
-    done = run_tasks(solve_case_task, (chain, pareto_points), tasks, workers, scheduler,
-                     shown) if dask else run_forked(solve_case_task, (chain, pareto_points),
+    shared = (chain, pareto_points, keep)
+    done = run_tasks(solve_case_task, shared, tasks, workers, scheduler,
+                     shown) if dask else run_forked(solve_case_task, shared,
                                                     tasks, processes, shown, meanwhile,
-                                                    received)
+                                                    received, idle)
     return [done[order.index(i)] for i in range(len(cases))]
 
 
@@ -111,11 +118,18 @@ def _in_process(chain: SupplyChain, cases: list, pareto_points: int,
     return runs
 
 
-def solve_case_task(shared: tuple[SupplyChain, int], case) -> CaseRun:
-    """One case as a Dask task: solved, then stripped of its built models (which do not
-    travel between processes; the results never read them)."""
-    chain, pareto_points = shared
+def _same(run: CaseRun) -> CaseRun:
+    return run
+
+
+def solve_case_task(shared: tuple, case) -> Any:
+    """One case as a task: solved, then stripped of its built models (which do not travel
+    between processes; the results never read them), or ``keep(run)`` when ``shared`` is
+    ``(chain, pareto_points, keep)`` with a ``keep``."""
+    chain, pareto_points, *rest = shared
     run = solve_case(chain, case, pareto_points)
+    if rest and rest[0] is not None:
+        return rest[0](run)
     for plans in [run.plans] + [by_year for key in ("plans", "joint", "independent")
                                 for by_year in run.years.get(key, {}).values()]:
         for group in plans.values():
@@ -145,7 +159,8 @@ def run_command(args: argparse.Namespace) -> int:
                      workers, scheduler,
                      processes=default_workers() if workers is None and scheduler is None
                      else 1, meanwhile=partial(network_metrics, chain) if reports else None,
-                     received=metrics.update)
+                     received=metrics.update, idle=prepare_reports if reports else None,
+                     keep=case_part)
     result = run_result(runs, name, None if input_path is None else str(input_path))
     out = Path(getattr(args, "out", None) or "reports")
     written: list[Path] = [out / f"{name}.json"]

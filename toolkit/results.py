@@ -185,9 +185,18 @@ def settings_rows(run: CaseRun) -> list[dict]:
     return rows + [r for r in case.rows() if r["setting"] not in scalar]
 
 
-def run_result(runs: list[CaseRun], model_name: str, input_path: str | None) -> dict:
-    """The whole JSON document: the first case's keys, ``cases`` and run metadata."""
-    cases = [tidy(case_result(r)) for r in runs]  # each case tidied once
+def case_part(run: CaseRun) -> dict:
+    """The JSON part of one solved case, tidied: all :func:`run_result` needs of it (made
+    where the case was solved, it travels back instead of the case's plans)."""
+    return tidy(case_result(run))
+
+
+def run_result(runs: list[CaseRun] | list[dict], model_name: str,
+               input_path: str | None) -> dict:
+    """The whole JSON document: the first case's keys, ``cases`` and run metadata.
+
+    ``runs``: the solved cases, or their parts (:func:`case_part`)."""
+    cases = [r if isinstance(r, dict) else case_part(r) for r in runs]  # tidied once
     first = dict(cases[0])
     first.update(tidy({
         "model": model_name, "input": input_path or "default model",

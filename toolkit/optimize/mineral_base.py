@@ -187,7 +187,7 @@ def mineral_base(chain: SupplyChain, mineral: str) -> MineralBase:
         weakref.finalize(chain, _BASES.pop, key, None)
     cache = _BASES[key]
     if mineral not in cache:
-        cache[mineral] = _build_base(mineral_chain(chain, mineral), mineral)
+        cache[mineral] = _build_base(chain, mineral)
     return cache[mineral]
 
 
@@ -198,17 +198,38 @@ _PER_MINERAL = ("minerals", "supply", "demand", "routes", "disruptions", "projec
 def mineral_chain(chain: SupplyChain, mineral: str) -> SupplyChain:
     """The chain with only ``mineral``'s rows in its per-mineral tables (Disruptions: also
     the rows for every mineral), rows in their order: what one mineral's instance reads,
-    without filtering the whole tables again for every quantity."""
+    without filtering the whole tables again for every quantity.
+
+    Every mineral's rows are found with one grouping per table at the first call for a
+    chain object (cached like :func:`mineral_base`)."""
+    key = id(chain)
+    if key not in _ROWS:
+        _ROWS[key] = {name: _row_positions(getattr(chain, name), name)
+                      for name in _PER_MINERAL}
+        weakref.finalize(chain, _ROWS.pop, key, None)
     tables = {}
-    for name in _PER_MINERAL:
-        table = getattr(chain, name)
-        if table is None or "mineral" not in table:
-            continue
-        keep = table["mineral"] == mineral
-        if name == "disruptions":
-            keep |= table["mineral"] == WILDCARD
-        tables[name] = table[keep]
+    for name, positions in _ROWS[key].items():
+        if positions is not None:
+            table = getattr(chain, name)
+            tables[name] = table.take(positions.get(mineral, positions[_NONE]))
     return chain.with_tables(**tables)
+
+
+_ROWS: dict[int, dict[str, dict | None]] = {}
+_NONE = object()  # key of the rows of a mineral no row names (Disruptions: the wildcard's)
+
+
+def _row_positions(table: pd.DataFrame | None, name: str) -> dict | None:
+    """Per mineral, the positions of its rows in ``table`` in row order (Disruptions:
+    with the rows for every mineral); None for a table without a mineral column."""
+    if table is None or "mineral" not in table:
+        return None
+    groups = table.groupby("mineral", sort=False).indices
+    wildcard = groups.pop(WILDCARD, np.zeros(0, dtype=np.intp)) \
+        if name == "disruptions" else np.zeros(0, dtype=np.intp)
+    out: dict = {m: np.sort(np.concatenate([rows, wildcard])) for m, rows in groups.items()}
+    out[_NONE] = wildcard
+    return out
 
 
 def project_nodes(chain: SupplyChain, mineral: str) -> pd.DataFrame:
@@ -228,6 +249,8 @@ def project_nodes(chain: SupplyChain, mineral: str) -> pd.DataFrame:
 
 def _with_projects(chain: SupplyChain, mineral: str, nodes: pd.DataFrame) -> pd.DataFrame:
     """Supply nodes followed by the mineral's project nodes (at stages it has)."""
+    if chain.projects is None or not len(chain.projects):
+        return nodes
     extra = project_nodes(chain, mineral)
     extra = extra[extra["stage"].isin(set(nodes["stage"]))]
     if extra.empty:
@@ -235,10 +258,13 @@ def _with_projects(chain: SupplyChain, mineral: str, nodes: pd.DataFrame) -> pd.
     return pd.concat([nodes.assign(project=""), extra], ignore_index=True)
 
 
-def _build_base(chain: SupplyChain, mineral: str) -> MineralBase:
+def _build_base(whole: SupplyChain, mineral: str) -> MineralBase:
+    """The base of ``mineral`` in ``whole`` (planned demand read from the whole chain's
+    cache, :func:`toolkit.market.planned_demand`; the rest from the mineral's rows)."""
+    chain = mineral_chain(whole, mineral)
     today = nodes_table(chain, mineral)
     nodes = _with_projects(chain, mineral, today)
-    demand = demand_of(chain, mineral)
+    demand = demand_of(whole, mineral)
     stages = tuple(s for s in STAGES if s in set(nodes["stage"]))
     country = nodes["country"].to_numpy(dtype=object)
     partners = chain.partners()
@@ -264,9 +290,7 @@ def _market(chain: SupplyChain, mineral: str, nodes: pd.DataFrame, node_stage: n
     InputError
         When the market buyers' demand exceeds a stage's production.
     """
-    sub = chain.with_tables(supply=chain.supply[chain.supply["mineral"] == mineral],
-                            minerals=chain.minerals[chain.minerals["mineral"] == mineral])
-    problems = market_problems(sub)
+    problems = market_problems(chain)  # the mineral's rows only (mineral_chain)
     if problems:
         raise InputError(problems)
     market_t = market_demand_t(chain, mineral)
