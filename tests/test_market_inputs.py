@@ -167,3 +167,66 @@ def test_a_minerals_rows_are_its_own_with_the_wildcard_disruptions_in_order():
                 keep |= table["mineral"] == WILDCARD
             pd.testing.assert_frame_equal(getattr(sub, name), table[keep])
         assert "everywhere" in set(sub.disruptions["scenario"])
+
+
+def _nodes_by_pandas(chain, mineral):
+    # the node table by one pandas grouping: summed capacity and output, mean unit cost
+    from toolkit.market import production_of
+    from toolkit.schema import STAGES
+
+    rows = chain.supply[chain.supply["mineral"] == mineral]
+    rows = rows.assign(production_t=production_of(rows))
+    out = rows.groupby(["stage", "country"]).agg(
+        capacity_t=("capacity_t", "sum"), production_t=("production_t", "sum"),
+        unit_cost_usd_per_t=("unit_cost_usd_per_t", "mean")).reset_index()
+    out = out[out["capacity_t"] > 0]
+    out["stage_index"] = out["stage"].map({s: i for i, s in enumerate(STAGES)})
+    return out.sort_values(["stage_index", "country"]).reset_index(drop=True)
+
+
+def test_the_node_table_and_chain_cost_equal_a_pandas_grouping():
+    import pandas as pd
+
+    from toolkit.io.inputs import load_default
+    from toolkit.optimize.mineral_base import chain_cost, nodes_table
+
+    chain = load_default().at_year(None)
+    for mineral in chain.mineral_ids:
+        got = nodes_table(chain, mineral)
+        pd.testing.assert_frame_equal(got, _nodes_by_pandas(chain, mineral),
+                                      check_dtype=False)
+    # two rows of one node (summed), a node without capacity (dropped), out of order
+    rows = chain.supply[chain.supply["mineral"] == "gallium"]
+    extra = pd.concat([rows.iloc[[0]].assign(capacity_t=5.0, unit_cost_usd_per_t=1.0),
+                       rows.iloc[[0]].assign(country="ZZZ", capacity_t=0.0)])
+    odd = chain.with_tables(supply=pd.concat([extra, chain.supply], ignore_index=True))
+    got = nodes_table(odd, "gallium")
+    pd.testing.assert_frame_equal(got, _nodes_by_pandas(odd, "gallium"), check_dtype=False)
+    assert "ZZZ" not in set(got["country"])
+    # full-chain unit cost, by hand: per stage the capacity-weighted mean, summed
+    by_hand = sum(float((g["capacity_t"] * g["unit_cost_usd_per_t"]).sum()
+                        / g["capacity_t"].sum()) for _, g in got.groupby("stage"))
+    assert chain_cost(got) == pytest.approx(by_hand, rel=1e-15)
+
+
+def test_a_joint_groups_paths_are_each_buyers_own_paths_in_turn():
+    import numpy as np
+
+    from toolkit.io.inputs import load_default
+    from toolkit.optimize.data import prepare
+    from toolkit.optimize.mineral_base import mineral_base
+    from toolkit.optimize.paths import all_paths
+
+    chain = load_default()
+    case = resolve_cases(chain)[0]
+    at = chain.at_year(case.year)
+    for mineral in ("gallium", "rare_earths"):
+        alone = prepare(at, case, mineral, ("GBR",), joint=False)  # GBR's paths cached
+        joint = prepare(at, case, mineral, ("GBR", "JPN"), joint=True)
+        stages = list(joint.stages)
+        base = mineral_base(at, mineral)
+        paths, _route, owner = all_paths(base.chain, mineral, base.nodes, stages,
+                                         ("GBR", "JPN"))
+        np.testing.assert_array_equal(joint.path_nodes, paths)
+        np.testing.assert_array_equal(joint.path_buyer, owner)
+        np.testing.assert_array_equal(alone.path_nodes, paths[owner == 0])

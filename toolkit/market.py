@@ -107,14 +107,20 @@ def market_problems(chain: SupplyChain, file: str | None = None,
     problems = []
     for mineral in chain.mineral_ids:
         market = market_demand_t(chain, mineral)
-        if market <= 0:
-            continue
-        for stage, total in stage_totals(chain, mineral).items():
-            if market > total * (1 + 1e-9):
-                problems.append(Problem(
-                    file or chain.source,
-                    f"market buyers' demand for {mineral} ({market:,.6g} t) exceeds the "
+        if market > 0:
+            problems += stage_problems(chain, mineral, market, stage_totals(chain, mineral),
+                                       file, sheet)
+    return problems
+
+
+def stage_problems(chain: SupplyChain, mineral: str, market_t: float,
+                   totals: dict[str, float], file: str | None = None,
+                   sheet: str | None = "Demand") -> list[Problem]:
+    """The problems of :func:`market_problems` for one mineral: ``market_t`` its market
+    buyers' demand, ``totals`` its production per stage (t/yr)."""
+    return [Problem(file or chain.source,
+                    f"market buyers' demand for {mineral} ({market_t:,.6g} t) exceeds the "
                     f"{stage} stage's production ({total:,.6g} t): other buyers cannot hold "
                     "more than the world makes; lower their demand or add supply",
-                    sheet, None, "demand_t", market))
-    return problems
+                    sheet, None, "demand_t", market_t)
+            for stage, total in totals.items() if market_t > total * (1 + 1e-9)]

@@ -17,13 +17,14 @@ import pandas as pd
 
 from toolkit.chain import SupplyChain
 from toolkit.optimize.mineral_base import (  # noqa: F401  (re-exported for callers)
+    MineralBase,
     demand_of,
     merge_identical,
     mineral_base,
     nodes_table,
     scenario_losses,
 )
-from toolkit.optimize.paths import all_paths, path_cost
+from toolkit.optimize.paths import all_paths, combined, enumerate_paths, path_cost
 from toolkit.policy import CaseSettings
 from toolkit.schema import CHINA, ROW
 
@@ -237,7 +238,7 @@ def prepare(chain: SupplyChain, case: CaseSettings, mineral: str,
     demand, stages, nodes = base.demand, list(base.stages), base.nodes
     buyers = tuple(b for b in (buyers or tuple(demand)) if b in demand)
     if buyers not in base.paths:
-        base.paths[buyers] = all_paths(base.chain, mineral, nodes, stages, buyers)
+        base.paths[buyers] = _paths_of(base, mineral, stages, buyers)
     paths, route, owner = base.paths[buyers]
     cost = nodes["unit_cost_usd_per_t"].to_numpy(dtype=float)
     names, probs, loss = base.scenarios
@@ -273,6 +274,18 @@ def prepare(chain: SupplyChain, case: CaseSettings, mineral: str,
         max_bid=np.nan_to_num(_per_stage(case, "max_bid_share", mineral, stages), nan=1.0),
         **base.market,
     )
+
+
+def _paths_of(base: MineralBase, mineral: str, stages: list[str],
+              buyers: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The paths of ``buyers`` (:func:`toolkit.optimize.paths.all_paths`), each buyer's
+    enumerated once per base: a joint group reuses the stand-alone buyers' paths."""
+    if not stages or not buyers:
+        return all_paths(base.chain, mineral, base.nodes, stages, buyers)
+    for b in buyers:
+        if b not in base.buyer_paths:
+            base.buyer_paths[b] = enumerate_paths(base.chain, mineral, base.nodes, stages, b)
+    return combined([base.buyer_paths[b] for b in buyers])
 
 
 def _per_buyer_node(case: CaseSettings, mineral: str, buyers: tuple[str, ...],

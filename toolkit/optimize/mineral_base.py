@@ -18,10 +18,10 @@ from toolkit.errors import InputError
 from toolkit.market import (
     holding_t,
     market_demand_t,
-    market_problems,
     planned_demand,
     planned_share,
     production_of,
+    stage_problems,
 )
 from toolkit.schema import STAGES, WILDCARD
 
@@ -34,28 +34,38 @@ def demand_of(chain: SupplyChain, mineral: str) -> dict[str, float]:
 
 def nodes_table(chain: SupplyChain, mineral: str) -> pd.DataFrame:
     """Supply nodes ``stage, country, capacity_t, production_t, unit_cost_usd_per_t``
-    (capacity > 0).
+    (capacity > 0) and ``stage_index``, sorted by stage and country.
 
     Rows of one (stage, country) are summed (capacity, production) and averaged (unit
     cost), as in :func:`toolkit.network.build_network`.  Use ``chain.at_year`` first.
     """
     rows = chain.supply[chain.supply["mineral"] == mineral]
     rows = rows.assign(production_t=production_of(rows))
-    if not rows.duplicated(["stage", "country"]).any():  # one row a node: nothing to sum
-        grouped = pd.DataFrame({
-            "stage": rows["stage"].to_numpy(), "country": rows["country"].to_numpy(),
-            "capacity_t": rows["capacity_t"].to_numpy(dtype=float),
-            "production_t": rows["production_t"].to_numpy(dtype=float),
-            "unit_cost_usd_per_t": rows["unit_cost_usd_per_t"].to_numpy(dtype=float)})
-        grouped = grouped[grouped["capacity_t"] > 0].reset_index(drop=True)
-        grouped["stage_index"] = grouped["stage"].map({s: i for i, s in enumerate(STAGES)})
-        return grouped.sort_values(["stage_index", "country"]).reset_index(drop=True)
-    grouped = rows.groupby(["stage", "country"], sort=True).agg(
-        capacity_t=("capacity_t", "sum"), production_t=("production_t", "sum"),
-        unit_cost_usd_per_t=("unit_cost_usd_per_t", "mean"))
-    grouped = grouped[grouped["capacity_t"] > 0].reset_index()
-    grouped["stage_index"] = grouped["stage"].map({s: i for i, s in enumerate(STAGES)})
-    return grouped.sort_values(["stage_index", "country"]).reset_index(drop=True)
+    if rows.duplicated(["stage", "country"]).any():
+        grouped = rows.groupby(["stage", "country"], sort=True).agg(
+            capacity_t=("capacity_t", "sum"), production_t=("production_t", "sum"),
+            unit_cost_usd_per_t=("unit_cost_usd_per_t", "mean")).reset_index()
+        return _sorted_nodes({c: grouped[c].to_numpy() for c in _NODE_COLUMNS})
+    # one row a node, nothing to sum: arrays, not a pandas grouping (a multi-year case
+    # builds this for every mineral and modelled year)
+    return _sorted_nodes({c: rows[c].to_numpy() for c in _NODE_COLUMNS})
+
+
+_NODE_COLUMNS = ("stage", "country", "capacity_t", "production_t", "unit_cost_usd_per_t")
+_STAGE_INDEX = {s: i for i, s in enumerate(STAGES)}
+
+
+def _sorted_nodes(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The node table of ``columns`` (one entry per node): capacity > 0 only, with
+    ``stage_index``, sorted by stage index and country."""
+    keep = columns["capacity_t"].astype(float) > 0
+    stage_index = np.array([_STAGE_INDEX[s] for s in columns["stage"][keep]],
+                           dtype=np.int64)
+    order = np.lexsort((columns["country"][keep].astype(str), stage_index))
+    out = {c: columns[c][keep][order] for c in ("stage", "country")}
+    out.update({c: columns[c][keep][order].astype(float) for c in _NODE_COLUMNS[2:]})
+    out["stage_index"] = stage_index[order]
+    return pd.DataFrame(out)
 
 
 def scenario_losses(chain: SupplyChain, mineral: str, nodes: pd.DataFrame,
@@ -140,11 +150,15 @@ def governance_tie_break(chain: SupplyChain, nodes: pd.DataFrame) -> np.ndarray:
 
 
 def chain_cost(nodes: pd.DataFrame) -> float:
-    """Full-chain unit cost: sum over stages of the capacity-weighted mean unit cost."""
+    """Full-chain unit cost: sum over stages (in name order) of the capacity-weighted
+    mean unit cost."""
+    stage = nodes["stage"].to_numpy()
+    capacity = nodes["capacity_t"].to_numpy(dtype=float)
+    cost = nodes["unit_cost_usd_per_t"].to_numpy(dtype=float)
     total = 0.0
-    for _, rows in nodes.groupby("stage"):
-        weight = rows["capacity_t"].sum()
-        total += float((rows["capacity_t"] * rows["unit_cost_usd_per_t"]).sum() / weight)
+    for name in sorted(set(stage)):
+        at = stage == name
+        total += float((capacity[at] * cost[at]).sum() / capacity[at].sum())
     return total
 
 
@@ -164,7 +178,8 @@ class MineralBase:
     chain_cost: float
     market: dict
     chain: SupplyChain  # the mineral's rows only (:func:`mineral_chain`)
-    paths: dict = field(default_factory=dict)
+    paths: dict = field(default_factory=dict)        # buyer group -> its paths
+    buyer_paths: dict = field(default_factory=dict)  # buyer -> its paths alone
 
 
 _BASES: dict[int, dict[str, MineralBase]] = {}
@@ -280,6 +295,13 @@ def _build_base(whole: SupplyChain, mineral: str) -> MineralBase:
         chain=chain)
 
 
+def _stage_totals(supply: pd.DataFrame) -> dict[str, float]:
+    """Production per stage of one mineral's supply rows, t/yr
+    (:func:`toolkit.market.stage_totals` without a pandas grouping)."""
+    stage, production = supply["stage"].to_numpy(), production_of(supply).to_numpy()
+    return {s: float(production[stage == s].sum()) for s in STAGES if (stage == s).any()}
+
+
 def _market(chain: SupplyChain, mineral: str, nodes: pd.DataFrame, node_stage: np.ndarray,
             planned_t: float) -> dict:
     """The case-independent world-market fields of :class:`MineralData`
@@ -290,10 +312,11 @@ def _market(chain: SupplyChain, mineral: str, nodes: pd.DataFrame, node_stage: n
     InputError
         When the market buyers' demand exceeds a stage's production.
     """
-    problems = market_problems(chain)  # the mineral's rows only (mineral_chain)
-    if problems:
-        raise InputError(problems)
-    market_t = market_demand_t(chain, mineral)
+    market_t = market_demand_t(chain, mineral)  # the mineral's rows only (mineral_chain)
+    if market_t > 0:
+        problems = stage_problems(chain, mineral, market_t, _stage_totals(chain.supply))
+        if problems:
+            raise InputError(problems)
     production = nodes["production_t"].to_numpy(dtype=float)
     capacity = nodes["capacity_t"].to_numpy(dtype=float)
     stages = int(node_stage.max()) + 1 if len(node_stage) else 0

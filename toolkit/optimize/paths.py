@@ -59,7 +59,8 @@ def enumerate_paths(chain: SupplyChain, mineral: str, nodes: pd.DataFrame,
 def _every_path(nodes: pd.DataFrame, stages: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Every combination of one node per stage (no Routes rows: every link allowed, route
     cost 0), in lexicographic order."""
-    per_stage = [np.flatnonzero((nodes["stage"] == s).to_numpy()) for s in stages]
+    stage = nodes["stage"].to_numpy()
+    per_stage = [np.flatnonzero(stage == s) for s in stages]
     grid = np.meshgrid(*[nodes.index.to_numpy()[i] for i in per_stage], indexing="ij")
     paths = np.stack([g.ravel() for g in grid], axis=1).astype(np.int64)
     return paths.reshape(-1, len(stages)), np.zeros(len(paths))
@@ -101,7 +102,13 @@ def all_paths(chain: SupplyChain, mineral: str, nodes: pd.DataFrame, stages: lis
     if not stages or not buyers:
         return (np.zeros((0, len(stages)), dtype=np.int64), np.zeros(0),
                 np.zeros(0, dtype=np.int64))
-    parts = [enumerate_paths(chain, mineral, nodes, stages, b) for b in buyers]
+    return combined([enumerate_paths(chain, mineral, nodes, stages, b) for b in buyers])
+
+
+def combined(parts: list[tuple[np.ndarray, np.ndarray]]
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The paths of several buyers, one after another: ((P, K) node indices, (P,) route
+    cost, (P,) position of the path's buyer in ``parts``)."""
     owner = np.concatenate([np.full(len(p[0]), i, dtype=np.int64)
                             for i, p in enumerate(parts)])
     return (np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts]), owner)
