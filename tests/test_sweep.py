@@ -399,35 +399,19 @@ def test_a_case_one_buyer_cannot_meet_costs_what_the_plain_run_says():
 
 
 MEANWHILE_CHECK = """
-import os, tempfile, time
-from pathlib import Path
+import os
 from toolkit.sweep.execute import run_forked
 
-marks = Path(tempfile.mkdtemp())
-
 def square(shared, x):
-    time.sleep(0.4 if x == 1 else 0.05)  # the first task is the last to finish
-    (marks / f"task{x}").touch()
     return shared * x * x
-
-def metrics():
-    (marks / "metrics").touch()
-    return os.getpid()
-
-seen = []
-
-def idle():  # here, once, when only one job is left
-    seen.append((os.getpid(), len(list(marks.iterdir()))))
 
 def fail():
     raise ValueError("metrics failed")
 
 got = []
-out = run_forked(square, 2, [(1,), (2,), (3,)], 2, meanwhile=metrics, received=got.append,
-                 idle=idle)
+out = run_forked(square, 2, [(1,), (2,), (3,)], 2, meanwhile=os.getpid, received=got.append)
 assert out == [2, 8, 18], out
 assert len(got) == 1 and got[0] != os.getpid(), got  # run on a worker, handed back
-assert len(seen) == 1 and seen[0][0] == os.getpid() and seen[0][1] in (3, 4), seen
 try:
     run_forked(square, 2, [(1,)], 2, meanwhile=fail, received=got.append)
 except ValueError as exc:
@@ -440,8 +424,7 @@ print("same")
 
 def test_the_meanwhile_job_runs_on_a_worker_and_its_error_is_raised_here():
     """``toolkit run``'s network metrics: one more job after the cases, on the first
-    idle case process; the idle call (the reports' imports) here once, with one job left
-    (in a fresh process: the pool forks only without other threads)."""
+    idle case process (in a fresh process: the pool forks only without other threads)."""
     import subprocess
     import sys
     from pathlib import Path

@@ -27,7 +27,7 @@ from toolkit.optimize.cooperation import release
 from toolkit.optimize.run import CaseRun, solve_case
 from toolkit.policy import resolve_cases
 from toolkit.reach import case_year_problems
-from toolkit.reports import prepare_reports, write_reports
+from toolkit.reports import write_reports
 from toolkit.results import case_part, run_result, write_json
 from toolkit.risk import chokepoint_table, concentration_table
 from toolkit.sweep.execute import default_workers, run_forked, run_tasks
@@ -59,7 +59,6 @@ def run_model(chain: SupplyChain, pareto_points: int = 11,
               scheduler: str | None = None, processes: int = 1,
               meanwhile: Callable[[], Any] | None = None,
               received: Callable[[Any], None] | None = None,
-              idle: Callable[[], None] | None = None,
               keep: Callable[[CaseRun], Any] | None = None) -> list[Any]:
     """Solve every policy case of ``chain`` (see :func:`toolkit.optimize.run.solve_case`).
 
@@ -71,10 +70,10 @@ def run_model(chain: SupplyChain, pareto_points: int = 11,
     local processes has its minerals shared out among them
     (:mod:`toolkit.sweep.mineral_split`).  ``meanwhile()`` runs on a forked case
     process once it has no case left, its result handed to ``received`` (only then: the
-    caller checks whether it received anything); ``idle()`` runs here while the last
-    forked job runs.  ``keep(run)``, if given, is what is returned of each solved case
-    instead of its :class:`CaseRun`, made where it was solved (e.g.
-    :func:`toolkit.results.case_part`: its JSON part travels back, not its plans).  The
+    caller checks whether it received anything).  ``keep(run)``, if given, is what is
+    returned of each solved case instead of its :class:`CaseRun`, made where it was
+    solved (e.g. :func:`toolkit.results.case_part`: its JSON part travels back, not its
+    plans).  The
     numbers are the same either way (each case builds and solves its own models;
     ``tests/test_sweep.py``).
 
@@ -104,7 +103,7 @@ def run_model(chain: SupplyChain, pareto_points: int = 11,
     done = run_tasks(solve_case_task, shared, tasks, workers, scheduler,
                      shown) if dask else run_forked(solve_case_task, shared,
                                                     tasks, processes, shown, meanwhile,
-                                                    received, idle)
+                                                    received)
     return [done[order.index(i)] for i in range(len(cases))]
 
 
@@ -159,8 +158,7 @@ def run_command(args: argparse.Namespace) -> int:
                      workers, scheduler,
                      processes=default_workers() if workers is None and scheduler is None
                      else 1, meanwhile=partial(network_metrics, chain) if reports else None,
-                     received=metrics.update, idle=prepare_reports if reports else None,
-                     keep=case_part)
+                     received=metrics.update, keep=case_part)
     result = run_result(runs, name, None if input_path is None else str(input_path))
     out = Path(getattr(args, "out", None) or "reports")
     written: list[Path] = [out / f"{name}.json"]

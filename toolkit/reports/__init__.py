@@ -18,7 +18,6 @@ from toolkit.errors import ToolkitError
 from toolkit.io.atomic import output_errors, renaming
 from toolkit.reports.beside import WriteBeside
 from toolkit.reports.brief import render
-from toolkit.reports.charts import mpl
 from toolkit.reports.excel_report import write_workbook
 from toolkit.reports.findings import Tables, tables_of
 from toolkit.reports.pdf import write_pdf
@@ -26,14 +25,7 @@ from toolkit.reports.pdf import write_pdf
 Progress = Callable[[str], None]
 Writer = Callable[[Path], object]
 
-__all__ = ["prepare_reports", "write_reports", "tables_of", "Tables"]
-
-
-def prepare_reports() -> None:
-    """Import what drawing the brief's charts needs (matplotlib: 0.3-0.5 s) now, e.g.
-    while the last policy case still solves on another core, so that the process that
-    writes the brief (forked from this one) starts with it loaded."""
-    mpl()
+__all__ = ["write_reports", "tables_of", "Tables"]
 
 
 def write_reports(bundle: dict, out_dir: Path, name: str, pdf: bool = False,

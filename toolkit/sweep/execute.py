@@ -101,16 +101,13 @@ def _on_dask(client: Any, func: Callable[..., Any], shared: Any, tasks: Sequence
 def run_forked(func: Callable[..., Any], shared: Any, tasks: Sequence[tuple],
                processes: int, progress: Progress | None = None,
                meanwhile: Callable[[], Any] | None = None,
-               received: Callable[[Any], None] | None = None,
-               idle: Callable[[], None] | None = None) -> list[Any]:
+               received: Callable[[Any], None] | None = None) -> list[Any]:
     """``[func(shared, *task) for task in tasks]`` on ``processes`` forked local workers,
     results in task order (tasks are handed out in order: put the longest first).
     ``meanwhile()``, if given, is one more job, handed out after the tasks (the first
     worker done with its tasks runs it while the others still solve, instead of this
     process competing with them for a core); its result is passed to ``received`` here
-    and its exception stops the workers like a failed task's.  ``idle()``, if given, runs
-    here once when a single job is left (a core is then free while the last job runs:
-    e.g. the imports the reports will need).
+    and its exception stops the workers like a failed task's.
 
     Each worker inherits ``func``, ``shared`` and ``meanwhile`` at the fork (nothing is
     pickled on the way in); results are pickled back.  A failed task's exception (or a
@@ -127,10 +124,8 @@ def run_forked(func: Callable[..., Any], shared: Any, tasks: Sequence[tuple],
         if meanwhile is not None:
             futures.append(pool.submit(_forked_call))
         done = 0
-        for left, future in enumerate(as_completed(futures), start=1):
+        for future in as_completed(futures):
             i, result = future.result()  # a dead worker raises BrokenProcessPool here
-            if idle is not None and len(futures) - left == 1:
-                idle()
             if i is None:
                 (received or (lambda _value: None))(result)
                 continue
