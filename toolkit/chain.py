@@ -8,11 +8,11 @@ All tonnages are tonnes of contained element per year; all money is USD.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from toolkit.object_cache import once_per
 from toolkit.schema import PROJECTS, ROW, SAMPLING, STAGES, WORKBOOK, Sheet, column_dtype
 
 
@@ -91,11 +91,9 @@ class SupplyChain:
         from toolkit.projects import online_in
 
         target = default_year(self) if year is None else year
-        key = id(self)
-        if key not in _AT_YEAR:  # one derived chain per (chain, year): the per-mineral
-            _AT_YEAR[key] = {}   # data cached on it (optimize.data) is then built once
-            weakref.finalize(self, _AT_YEAR.pop, key, None)
-        cache = _AT_YEAR[key]
+        # one derived chain per (chain, year): the per-mineral data cached on it
+        # (optimize.data) is then built once
+        cache = once_per(self, "at_year", dict)
         if target not in cache:
             cache[target] = self.with_tables(supply=supply_at_year(self.supply, target),
                                              demand=demand_at_year(self.demand, target),
@@ -115,7 +113,7 @@ class SupplyChain:
         base = self.at_year(first)
         if first is not None and year <= first:
             return base
-        cache = _AT_YEAR[id(self)]  # filled by at_year above; one chain per modelled year
+        cache = once_per(self, "at_year", dict)  # at_year's; one chain per modelled year
         key = ("in_year", year, first)
         if key not in cache:
             cache[key] = base.with_tables(
@@ -124,11 +122,6 @@ class SupplyChain:
                 demand=_override(base.demand, self.demand, year,
                                  ["buyer", "mineral", "sector"]))
         return cache[key]
-
-
-# chains derived by SupplyChain.at_year, per parent object id and year (dropped with the
-# parent, so an id is never reused for another chain's data)
-_AT_YEAR: dict[int, dict[object, SupplyChain]] = {}
 
 
 def default_year(chain: SupplyChain) -> float | None:

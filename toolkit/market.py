@@ -18,16 +18,13 @@ All tonnages are tonnes of contained element per year.
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 import pandas as pd
 
 from toolkit.chain import SupplyChain
 from toolkit.errors import Problem
+from toolkit.object_cache import once_per
 from toolkit.schema import BUYERS, STAGES
-
-_PLANNED: dict[int, dict[str, dict[str, float]]] = {}
 
 
 def planned_demand(chain: SupplyChain, mineral: str) -> dict[str, float]:
@@ -38,11 +35,8 @@ def planned_demand(chain: SupplyChain, mineral: str) -> dict[str, float]:
     entry is dropped when the chain is garbage-collected, as in
     :func:`toolkit.optimize.mineral_base.mineral_base`.
     """
-    key = id(chain)
-    if key not in _PLANNED:
-        _PLANNED[key] = _planned_by_mineral(chain.demand)
-        weakref.finalize(chain, _PLANNED.pop, key, None)
-    return dict(_PLANNED[key].get(mineral, {}))
+    by_mineral = once_per(chain, "planned_demand", lambda: _planned_by_mineral(chain.demand))
+    return dict(by_mineral.get(mineral, {}))
 
 
 def _planned_by_mineral(demand: pd.DataFrame) -> dict[str, dict[str, float]]:
@@ -94,8 +88,8 @@ def planned_share(planned_t: float, market_t: float) -> float:
 def stage_totals(chain: SupplyChain, mineral: str) -> dict[str, float]:
     """:math:`P_k`: production per stage of ``mineral`` (use ``chain.at_year`` first)."""
     rows = chain.supply[chain.supply["mineral"] == mineral]
-    totals = production_of(rows).groupby(rows["stage"]).sum()
-    return {s: float(totals[s]) for s in STAGES if s in totals.index}
+    stage, production = rows["stage"].to_numpy(), production_of(rows).to_numpy()
+    return {s: float(production[stage == s].sum()) for s in STAGES if (stage == s).any()}
 
 
 def market_problems(chain: SupplyChain, file: str | None = None,

@@ -15,13 +15,13 @@ mixing* assumption), or to the route/import weights when the data give them.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable
 
 import networkx as nx
 import pandas as pd
 
 from toolkit.chain import SupplyChain
+from toolkit.object_cache import once_per
 from toolkit.schema import BUYERS, CHINA, STAGES
 
 Node = tuple[str, str]
@@ -93,17 +93,10 @@ def _demand_totals(demand: pd.DataFrame) -> dict[str, dict[str, float]]:
     return totals
 
 
-_PER_TABLE: dict[tuple[int, str], object] = {}
-
-
 def _per_table(table: pd.DataFrame, what: str, make):
     """``make(table)``, computed once per table object (chains derived by ``at_year``
-    share their tables; inputs are never modified in place) and dropped with it."""
-    key = (id(table), what)
-    if key not in _PER_TABLE:
-        _PER_TABLE[key] = make(table)
-        weakref.finalize(table, _PER_TABLE.pop, key, None)
-    return _PER_TABLE[key]
+    share their tables) and dropped with it."""
+    return once_per(table, what, lambda: make(table))
 
 
 def stage_nodes(graph: nx.DiGraph, stage: str) -> list[Node]:
@@ -217,18 +210,14 @@ def stages_of(chain: SupplyChain, mineral: str) -> list[str]:
     return [s for s in STAGES if s in present]
 
 
-_BY_BUYER_MINERAL: dict[int, dict[tuple[str, str], pd.DataFrame]] = {}
 
 
 def _imports_by(imports: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
     """The rows of an imports table per (buyer, mineral), split once per table object
     (chains derived by ``at_year`` share it; dropped with the table)."""
-    key = id(imports)
-    if key not in _BY_BUYER_MINERAL:
-        _BY_BUYER_MINERAL[key] = {(str(b), str(m)): rows for (b, m), rows
-                                  in imports.groupby(["buyer", "mineral"], sort=False)}
-        weakref.finalize(imports, _BY_BUYER_MINERAL.pop, key, None)
-    return _BY_BUYER_MINERAL[key]
+    return once_per(imports, "by_buyer_mineral", lambda: {
+        (str(b), str(m)): rows
+        for (b, m), rows in imports.groupby(["buyer", "mineral"], sort=False)})
 
 
 def trace_flows(graph: nx.DiGraph) -> dict[tuple[Node, Node], float]:

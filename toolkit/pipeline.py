@@ -87,12 +87,12 @@ def run_model(chain: SupplyChain, pareto_points: int = 11,
     if problems:
         raise InputError(problems)
     dask = scheduler is not None or (workers or 1) > 1
-    kept = keep or _same
+    keep = keep or _same
     if not dask and len(cases) == 1 and can_split(chain, cases[0], processes):
-        return [kept(solve_case_split(chain, cases[0], pareto_points, processes, progress))]
+        return [keep(solve_case_split(chain, cases[0], pareto_points, processes, progress))]
     processes = min(processes, len(cases)) if fork_is_safe() else 1
     if not dask and processes <= 1:
-        return [kept(run) for run in _in_process(chain, cases, pareto_points, progress)]
+        return [keep(run) for run in _in_process(chain, cases, pareto_points, progress)]
     # cases with modelled years (MILPs over every year) first: the longest tasks start at
     # once instead of last on a busy worker; results back in case order
     order = sorted(range(len(cases)), key=lambda i: cases[i].years is None)
@@ -121,19 +121,18 @@ def _same(run: CaseRun) -> CaseRun:
     return run
 
 
-def solve_case_task(shared: tuple, case) -> Any:
-    """One case as a task: solved, then stripped of its built models (which do not travel
-    between processes; the results never read them), or ``keep(run)`` when ``shared`` is
-    ``(chain, pareto_points, keep)`` with a ``keep``."""
-    chain, pareto_points, *rest = shared
+def solve_case_task(shared: tuple[SupplyChain, int, Callable[[CaseRun], Any]],
+                    case) -> Any:
+    """One case as a task, ``shared`` = ``(chain, pareto_points, keep)``: ``keep(run)`` of
+    the solved case, its built models released first (they do not travel between
+    processes; the results never read them)."""
+    chain, pareto_points, keep = shared
     run = solve_case(chain, case, pareto_points)
-    if rest and rest[0] is not None:
-        return rest[0](run)
     for plans in [run.plans] + [by_year for key in ("plans", "joint", "independent")
                                 for by_year in run.years.get(key, {}).values()]:
         for group in plans.values():
             release(group)
-    return run
+    return keep(run)
 
 
 def model_name(chain: SupplyChain, input_path: str | Path | None) -> str:

@@ -7,7 +7,6 @@ what :func:`toolkit.optimize.data.prepare` reads for every policy case and buyer
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,7 +21,9 @@ from toolkit.market import (
     planned_share,
     production_of,
     stage_problems,
+    stage_totals,
 )
+from toolkit.object_cache import once_per
 from toolkit.schema import STAGES, WILDCARD
 
 
@@ -182,9 +183,6 @@ class MineralBase:
     buyer_paths: dict = field(default_factory=dict)  # buyer -> its paths alone
 
 
-_BASES: dict[int, dict[str, MineralBase]] = {}
-
-
 def mineral_base(chain: SupplyChain, mineral: str) -> MineralBase:
     """The case-independent part of a mineral's instance, built once per chain object.
 
@@ -196,11 +194,7 @@ def mineral_base(chain: SupplyChain, mineral: str) -> MineralBase:
     InputError
         When the market buyers' demand exceeds a stage's production.
     """
-    key = id(chain)
-    if key not in _BASES:
-        _BASES[key] = {}
-        weakref.finalize(chain, _BASES.pop, key, None)
-    cache = _BASES[key]
+    cache = once_per(chain, "mineral_base", dict)
     if mineral not in cache:
         cache[mineral] = _build_base(chain, mineral)
     return cache[mineral]
@@ -217,20 +211,16 @@ def mineral_chain(chain: SupplyChain, mineral: str) -> SupplyChain:
 
     Every mineral's rows are found with one grouping per table at the first call for a
     chain object (cached like :func:`mineral_base`)."""
-    key = id(chain)
-    if key not in _ROWS:
-        _ROWS[key] = {name: _row_positions(getattr(chain, name), name)
-                      for name in _PER_MINERAL}
-        weakref.finalize(chain, _ROWS.pop, key, None)
+    rows = once_per(chain, "mineral_rows", lambda: {
+        name: _row_positions(getattr(chain, name), name) for name in _PER_MINERAL})
     tables = {}
-    for name, positions in _ROWS[key].items():
+    for name, positions in rows.items():
         if positions is not None:
             table = getattr(chain, name)
             tables[name] = table.take(positions.get(mineral, positions[_NONE]))
     return chain.with_tables(**tables)
 
 
-_ROWS: dict[int, dict[str, dict | None]] = {}
 _NONE = object()  # key of the rows of a mineral no row names (Disruptions: the wildcard's)
 
 
@@ -295,13 +285,6 @@ def _build_base(whole: SupplyChain, mineral: str) -> MineralBase:
         chain=chain)
 
 
-def _stage_totals(supply: pd.DataFrame) -> dict[str, float]:
-    """Production per stage of one mineral's supply rows, t/yr
-    (:func:`toolkit.market.stage_totals` without a pandas grouping)."""
-    stage, production = supply["stage"].to_numpy(), production_of(supply).to_numpy()
-    return {s: float(production[stage == s].sum()) for s in STAGES if (stage == s).any()}
-
-
 def _market(chain: SupplyChain, mineral: str, nodes: pd.DataFrame, node_stage: np.ndarray,
             planned_t: float) -> dict:
     """The case-independent world-market fields of :class:`MineralData`
@@ -314,7 +297,7 @@ def _market(chain: SupplyChain, mineral: str, nodes: pd.DataFrame, node_stage: n
     """
     market_t = market_demand_t(chain, mineral)  # the mineral's rows only (mineral_chain)
     if market_t > 0:
-        problems = stage_problems(chain, mineral, market_t, _stage_totals(chain.supply))
+        problems = stage_problems(chain, mineral, market_t, stage_totals(chain, mineral))
         if problems:
             raise InputError(problems)
     production = nodes["production_t"].to_numpy(dtype=float)
