@@ -13,6 +13,7 @@ import pandas as pd
 
 from toolkit.chain import default_year
 from toolkit.reports import data, market, outlook, plain, words
+from toolkit.reports.case_costs import cheaper_line, cost_split
 from toolkit.reports.caveats import JOINT_SPLIT_NOTE, caveats
 from toolkit.reports.cooperation_lines import cooperation_lines
 from toolkit.reports.data import is_joint
@@ -175,7 +176,8 @@ def cost_or_cannot(value: float, status: str) -> float | str:
 
 def findings(t: Tables) -> list[str]:
     """Key findings, one plain sentence each, most important first."""
-    lines = [_case_line(t, case) for case in t.cases]
+    met = [c for c in t.cases if c.status == "optimal"]
+    lines = [_case_line(t, case, met[0] if met else None) for case in t.cases]
     lines += outlook.key_lines(t.cases)
     for case in [c for c in t.cases if c.status == "optimal"][:1]:
         lines += _china_lines(t, case) + _price_lines(t, case)
@@ -190,13 +192,17 @@ def findings(t: Tables) -> list[str]:
     return [words.plain(line) for line in lines if line]
 
 
-def _case_line(t: Tables, case: data.Case) -> str:
+def _case_line(t: Tables, case: data.Case, reference: data.Case | None = None) -> str:
+    """The cost of a case that can be met (and why it is below ``reference``'s, the first
+    case that can be met), or why it cannot be met."""
     mode = f" ({case.mode})" if case.mode else ""
     if case.status == "optimal":
         first = case.raw.get("years") or [{}]
         when = f" in {first[0].get('year')}" if case.raw.get("multi_year") else ""
         return (f"Policy case “{case.name}”{mode} can be met: the cheapest plan costs "
-                f"{usd(case.objective_usd)} a year{when}{_cost_split(t, case)}.")
+                f"{usd(case.objective_usd)} a year{when}"
+                f"{cost_split(t.portfolio, t.bids, case)}."
+                + (cheaper_line(t.portfolio, t.bids, case, reference) if reference else ""))
     why = data.diagnosis_lines(case)
     rows = data.diagnosis_rows(case)
     first = plain.reason(rows[0]) if rows else None
@@ -206,29 +212,6 @@ def _case_line(t: Tables, case: data.Case) -> str:
     reason = f": {why[0]}{more}" if why else ""
     status = "" if case.status == "infeasible" else f" ({case.status})"
     return f"Policy case “{case.name}”{mode} cannot be met{status}{reason}."
-
-
-def _cost_split(t: Tables, case: data.Case) -> str:
-    """'(contracts …, premiums …, stockpiles and expected disruption costs …)'.
-
-    Contracts = tonnes x unit cost of the portfolio; premiums = the bids' cost; the rest
-    of the objective is stockpile holding, spot purchases and unserved tonnes weighted by
-    the scenario probabilities (and the 1e-7 tie-breaks).
-    """
-    if t.portfolio.empty or "cost_usd" not in t.portfolio:
-        return ""
-    contracts = float(t.portfolio.loc[t.portfolio["case"] == case.name, "cost_usd"].sum())
-    premiums = float(t.bids.loc[t.bids["case"] == case.name, "bid_cost_usd"].sum()) \
-        if not t.bids.empty else 0.0
-    rest = case.objective_usd - contracts - premiums
-    if contracts <= 0 or math.isnan(rest):
-        return ""
-    parts = [f"contracts {usd(contracts)}"]
-    if premiums > 0:
-        parts.append(f"premiums on tonnes bid away from other buyers {usd(premiums)}")
-    if abs(rest) >= 1e-6 * abs(case.objective_usd):
-        parts.append(f"stockpiles and the expected cost of disruptions {usd(rest)}")
-    return " (" + ", ".join(parts) + ")" if len(parts) > 1 else ""
 
 
 def _china_lines(t: Tables, case: data.Case) -> list[str]:

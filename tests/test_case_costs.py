@@ -1,0 +1,43 @@
+"""Why a policy case costs less than the first one (toolkit.reports.case_costs)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from toolkit.reports.case_costs import cheaper_line, cost_parts, may_stockpile
+from toolkit.reports.data import Case
+
+STOCK = [{"setting": "stockpile_cost_share", "mineral": "gallium", "buyer": "JPN",
+          "value": 0.1}]
+
+
+def _case(name: str, mode: str, cost: float, settings=()) -> Case:
+    return Case(name, mode, "optimal", cost, {"settings": list(settings)})
+
+
+# contracts 90 + premiums 0 for both; the rest (stockpiles, disruptions) 10 vs 4
+PORTFOLIO = pd.DataFrame({"case": ["base", "pooled"], "cost_usd": [90.0e6, 90.0e6]})
+BIDS = pd.DataFrame({"case": ["base"], "bid_cost_usd": [0.0]})
+
+
+def test_a_cheaper_case_names_the_freedoms_the_first_case_lacks():
+    base = _case("base", "independent", 100.0e6)
+    pooled = _case("pooled", "joint", 94.0e6, STOCK)
+    assert may_stockpile(pooled) and not may_stockpile(base)
+    assert cost_parts(PORTFOLIO, BIDS, pooled) == (90.0e6, 0.0, 4.0e6)
+    line = cheaper_line(PORTFOLIO, BIDS, pooled, base)
+    assert "less than “base” (USD 100.0 m a year)" in line
+    assert "plans the two buyers jointly" in line and "may hold stockpiles" in line
+    assert "USD 6.0 m a year lower" in line  # 10 m - 4 m, by hand
+
+
+def test_no_reason_is_given_where_there_is_none_to_give():
+    base = _case("base", "independent", 100.0e6)
+    dearer = _case("pooled", "joint", 101.0e6, STOCK)
+    same_levers = _case("pooled", "independent", 94.0e6)
+    assert cheaper_line(PORTFOLIO, BIDS, dearer, base) == ""
+    assert cheaper_line(PORTFOLIO, BIDS, same_levers, base) == ""  # nothing to name
+    assert cheaper_line(PORTFOLIO, BIDS, base, base) == ""
+    # joint alone: the stockpile amount is not claimed
+    joint = cheaper_line(PORTFOLIO, BIDS, _case("pooled", "joint", 94.0e6), base)
+    assert "jointly" in joint and "stockpile" not in joint
