@@ -41,3 +41,26 @@ def test_no_reason_is_given_where_there_is_none_to_give():
     # joint alone: the stockpile amount is not claimed
     joint = cheaper_line(PORTFOLIO, BIDS, _case("pooled", "joint", 94.0e6), base)
     assert "jointly" in joint and "stockpile" not in joint
+
+
+def test_a_country_cap_names_its_binding_countries_in_words():
+    from toolkit.io.inputs import load_default
+    from toolkit.reports import plain
+    from toolkit.reports.data import price_table
+
+    chain = load_default()
+    names = dict(zip(chain.countries["country"], chain.countries["name"], strict=True))
+    rows = [{"setting": "max_country_share", "stage": "mine", "mineral": "molybdenum",
+             "buyer": "JPN", "usd_per_pp": 2.0, "countries": "PRK, RUS"},
+            {"setting": "max_china_share", "stage": "refine", "mineral": "nickel",
+             "buyer": "GBR", "usd_per_pp": 1.0, "countries": ""},
+            {"setting": "max_country_share", "stage": "mine", "mineral": "nickel",
+             "buyer": "GBR", "usd_per_pp": 0.5}]  # a result written before the column
+    table = price_table(chain, [Case("c", "independent", "optimal", 1.0,
+                                     {"shadow_prices": rows})])
+    assert list(table["country_names"]) == [f"{names['PRK']} and {names['RUS']}", "", ""]
+    assert plain.constraint(table.iloc[0]) == (
+        f"the caps on single countries' shares, binding for {names['PRK']} and "
+        f"{names['RUS']} (Japan's molybdenum at the mine stage)")
+    assert plain.constraint(table.iloc[2]) == (
+        "the caps on single countries' shares (the UK's nickel at the mine stage)")

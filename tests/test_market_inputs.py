@@ -54,6 +54,27 @@ def test_named_country_cap_scoped_by_stage_and_alongside_a_general_cap():
     assert plan.objective_usd == pytest.approx(92.0, rel=1e-6)
     assert solve_reference(d)[1] == pytest.approx(92.0, rel=1e-6)
     assert _country_of(d, plan, "mine") == pytest.approx({"AUS": 4.0, "RUS": 6.0})
+    # shadow prices name the binding country: a point of 10 t moved from KAZ (3) to RUS
+    # (2) at refine saves 0.1 USD; from AUS (8) to RUS (5) at mine 0.3 USD
+    prices = {r["stage"]: r for r in plan.shadow if r["setting"] == "max_country_share"}
+    assert prices["refine"]["countries"] == prices["mine"]["countries"] == "RUS"
+    assert prices["refine"]["usd_per_pp"] == pytest.approx(0.1, rel=1e-6)
+    assert prices["mine"]["usd_per_pp"] == pytest.approx(0.3, rel=1e-6)
+
+
+def test_the_binding_countries_of_a_cap_are_named_the_costliest_first():
+    # at most 40 % from any one country at mine: RUS (1) and AUS (2) at the cap, KAZ (9)
+    # takes the rest; a point of 10 t saves 0.1 x (9 - 1) = 0.8 at RUS, 0.7 at AUS
+    supply = [("mine", "RUS", 100.0, 1.0, 100.0), ("mine", "AUS", 100.0, 2.0, 100.0),
+              ("mine", "KAZ", 100.0, 9.0, 100.0), ("refine", "KAZ", 100.0, 3.0, 100.0)]
+    plan = solve_plan(data_of(market_chain(supply, {"JPN": 10.0}, policy=policy(
+        ("max_country_share", 0.4, "mine")))))
+    assert plan.objective_usd == pytest.approx(4 * 1 + 4 * 2 + 2 * 9 + 10 * 3, rel=1e-6)
+    [row] = [r for r in plan.shadow if r["setting"] == "max_country_share"]
+    assert row["countries"] == "RUS, AUS"
+    assert row["usd_per_pp"] == pytest.approx(0.8 + 0.7, rel=1e-6)
+    china = [r for r in plan.shadow if r["setting"] != "max_country_share"]
+    assert all(r["countries"] == "" for r in china)
 
 
 def test_named_country_removed_from_joint_and_independent_plans():

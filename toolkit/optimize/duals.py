@@ -33,15 +33,22 @@ from toolkit.optimize.solve import Solver
 
 
 def shadow_prices(m: pyo.ConcreteModel, solver: Solver, d: MineralData) -> list[dict]:
-    """One row per set policy scope: ``setting, stage, mineral, buyer, usd_per_pp``."""
+    """One row per set policy scope: ``setting, stage, mineral, buyer, usd_per_pp,
+    countries`` (``max_country_share``: the countries whose caps bind, the costliest
+    first; blank for the other settings)."""
     sums: dict[tuple[str, str, str], float] = defaultdict(float)
+    by_country: dict[tuple[str, str, str], dict[str, float]] = defaultdict(dict)
     for key in _set_scopes(d):
         sums[key] += 0.0
     _share_rows(sums, solver.duals(m.china_share), d, "max_china_share", d.china_cap, -1)
     _share_rows(sums, solver.duals(m.partner_share), d, "min_partner_share", d.partner_min,
                 +1)
-    for (b, k, _n), y in solver.duals(m.country_share).items():
-        sums["max_country_share", d.stages[k], d.buyers[b]] += -y * d.demand_t[b] / 100
+    for (b, k, n), y in solver.duals(m.country_share).items():
+        key = ("max_country_share", d.stages[k], d.buyers[b])
+        sums[key] += -y * d.demand_t[b] / 100
+        if y:
+            country = str(d.node_country[n])
+            by_country[key][country] = by_country[key].get(country, 0.0) - y
     for b, y in solver.duals(m.china_touch).items():
         sums["max_china_touch_share", "", d.buyers[b]] += -y * d.demand_t[b] / 100
     who = "+".join(d.buyers) if d.joint else (d.buyers[0] if d.buyers else "")
@@ -51,8 +58,14 @@ def shadow_prices(m: pyo.ConcreteModel, solver: Solver, d: MineralData) -> list[
     total_t = float(np.sum(d.demand_t))
     for n, y in solver.duals(m.offtake).items():
         sums["max_offtake_share", d.stages[d.node_stage[n]], who] += -y * total_t / 100
-    return [{"setting": s, "stage": k, "mineral": d.mineral, "buyer": b, "usd_per_pp": v}
+    return [{"setting": s, "stage": k, "mineral": d.mineral, "buyer": b, "usd_per_pp": v,
+             "countries": _costliest(by_country.get((s, k, b), {}))}
             for (s, k, b), v in sorted(sums.items())]
+
+
+def _costliest(saving: dict[str, float]) -> str:
+    """Country codes, the largest saving first (ties by code): 'PRK, RUS'."""
+    return ", ".join(sorted(saving, key=lambda c: (-abs(saving[c]), c)))
 
 
 def _share_rows(sums: dict, duals: dict, d: MineralData, name: str, values: np.ndarray,

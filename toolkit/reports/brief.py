@@ -328,11 +328,17 @@ def _prices(t: Tables, top: int = 12) -> str:
         ["_a", "case", "setting"], ascending=[False, True, True], kind="stable")
     header = [("Case", ""), ("Rule", ""), ("Stage", ""), ("Mineral", ""), ("Buyer", ""),
               ("USD a year per point", "num")]
-    rows = [[esc(r.case), esc(words.setting(r.setting).removeprefix("the ")), esc(r.stage),
-             esc(r.mineral), esc(plain.who(str(r.buyer))), f"{r.usd_per_pp:,.0f}"]
+    rows = [[esc(r.case), esc(_rule(r)), esc(r.stage), esc(r.mineral),
+             esc(plain.who(str(r.buyer))), f"{r.usd_per_pp:,.0f}"]
             for r in sel.head(top).itertuples()]
     return head + table_html(header, rows, "Shadow price: annual cost saved by relaxing the "
                              "constraint by one percentage point of the buyer's demand.")
+
+
+def _rule(row) -> str:
+    """'caps on single countries' shares: North Korea' (the binding countries named)."""
+    rule = words.setting(row.setting).removeprefix("the ")
+    return f"{rule}: {row.country_names}" if row.country_names else rule
 
 
 def _diagnosis(t: Tables) -> str:

@@ -17,12 +17,14 @@ from typing import Any
 
 import pandas as pd
 
+from toolkit.reports.words import listing
 from toolkit.schema import BUYERS, STAGES
 
 PORTFOLIO_COLS = ["case", "buyer", "mineral", "stage", "country", "tonnes"]
 STOCKPILE_COLS = ["case", "buyer", "mineral", "tonnes"]
 SCENARIO_COLS = ["case", "scenario", "buyer", "mineral", "served_t", "shortfall_t"]
-PRICE_COLS = ["case", "setting", "stage", "mineral", "buyer", "usd_per_pp"]
+PRICE_COLS = ["case", "setting", "stage", "mineral", "buyer", "usd_per_pp", "countries",
+              "country_names"]
 PARETO_COLS = ["case", "sweep", "epsilon", "objective_usd", "status"]
 CHINA_COLS = ["case", "buyer", "mineral", "stage", "baseline_share", "portfolio_share"]
 TOUCH_COLS = ["case", "buyer", "mineral", "baseline_share", "portfolio_share"]
@@ -262,6 +264,17 @@ def portfolio_table(chain, cases: list[Case]) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     out = pd.concat(frames, ignore_index=True)
     return out.merge(country_names(chain), on="country", how="left")[cols]
+
+
+def price_table(chain, cases: list[Case]) -> pd.DataFrame:
+    """The shadow prices of every case; ``country_names``: the binding countries of a
+    ``max_country_share`` row in words ('North Korea and China'; blank elsewhere)."""
+    table = rows_table(cases, "shadow_prices", PRICE_COLS)
+    names = dict(country_names(chain).itertuples(index=False))
+    countries = [v if isinstance(v, str) else "" for v in table["countries"]]
+    words = [listing([names.get(c, c) for c in v.split(", ")]) if v else ""
+             for v in countries]
+    return table.assign(countries=countries, country_names=words)
 
 
 def country_names(chain) -> pd.DataFrame:

@@ -63,7 +63,7 @@ def tables_of(bundle: dict) -> Tables:
         "portfolio": data.portfolio_table(chain, cases),
         "stockpile": data.rows_table(cases, "stockpile", data.STOCKPILE_COLS),
         "scenarios": data.scenario_table(chain, cases),
-        "prices": data.rows_table(cases, "shadow_prices", data.PRICE_COLS),
+        "prices": data.price_table(chain, cases),
         "china": data.china_table(cases),
         "touch": data.touch_table(cases, metrics),
     }
