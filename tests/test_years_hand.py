@@ -17,7 +17,7 @@ from toolkit.optimize.reference import solve_reference, solve_years_reference
 from toolkit.optimize.run import solve_case
 from toolkit.optimize.solve import Solver
 from toolkit.optimize.timeline import is_multi_year, year_views
-from toolkit.optimize.years import YearData, build_years_model
+from toolkit.optimize.years import YearData, build_years_model, solve_years
 from toolkit.policy import resolve_cases
 from toolkit.projects import crf
 
@@ -255,3 +255,37 @@ def test_own_plants_are_never_rationed_so_cooperation_can_cost_more():
     assert run.cooperation["joint_cost_usd"] == pytest.approx(148.0, rel=REL)
     assert run.cooperation["saving_usd"] == pytest.approx(-28.0, rel=1e-4)
     assert _reference_total(chain, "joint") == pytest.approx(148.0, rel=REL)
+
+
+def _no_project_years(outside_t: float):
+    # 2024 and 2030, no project; China 100 t at 5, Australia `outside_t` at 10; Japan
+    # needs 10 t; China capped at 50 % in 2030 only.
+    return years_chain([("CHN", 100, 5), ("AUS", outside_t, 10)], {"JPN": 10}, "2024,2030",
+                       policy_rows=(("max_china_share", 0.5, "", "", "", "", "", 2030),))
+
+
+def test_years_without_projects_are_each_their_own_lp_with_the_block_optimum():
+    # By hand: 2024 10 t at 5 = 50; 2030 5 t China (25) + 5 t Australia (50) = 75.
+    [years] = _year_data(_no_project_years(30.0), "joint")
+    plans = solve_years(years)
+    assert [p.objective_usd for p in plans] == pytest.approx([50.0, 75.0], rel=REL)
+    assert [p.node_flow.tolist() for p in plans] == [[[0.0, 10.0]], [[5.0, 5.0]]]  # AUS, CHN
+    # each year its own model and solver: re-solving one year leaves the other alone
+    assert all(p.model is p.solver.model for p in plans)
+    assert plans[0].solver is not plans[1].solver
+    block = Solver(build_years_model(years))
+    assert block.solve().objective_usd == pytest.approx(125.0, rel=REL)
+    plans[1].model.china_eps[0, 0] = 0.2  # 2 t China + 8 t Australia = 90
+    assert plans[1].resolve().objective_usd == pytest.approx(90.0, rel=REL)
+    assert plans[0].solver.outcome().objective_usd == pytest.approx(50.0, rel=REL)
+
+
+def test_years_without_projects_one_infeasible_marks_every_year_as_the_block_model():
+    # Australia 3 t: in 2030 5 t outside China needed, 2 t missing.  As with projects
+    # (one model over the years) every year carries the status; the diagnosis names 2030.
+    run = _run(_no_project_years(3.0))
+    plans = [p for y in run.years["plans"].values() for p in y["x"]]
+    assert {p.status for p in plans} == {"infeasible"}
+    rows = [r for p in plans for r in p.diagnosis]
+    assert [(r["year"], r["setting"]) for r in rows] == [(2030, "max_china_share")]
+    assert rows[0]["gap_t"] == pytest.approx(2.0)

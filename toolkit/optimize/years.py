@@ -76,7 +76,18 @@ def build_years_model(years: list[YearData]) -> pyo.ConcreteModel:
 
 
 def solve_years(years: list[YearData]) -> list[MineralPlan]:
-    """Solve the multi-year MILP, fix the projects, re-solve the LP; one plan per year."""
+    """Solve the multi-year MILP, fix the projects, re-solve the LP; one plan per year.
+
+    Without a project the years share nothing: each year is then its own LP (the same
+    optimum, block by block), so a later re-solve of one year (a Pareto point, a
+    rationing round) solves that year alone.  When some year's LP is not optimal the
+    years are solved together as one model after all, so that every year carries the
+    model's status and the diagnosis, as with projects.
+    """
+    if not any(y.data.project_nodes for y in years):
+        plans = [year_alone(y) for y in years]
+        if all(p.status == "optimal" for p in plans):
+            return plans
     m = build_years_model(years)
     solver = Solver(m)
     outcome = solver.solve()
@@ -86,6 +97,17 @@ def solve_years(years: list[YearData]) -> list[MineralPlan]:
     solver.fix_integers()
     outcome = solver.solve()
     return [year_plan(y, m.years[t], solver, outcome, backed) for t, y in enumerate(years)]
+
+
+def year_alone(y: YearData) -> MineralPlan:
+    """The plan of a year that shares no project with the others: its own LP."""
+    m = pyo.ConcreteModel(name=y.data.mineral)
+    populate(m, y.data)
+    solver = Solver(m)
+    plan = read_plan(y.data, m, solver, solver.solve())
+    plan.model, plan.solver, plan.year = m, solver, y.year
+    plan.backed = np.zeros(len(y.data.node_project), dtype=bool)
+    return plan
 
 
 def year_plan(y: YearData, block, solver: Solver, outcome: Outcome,
