@@ -13,6 +13,7 @@ from toolkit.optimize.cooperation import (
     release,
     solve_mode,
 )
+from toolkit.optimize.duals import step_savings
 from toolkit.optimize.pareto import (
     china_grid,
     grid_from_top,
@@ -105,9 +106,10 @@ def solve_part(at_year: SupplyChain, case: CaseSettings, pareto_points: int,
     sweep's top ε, whether any model has bids) pass through ``agree``.
     """
     # a model is kept only while something will re-solve it: rationing (each mineral's,
-    # settled before the next is built), then the sweeps of the case's own mode
-    keep_joint = pareto_points > 0 and case.mode == "joint"
-    keep_alone = pareto_points > 0 and case.mode != "joint"
+    # settled before the next is built), then the sweeps and the shadow-price steps of
+    # the case's own mode
+    keep_joint = case.mode == "joint"
+    keep_alone = case.mode != "joint"
     settled: dict[str, tuple] = {}
 
     def settle(mineral: str, group: list[MineralPlan]) -> None:
@@ -124,7 +126,17 @@ def solve_part(at_year: SupplyChain, case: CaseSettings, pareto_points: int,
                     {m: s[2] for m, s in settled.items() if s[2]})
     if pareto_points > 0:
         _sweep_part(part, case, pareto_points, progress, agree)
+    check_steps(part.plans)
     return part
+
+
+def check_steps(plans: dict[str, list[MineralPlan]]) -> None:
+    """The one-point step of every binding shadow price of ``plans``, re-solved
+    (:func:`toolkit.optimize.duals.step_savings`); last, so nothing else starts from
+    the probes' bases."""
+    for group in plans.values():
+        for plan in group:
+            step_savings(plan)
 
 
 def _sweep_part(part: CasePart, case: CaseSettings, pareto_points: int,
@@ -191,6 +203,7 @@ def _solve_years_case(views: list[YearView], case: CaseSettings, pareto_points: 
                         shortfall_grid(first, pareto_points), progress)
     sensitivity = bid_sensitivity(case.name, first, progress=progress) \
         if pareto_points > 0 else []
+    check_steps(first)
     return CaseRun(case, views[0].chain, first, coop, pareto, sensitivity,
                    years={"views": views, "plans": by_year, "joint": joint,
                           "independent": independent,

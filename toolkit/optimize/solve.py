@@ -142,6 +142,35 @@ class Solver(ModelLoad, PushChanges):
             col_dual=np.asarray(sol.col_dual)[cols] if len(cols) else np.zeros(0),
             col_lower=self._col_bounds[0][cols], col_upper=self._col_bounds[1][cols])
 
+    def probe(self, rows: np.ndarray, shift: np.ndarray, objective=None) -> Outcome:
+        """Solve once with the bounds of ``rows`` moved by ``shift`` (> 0: the upper bound
+        rises; < 0: the lower bound falls), then put the bounds, the basis and the last
+        solution back: the next solve starts as if the probe had never run.
+
+        ``objective``: the expression whose value is the probe's objective (e.g. one
+        year's block of a multi-year model); None: the model's objective.
+        """
+        basis, solution = self.h.getBasis(), self.h.getSolution()
+        kept = self._last, self._sol
+        lower, upper = self._bounds[0][rows], self._bounds[1][rows]
+        self.h.changeRowsBounds(len(rows), rows, lower + np.minimum(shift, 0.0),
+                                upper + np.maximum(shift, 0.0))
+        try:
+            self._sol = None
+            self.h.run()
+            if self.h.getModelStatus() in UNSETTLED:
+                self.h.clearSolver()
+                self.h.run()
+            outcome = self._read_outcome()
+            if objective is not None and outcome.status == "optimal":
+                outcome = Outcome(outcome.status, self.evaluate(objective))
+        finally:
+            self.h.changeRowsBounds(len(rows), rows, lower, upper)
+            self.h.setBasis(basis)
+            self.h.setSolution(solution)
+            self._last, self._sol = kept
+        return outcome
+
     @property
     def is_mip(self) -> bool:
         """True when the model has integer columns that are not fixed."""

@@ -1,0 +1,93 @@
+"""The one-point step of a shadow price, re-solved: hand-solved cases where the dual and
+the step agree, where the step is smaller (a capacity runs out within the point) and
+where the optimum is degenerate; the probe leaves the model as it found it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.optimize_chains import data_of, one_stage_chain, policy
+from toolkit.optimize.duals import step_savings
+from toolkit.optimize.plan import solve_plan
+from toolkit.optimize.reference import solve_reference
+from toolkit.optimize.run import solve_case
+from toolkit.policy import resolve_cases
+
+
+def _capped(china_t: float, cap: float = 0.5):
+    # Japan needs 10 t; China `china_t` t at 5 USD/t, Australia 100 t at 9 USD/t.
+    return one_stage_chain([("CHN", china_t, 5.0), ("AUS", 100.0, 9.0)], {"JPN": 10.0},
+                           policy=policy(("max_china_share", cap)))
+
+
+def _row(plan, setting: str) -> dict:
+    [row] = [r for r in plan.shadow if r["setting"] == setting]
+    return row
+
+
+def test_step_equals_dual_while_the_basis_holds():
+    # 5 t China + 5 t Australia = 70; one point (0.1 t) more from China saves 0.1 x 4.
+    plan = solve_plan(data_of(_capped(100.0)))
+    assert plan.objective_usd == pytest.approx(70.0)
+    row = _row(plan, "max_china_share")
+    assert row["step_usd"] is None  # not re-solved yet
+    step_savings(plan)
+    assert row["usd_per_pp"] == pytest.approx(0.4)
+    assert row["step_usd"] == pytest.approx(0.4)
+
+
+def test_step_is_smaller_than_dual_when_capacity_runs_out_within_the_point():
+    # China holds 5.05 t: relaxing the cap to 51 % moves only 0.05 t (saving 0.2), while
+    # the dual is still the 4 USD/t of the first tonne moved (0.4 per point).
+    plan = solve_plan(data_of(_capped(5.05)))
+    step_savings(plan)
+    row = _row(plan, "max_china_share")
+    assert row["usd_per_pp"] == pytest.approx(0.4)
+    assert row["step_usd"] == pytest.approx(0.2)
+    relaxed = solve_reference(data_of(_capped(5.05, cap=0.51)))[1]
+    assert plan.objective_usd - relaxed == pytest.approx(0.2)
+
+
+def test_step_is_zero_at_a_degenerate_optimum_whatever_the_dual():
+    # China holds exactly 5 t: its capacity and the 50 % cap bind at the same point, so
+    # the cap's dual may be 0 or 0.4; relaxing the cap saves nothing.
+    plan = solve_plan(data_of(_capped(5.0)))
+    step_savings(plan)
+    row = _row(plan, "max_china_share")
+    assert row["usd_per_pp"] in (pytest.approx(0.0), pytest.approx(0.4))
+    assert row["step_usd"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_country_caps_are_relaxed_together():
+    # 30 % caps on China and Kazakhstan: China 3 t at 5, Kazakhstan 3 t at 6, Australia
+    # 4 t at 9 = 69.
+    # One point more for every country: 0.1 t each from China and Kazakhstan instead of
+    # Australia saves 0.1 x 4 + 0.1 x 3 = 0.7.
+    caps = [("max_country_share", 0.3, "", "", "", "", c) for c in ("CHN", "KAZ")]
+    chain = one_stage_chain([("CHN", 100.0, 5.0), ("KAZ", 100.0, 6.0), ("AUS", 100.0, 9.0)],
+                            {"JPN": 10.0}, policy=policy(*caps))
+    plan = solve_plan(data_of(chain))
+    assert plan.objective_usd == pytest.approx(69.0)
+    step_savings(plan)
+    row = _row(plan, "max_country_share")
+    assert row["usd_per_pp"] == pytest.approx(0.7)
+    assert row["step_usd"] == pytest.approx(0.7)
+    assert row["countries"] == "CHN, KAZ"
+
+
+def test_probe_leaves_the_model_as_it_was():
+    plan = solve_plan(data_of(_capped(100.0)))
+    step_savings(plan)
+    assert plan.solver.outcome().objective_usd == pytest.approx(70.0)
+    # a later re-solve (a Pareto point at 30 %) gives the fresh optimum: 3 x 5 + 7 x 9
+    plan.model.china_eps[0, 0] = 0.3
+    assert plan.resolve().objective_usd == pytest.approx(78.0)
+    assert solve_reference(data_of(_capped(100.0, cap=0.3)))[1] == pytest.approx(78.0)
+
+
+@pytest.mark.parametrize("points", [0, 3])
+def test_a_solved_case_carries_the_steps_with_or_without_sweeps(points):
+    chain = _capped(5.05)
+    run = solve_case(chain, resolve_cases(chain)[0], pareto_points=points)
+    [plan] = run.plans["x"]
+    assert _row(plan, "max_china_share")["step_usd"] == pytest.approx(0.2)
