@@ -91,3 +91,45 @@ def test_a_solved_case_carries_the_steps_with_or_without_sweeps(points):
     run = solve_case(chain, resolve_cases(chain)[0], pareto_points=points)
     [plan] = run.plans["x"]
     assert _row(plan, "max_china_share")["step_usd"] == pytest.approx(0.2)
+
+
+def _prices(rows: list[dict]):
+    from toolkit.reports.data import Case, price_table
+
+    return price_table(None, [Case("c", "independent", "optimal", 1.0,
+                                   {"shadow_prices": rows})])
+
+
+def _price_row(mineral: str, dual: float, step=...) -> dict:
+    row = {"setting": "max_china_share", "stage": "refine", "mineral": mineral,
+           "buyer": "JPN", "usd_per_pp": dual, "countries": ""}
+    return row if step is ... else {**row, "step_usd": step}
+
+
+def test_reports_rank_binding_constraints_by_the_step_saved():
+    from toolkit.reports.data import binding_prices
+
+    table = _prices([_price_row("a", 2.0e6, 0.6e6), _price_row("b", 1.0e6, 1.0e6),
+                     _price_row("c", 0.5e6),  # written before the step existed: the dual
+                     _price_row("d", 0.0, 0.0)])
+    ranked = binding_prices(table)
+    assert list(ranked["mineral"]) == ["b", "a", "c"]
+    assert list(ranked["saving_usd"]) == [1.0e6, 0.6e6, 0.5e6]
+
+
+def test_costliest_constraint_sentence_quotes_the_step_and_the_margin():
+    from types import SimpleNamespace
+
+    from toolkit.reports.data import Case
+    from toolkit.reports.findings import _price_lines
+
+    case = Case("c", "independent", "optimal", 1.0, {})
+    steeper = SimpleNamespace(prices=_prices([_price_row("a", 3.0e6, 2.0e6),
+                                              _price_row("b", 1.0e6, 1.0e6)]))
+    [line] = _price_lines(steeper, case)
+    assert "(Japan's a at the refine stage)" in line
+    assert "saves USD 2.0 m a year (2 binding constraints in all; the first tonnes freed " \
+           "save at USD 3.0 m a year per point, the whole point less)" in line
+    same = SimpleNamespace(prices=_prices([_price_row("b", 1.0e6, 1.0e6)]))
+    [line] = _price_lines(same, case)
+    assert line.endswith("saves USD 1.0 m a year (1 binding constraint in all).")

@@ -319,20 +319,22 @@ def _stockpile(t: Tables, case: str) -> str:
 
 
 def _prices(t: Tables, top: int = 12) -> str:
-    sel = t.prices.dropna(subset=["usd_per_pp"])
-    sel = sel[sel["usd_per_pp"].abs() > 0]
+    sel = data.binding_prices(t.prices)
     head = "<h2>What each binding constraint costs</h2>"
     if sel.empty:
         return head + _none("none: no binding constraint with a price")
-    sel = sel.assign(_a=sel["usd_per_pp"].abs()).sort_values(
-        ["_a", "case", "setting"], ascending=[False, True, True], kind="stable")
     header = [("Case", ""), ("Rule", ""), ("Stage", ""), ("Mineral", ""), ("Buyer", ""),
-              ("USD a year per point", "num")]
+              ("Saved by one point, USD a year", "num"), ("At the margin, USD a year per point",
+                                                          "num")]
     rows = [[esc(r.case), esc(_rule(r)), esc(r.stage), esc(r.mineral),
-             esc(plain.who(str(r.buyer))), f"{r.usd_per_pp:,.0f}"]
+             esc(plain.who(str(r.buyer))), f"{r.saving_usd:,.0f}", f"{abs(r.usd_per_pp):,.0f}"]
             for r in sel.head(top).itertuples()]
-    return head + table_html(header, rows, "Shadow price: annual cost saved by relaxing the "
-                             "constraint by one percentage point of the buyer's demand.")
+    return head + table_html(header, rows, "Saved by one point: the annual cost saved by "
+                             "relaxing the constraint by one percentage point of the buyer's "
+                             "demand, re-solved. At the margin: the shadow price, the rate at "
+                             "which the first tonnes freed save; it is larger where the "
+                             "cheaper supply runs out within the point (the whole point then "
+                             "saves less).")
 
 
 def _rule(row) -> str:

@@ -23,13 +23,13 @@ from toolkit.schema import BUYERS, STAGES
 PORTFOLIO_COLS = ["case", "buyer", "mineral", "stage", "country", "tonnes"]
 STOCKPILE_COLS = ["case", "buyer", "mineral", "tonnes"]
 SCENARIO_COLS = ["case", "scenario", "buyer", "mineral", "served_t", "shortfall_t"]
-PRICE_COLS = ["case", "setting", "stage", "mineral", "buyer", "usd_per_pp", "countries",
-              "country_names"]
+PRICE_COLS = ["case", "setting", "stage", "mineral", "buyer", "usd_per_pp", "step_usd",
+              "countries", "country_names"]
 PARETO_COLS = ["case", "sweep", "epsilon", "objective_usd", "status"]
 CHINA_COLS = ["case", "buyer", "mineral", "stage", "baseline_share", "portfolio_share"]
 TOUCH_COLS = ["case", "buyer", "mineral", "baseline_share", "portfolio_share"]
-NUMERIC = {"tonnes", "served_t", "shortfall_t", "usd_per_pp", "epsilon", "objective_usd",
-           "baseline_share", "portfolio_share"}
+NUMERIC = {"tonnes", "served_t", "shortfall_t", "usd_per_pp", "step_usd", "epsilon",
+           "objective_usd", "baseline_share", "portfolio_share"}
 TOUCH_STAGES = ("touch", "any", "china_touch")
 
 
@@ -275,6 +275,19 @@ def price_table(chain, cases: list[Case]) -> pd.DataFrame:
     words = [listing([names.get(c, c) for c in v.split(", ")]) if v else ""
              for v in countries]
     return table.assign(countries=countries, country_names=words)
+
+
+def binding_prices(prices: pd.DataFrame) -> pd.DataFrame:
+    """The binding constraints (shadow price not 0), the largest saving first, with
+    ``saving_usd``: the re-solved saving of the one-point step (``step_usd``), or the
+    shadow price itself where no step was re-solved (a result written before the field
+    existed, or a model that was not kept).  Ties: case, setting, mineral, stage, buyer."""
+    sel = prices.dropna(subset=["usd_per_pp"])
+    sel = sel[sel["usd_per_pp"].abs() > 0]
+    saving = sel["step_usd"].where(sel["step_usd"].notna(), sel["usd_per_pp"].abs())
+    return sel.assign(saving_usd=saving).sort_values(
+        ["saving_usd", "case", "setting", "mineral", "stage", "buyer"],
+        ascending=[False, True, True, True, True, True], kind="stable")
 
 
 def country_names(chain) -> pd.DataFrame:

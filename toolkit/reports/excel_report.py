@@ -168,18 +168,16 @@ def disruptions_sheet(wb: Workbook, t: Tables, chain) -> None:
 
 
 def prices_sheet(wb: Workbook, t: Tables) -> None:
-    """Binding constraints first, largest shadow price first; then the non-binding ones.
+    """Binding constraints first, the largest saving of a one-point step first (the
+    re-solved ``step_usd``; the shadow price where none was re-solved); then the
+    non-binding ones.
 
     A constraint binds when its shadow price (USD per percentage point) is non-zero.
     """
     ws = wb.create_sheet("Prices")
-    price = t.prices["usd_per_pp"]
-    size = price.abs()
-    binding = t.prices[size > 0].assign(_a=size).sort_values(
-        ["_a", "case", "setting", "mineral", "stage", "buyer"],
-        ascending=[False, True, True, True, True, True], kind="stable").drop(columns="_a")
+    binding = data.binding_prices(t.prices).drop(columns="saving_usd")
     last = write_table(ws, binding.reset_index(drop=True))
-    rest = t.prices[~(size > 0)].reset_index(drop=True)
+    rest = t.prices[~(t.prices["usd_per_pp"].abs() > 0)].reset_index(drop=True)
     if not rest.empty:
         title(ws, f"Not binding: shadow price 0 or none ({len(rest)} constraints)", last + 2)
         write_table(ws, rest, last + 3)

@@ -257,16 +257,16 @@ def _worst_lines(t: Tables, case: data.Case) -> list[str]:
 
 
 def _price_lines(t: Tables, case: data.Case) -> list[str]:
-    sel = t.prices[(t.prices["case"] == case.name)].dropna(subset=["usd_per_pp"])
-    sel = sel[sel["usd_per_pp"].abs() > 0]
+    sel = data.binding_prices(t.prices[t.prices["case"] == case.name])
     if sel.empty:
         return []
-    top = sel.assign(_a=sel["usd_per_pp"].abs()).sort_values(
-        ["_a", "setting", "mineral"], ascending=[False, True, True], kind="stable").iloc[0]
-    scope = plain.constraint(top)
-    return [f"Costliest binding constraint: {scope} — relaxing it by one "
-            f"percentage point saves {usd(abs(top['usd_per_pp']))} a year "
-            f"({len(sel)} binding constraint{'s' if len(sel) != 1 else ''} in all)."]
+    top = sel.iloc[0]
+    saving, rate = float(top["saving_usd"]), abs(float(top["usd_per_pp"]))
+    margin = (f"; the first tonnes freed save at {usd(rate)} a year per point, the "
+              "whole point less" if saving < 0.99 * rate else "")
+    return [f"Costliest binding constraint: {plain.constraint(top)} — relaxing it by one "
+            f"percentage point saves {usd(saving)} a year ({len(sel)} binding "
+            f"constraint{'s' if len(sel) != 1 else ''} in all{margin})."]
 
 
 def _pareto_lines(t: Tables) -> list[str]:

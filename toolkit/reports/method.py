@@ -54,7 +54,10 @@ as given; the rest is the undisrupted year. In <i>joint</i> mode both buyers sha
 resilience against the independent plans. Solved with HiGHS through Pyomo.</dd>
 <dt>Shadow prices</dt>
 <dd>The dual value of a binding constraint, converted to US dollars per percentage point of
-the buyer's demand for the mineral: the annual cost saved by relaxing it by one point.</dd>
+the buyer's demand for the mineral: the rate at which relaxing it saves cost, at the margin.
+The saving of relaxing it by a whole point is re-solved and reported beside it; it is never
+larger, and smaller where the cheaper supply runs out within the point (or where the
+optimum is degenerate and the solver reports a steeper rate).</dd>
 <dt>Risk aversion: conditional value at risk (CVaR)</dt>
 <dd>Rockafellar &amp; Uryasev (2000), linear form, with L<sub>s</sub> the cost of scenario s:
 <div class="formula">CVaR<sub>&alpha;</sub> = min<sub>&eta;</sub> &eta; +

@@ -63,8 +63,9 @@ GLOSSARY = {
     "CVaR": "conditional value at risk: the average cost over the worst 5 % of "
             "disruption outcomes, weighted by their probabilities; a plan that weighs "
             "it guards against bad years rather than the average year.",
-    "shadow price": "what one percentage point more room in a binding rule would save a "
-                    "year, in USD.",
+    "shadow price": "the rate, in USD a year per percentage point, at which more room in "
+                    "a binding rule saves cost at the margin; the saving of a whole point, "
+                    "re-solved, is shown beside it and is never larger.",
 }
 GENERATED_SCENARIO = re.compile(r"\btop_country_loss:(mine|refine|manufacture)\b")
 # only ids with an underscore are rewritten inside prose: "capacity" is also an English word
