@@ -102,9 +102,11 @@ def test_years_sheet_has_each_year_cost_status_and_china_share(out):
     assert years[1]["annualised capex usd per yr"] == pytest.approx(ANNUAL, rel=REL)
     shares = _table(ws, _find(ws, "China's share of supply per modelled year") + 1)
     got = {(r["year"], r["buyer"]): (r["china world mix"], r["china plan"]) for r in shares}
+    zero = pytest.approx(0.0, abs=1e-9)
     assert got == {(2024, "GBR"): (0.5, 1.0), (2024, "JPN"): (0.5, 1.0),
-                   (2030, "GBR"): (0.5, pytest.approx(0.0, abs=1e-9)),
-                   (2030, "JPN"): (0.5, pytest.approx(0.0, abs=1e-9))}
+                   (2024, "GBR+JPN"): (0.5, 1.0),  # the joint plan's buyers together
+                   (2030, "GBR"): (0.5, zero), (2030, "JPN"): (0.5, zero),
+                   (2030, "GBR+JPN"): (0.5, zero)}
     co = _table(ws, _find(ws, "Value of co-investment") + 1)[0]
     assert co["joint capex usd"] == pytest.approx(ANNUAL, rel=REL)
     assert co["independent capex usd"] == 0
@@ -144,8 +146,11 @@ def test_brief_project_table_and_findings_show_the_hand_numbers(out):
     assert f"Every modelled year can be met. The year's plan costs USD 100 in 2024, " \
            f"USD {JOINT_2030:,.0f} in 2030, including USD {ANNUAL:,.0f} a year for the " \
            "backed plants from 2030." in part
-    assert "China's share of the UK's mined supply: 100% in 2024 → 0% in 2030 " \
-           "(world mix: 50% in every year)." in part
+    # a joint case: the two buyers together (its split between them is a convention)
+    assert "China's share of the UK and Japan's mined supply together: 100% in 2024 → 0% " \
+           "in 2030 (world mix: 50% in every year); a joint plan's split of its tonnes " \
+           "between the two is a convention, so only their combined share is given." in part
+    assert "China's share of the UK's" not in part and "China, UK and Japan together" in part
     assert problems(html, out[0]) == []  # no ids, no "50% → 50%", no absolute path
     assert f"USD {ANNUAL:,.0f} backed together, USD 0 if each buyer plans alone" in part
     assert f"USD {ALONE_2030 - 20 * 4 - ANNUAL:,.0f} saved by planning jointly" in part

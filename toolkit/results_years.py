@@ -67,14 +67,23 @@ def year_rows(run: CaseRun) -> list[dict]:
 def share_rows(plans: list[MineralPlan]) -> list[dict]:
     """China's share of each buyer's supply per mineral and stage (None if not optimal),
     beside ``baseline_share``: China's share of the stage's capacity that year (the world
-    mix a buyer buying pro rata would get; projects not counted)."""
+    mix a buyer buying pro rata would get; projects not counted).
+
+    Joint plans of several buyers also give the buyers together (``GBR+JPN``: China's
+    tonnes of both over the demand of both; a mineral only one of them buys counts that
+    buyer's share): how a joint plan splits its tonnes between the buyers is a
+    convention, the pair's share is what the plan determines."""
+    pair = sorted({b for p in plans if p.data.joint for b in p.data.buyers})
     rows = []
     for p in plans:
         d, base = p.data, world_mix(p)
-        for b, buyer in enumerate(d.buyers):
+        groups = [(buyer, [b]) for b, buyer in enumerate(d.buyers)]
+        if d.joint and len(pair) > 1:
+            groups.append(("+".join(pair), list(range(len(d.buyers)))))
+        for buyer, members in groups:
             for k, stage in enumerate(d.stages):
                 at = (d.node_stage == k) & (d.node_country == CHINA)
-                share = float(p.node_flow[b, at].sum() / d.demand_t[b]) \
+                share = float(p.node_flow[members][:, at].sum() / d.demand_t[members].sum()) \
                     if p.status == "optimal" else None
                 rows.append({"buyer": buyer, "mineral": d.mineral, "stage": stage,
                              "baseline_share": float(base[k]), "portfolio_share": share})

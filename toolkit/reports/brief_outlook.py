@@ -10,7 +10,7 @@ import pandas as pd
 
 from toolkit.reports import outlook
 from toolkit.reports.chart_years import share_timeline_chart
-from toolkit.reports.data import Case
+from toolkit.reports.data import Case, is_joint
 from toolkit.reports.findings import Tables
 from toolkit.reports.html import figure, table_html
 from toolkit.reports.plain import who
@@ -28,6 +28,7 @@ def section(t: Tables, chain=None) -> str:
         return ""
     years = outlook.years_table(t.cases, chain)
     shares = outlook.shares_table(t.cases)
+    shares = pd.concat([_own_shares(shares, case) for case in cases], ignore_index=True)
     plants = outlook.projects_table(t.cases, chain)
     span = f"{int(years['year'].min())}–{int(years['year'].max())}" if len(years) else ""
     these = "This case plans" if len(cases) == 1 else "These cases plan"
@@ -42,6 +43,14 @@ def section(t: Tables, chain=None) -> str:
     return "\n".join(parts)
 
 
+def _own_shares(shares: pd.DataFrame, case: Case) -> pd.DataFrame:
+    """The share rows the brief shows for ``case``: a joint plan's for the buyers together
+    (its split between them is a convention), else each buyer's own."""
+    sel = shares[shares["case"] == case.name]
+    pair = sel["buyer"].astype(str).str.contains("+", regex=False)
+    return sel[pair] if is_joint(case) and pair.any() else sel[~pair]
+
+
 def _case(t: Tables, case: Case, years: pd.DataFrame, shares: pd.DataFrame,
           plants: pd.DataFrame) -> str:
     head = f"<h3>“{esc(case.name)}”</h3>" if len(outlook.multi_year(t.cases)) > 1 else ""
@@ -50,8 +59,11 @@ def _case(t: Tables, case: Case, years: pd.DataFrame, shares: pd.DataFrame,
         + outlook.co_investment_lines(case, len(years))
     items = "".join(f"<li>{esc(x)}</li>" for x in lines)
     png = share_timeline_chart(shares, case.name)
+    whose = "the two buyers' supply together" if shares.loc[shares["case"] == case.name,
+                                                            "buyer"].astype(str).str.contains(
+        "+", regex=False).any() else "each buyer's supply"
     chart = figure(png, "China's share over the years",
-                   "China's share of each buyer's supply at each stage, mean over the "
+                   f"China's share of {whose} at each stage, mean over the "
                    "minerals: recommended plan (solid) and the world mix that year (dashed: "
                    "China's share of the stage's capacity, what buying pro rata would give). "
                    "Later years use projected capacities and demand. Figures in the workbook "
@@ -94,8 +106,12 @@ def _share_lines(shares: pd.DataFrame, case: str) -> list[str]:
                                                                strict=True))
         mix = [pct(v) for v in at["china_world_mix"]]
         world = f"{mix[0]} in every year" if len(set(mix)) == 1 else " → ".join(mix)
-        out.append(f"China's share of {who(buyer)}'s {STAGE_WORDS[stage]} "
-                   f"supply: {path} (world mix: {world}).")
+        together = "+" in str(buyer)
+        whose = f"{who(buyer)}'s {STAGE_WORDS[stage]} supply together" if together else \
+            f"{who(buyer)}'s {STAGE_WORDS[stage]} supply"
+        split = ("; a joint plan's split of its tonnes between the two is a convention, so "
+                 "only their combined share is given") if together else ""
+        out.append(f"China's share of {whose}: {path} (world mix: {world}){split}.")
     return out
 
 
@@ -139,7 +155,9 @@ def _year_table(years: pd.DataFrame, shares: pd.DataFrame, case: str) -> str:
     note = ("Cost a year: the year's plan (contracts, bid premiums, stockpiles, expected "
             "disruption costs) plus the annualised capital cost of the plants online that "
             f"year (Plants, a year); n/a when the year has no plan. China: China's share of the "
-            f"buyer's supply, {' / '.join(stages)}, recommended plan, mean over minerals.")
+            f"buyer's supply, {' / '.join(stages)}, recommended plan, mean over minerals"
+            + ("; in a joint plan, of the two buyers' supply together." if any(
+                "+" in str(b) for b in buyers) else "."))
     return f'<section class="keep">{table_html(header, rows, esc(note))}</section>'
 
 

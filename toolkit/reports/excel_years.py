@@ -25,7 +25,9 @@ YEARS_NOTE = ("cost_usd_per_yr: the cost of that year's plan = operating_cost_us
 SHARES_NOTE = ("China's share of each buyer's supply at each stage, mean over the minerals "
                "that can be met that year: china_world_mix = China's share of the stage's "
                "capacity that year (what buying pro rata would give; plants not yet backed "
-               "not counted), china_plan = the recommended plan.")
+               "not counted), china_plan = the recommended plan. Buyer GBR+JPN (joint plans): "
+               "the two buyers together; how a joint plan splits its tonnes between them is "
+               "a convention, so only this row is determined by the plan.")
 CO_NOTE = ("joint_ / independent_capex_usd: annualised capital cost of the backed plants, "
            "USD, summed over the modelled years "
            "(each weighted 1 — an ASSUMPTION: the years between them are not counted): "

@@ -229,8 +229,9 @@ def _signed(value: float, total: float, doubled_: list[str]) -> str:
 
 
 def buyer_words(buyer: str) -> str:
-    """``GBR`` -> ``UK`` (a column label)."""
-    return {"GBR": "UK", "JPN": "Japan"}.get(buyer, who(buyer))
+    """``GBR`` -> ``UK``, ``GBR+JPN`` -> ``UK and Japan together`` (a column label)."""
+    return {"GBR": "UK", "JPN": "Japan", "GBR+JPN": "UK and Japan together"}.get(
+        buyer, who(buyer))
 
 
 PLANT_WORDS = {"mine": "mines for", "refine": "refineries for",
