@@ -49,7 +49,9 @@ def test_a_country_cap_names_its_binding_countries_in_words():
     from toolkit.reports.data import price_table
 
     chain = load_default()
-    names = dict(zip(chain.countries["country"], chain.countries["name"], strict=True))
+    names = {"PRK": "North Korea", "RUS": "Russia"}  # the World Bank's names in plain words
+    assert set(chain.countries.loc[chain.countries["country"].isin(names), "name"]) == {
+        "Korea, Dem. Rep.", "Russian Federation"}
     rows = [{"setting": "max_country_share", "stage": "mine", "mineral": "molybdenum",
              "buyer": "JPN", "usd_per_pp": 2.0, "countries": "PRK, RUS"},
             {"setting": "max_china_share", "stage": "refine", "mineral": "nickel",
@@ -64,3 +66,16 @@ def test_a_country_cap_names_its_binding_countries_in_words():
         f"{names['RUS']} (Japan's molybdenum at the mine stage)")
     assert plain.constraint(table.iloc[2]) == (
         "the caps on single countries' shares (the UK's nickel at the mine stage)")
+
+
+def test_world_bank_names_are_given_in_plain_words_and_others_as_entered():
+    from toolkit.io.inputs import load_default
+    from toolkit.reports.data import country_names
+
+    chain = load_default()
+    mine = chain.countries.assign(name=[{"KOR": "Korea, Rep.", "AUS": "Oz"}.get(c, n)
+                                        for c, n in zip(chain.countries["country"],
+                                                        chain.countries["name"], strict=True)])
+    names = dict(country_names(chain.with_tables(countries=mine)).itertuples(index=False))
+    assert (names["KOR"], names["PRK"], names["COD"], names["AUS"]) == (
+        "South Korea", "North Korea", "DR Congo", "Oz")

@@ -290,12 +290,26 @@ def binding_prices(prices: pd.DataFrame) -> pd.DataFrame:
         ascending=[False, True, True, True, True, True], kind="stable")
 
 
+# The World Bank's formal names (the embedded Countries table's, from the WGI) in the plain
+# form a minister's brief uses; a name an analyst enters is shown as entered.
+PLAIN_COUNTRY_NAMES = {
+    "Korea, Dem. Rep.": "North Korea", "Korea, Rep.": "South Korea",
+    "Congo, Dem. Rep.": "DR Congo", "Russian Federation": "Russia",
+    "Iran, Islamic Rep.": "Iran", "Egypt, Arab Rep.": "Egypt", "Lao PDR": "Laos",
+    "Syrian Arab Republic": "Syria", "Kyrgyz Republic": "Kyrgyzstan",
+    "Slovak Republic": "Slovakia", "Hong Kong SAR, China": "Hong Kong",
+    "Macao SAR, China": "Macao", "Taiwan, China": "Taiwan",
+}
+
+
 def country_names(chain) -> pd.DataFrame:
-    """Country code and name (``country_name``) of the chain's Countries table."""
+    """Country code and name (``country_name``) of the chain's Countries table, World
+    Bank formal names in plain words (:data:`PLAIN_COUNTRY_NAMES`)."""
     if chain is None or chain.countries.empty:
         return pd.DataFrame(columns=["country", "country_name"])
     names = chain.countries[["country", "name"]].drop_duplicates("country")
-    return names.rename(columns={"name": "country_name"})
+    plain = [PLAIN_COUNTRY_NAMES.get(n, n) if isinstance(n, str) else n for n in names["name"]]
+    return names.assign(name=plain).rename(columns={"name": "country_name"})
 
 
 def _case_portfolio(chain, case: Case, plan: pd.DataFrame) -> pd.DataFrame:
