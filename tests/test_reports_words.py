@@ -9,6 +9,7 @@ import html
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests.fixtures import report_bundle as fx
@@ -20,6 +21,10 @@ from toolkit.schema import SETTINGS
 SETTING_IDS = re.compile(r"\b(" + "|".join(s.name for s in SETTINGS if "_" in s.name)
                          + r")\b")
 SCENARIO_IDS = re.compile(r"\btop_country_loss\b")
+# mineral ids with an underscore (the embedded dataset's: rare_earths), shown in words
+MINERAL_IDS = re.compile(r"\b(" + "|".join(
+    m for m in pd.read_csv(Path(__file__).parents[1] / "datasets" / "minerals.csv")["mineral"]
+    if "_" in m) + r")\b")
 # "26% to 26%" (a finding that states no change); a step of a longer path
 # ("18% → 20% → 20%" over three years) is not one
 NO_CHANGE = re.compile(r"(?<![\d.])(?<!→ )(\d+(?:\.\d+)?) ?% (?:to|→) \1 ?%(?! →)")
@@ -36,7 +41,8 @@ def text_of(page: str) -> str:
 def problems(page: str, *paths: Path) -> list[str]:
     """Every internal id, absolute path, no-change statement or raw time in ``page``."""
     text = text_of(page)
-    found = [m.group(0) for pattern in (SETTING_IDS, SCENARIO_IDS, NO_CHANGE, SECONDS)
+    found = [m.group(0) for pattern in (SETTING_IDS, SCENARIO_IDS, MINERAL_IDS, NO_CHANGE,
+                                        SECONDS)
              for m in pattern.finditer(text)]
     return found + [str(p) for p in paths if str(p) in text]
 

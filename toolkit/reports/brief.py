@@ -66,6 +66,7 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 thead { display: table-header-group; }
 tbody tr:nth-child(even) td { background: #f8fafc; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th.wrap { white-space: normal; }
 .bad { color: #a61c1c; font-weight: bold; }
 .ok { color: #2e6b2e; font-weight: bold; }
 figure { margin: 2mm 0 3mm; break-inside: avoid; page-break-inside: avoid; }
@@ -215,7 +216,7 @@ def _blocking(t: Tables, case: str, sweep: str, caps: set) -> str:
         return ""
     sel = m[(m["case"] == case) & (m["sweep"] == sweep) & m["epsilon"].isin(caps)
             & (m["status"] != "optimal") & (m["mineral"] != "all")]
-    names = sorted(set(sel["mineral"].astype(str)))
+    names = [words.mineral(m) for m in sorted(set(sel["mineral"].astype(str)))]
     return f" (because of {words.listing(names)})" if names else ""
 
 
@@ -236,7 +237,7 @@ def _disruptions(t: Tables) -> str:
                             "scenario results.")
     header = [("Scenario", ""), ("Buyer", ""), ("Mineral", ""), ("Served", "num"),
               ("Shortfall", "num"), ("Served share", "num")]
-    rows = [[esc(words.scenario(r.scenario)), esc(r.buyer), esc(r.mineral),
+    rows = [[esc(words.scenario(r.scenario)), esc(r.buyer), esc(words.mineral(r.mineral)),
              esc(tonnes(r.served_t)),
              esc(tonnes(r.shortfall_t)), esc(pct(r.served_share))]
             for r in hit.head(DISRUPTION_ROWS).itertuples()]
@@ -264,7 +265,7 @@ def _portfolio(t: Tables) -> str:
     rows = []
     for buyer, mineral in dict.fromkeys((b, m) for b, m, _s in sums.index):
         total = sums.loc[(buyer, mineral)].max()
-        rows.append([esc(buyer), esc(mineral), esc(tonnes(total))]
+        rows.append([esc(buyer), esc(words.mineral(mineral)), esc(tonnes(total))]
                     + [_mix(mixes.get((buyer, mineral, s), [])) for s in stages])
     return head + table_html(header, rows, (
         f"Largest {PORTFOLIO_TOP} countries per stage with their share of the buyer's "
@@ -308,7 +309,7 @@ def _stockpile(t: Tables, case: str) -> str:
     rank = {c.name: i for i, c in enumerate(met)}
     sel = sel.assign(_r=sel["case"].map(rank)).sort_values(["_r", "buyer", "mineral"],
                                                            kind="stable")
-    rows = [[esc(r.case), esc(r.buyer), esc(r.mineral), esc(tonnes(r.tonnes))]
+    rows = [[esc(r.case), esc(r.buyer), esc(words.mineral(r.mineral)), esc(tonnes(r.tonnes))]
             for r in sel.itertuples()]
     none = [c.name for c in met if c.name not in set(sel["case"])]
     note = (f"No stockpile in: {', '.join(none)}. " if none else "") + (
@@ -324,14 +325,14 @@ def _prices(t: Tables, top: int = 12) -> str:
     if sel.empty:
         return head + _none("none: no binding constraint with a price")
     header = [("Case", ""), ("Rule", ""), ("Stage", ""), ("Mineral", ""), ("Buyer", ""),
-              ("Saved by one point, USD a year", "num"), ("At the margin, USD a year per point",
-                                                          "num")]
-    rows = [[esc(r.case), esc(_rule(r)), esc(r.stage), esc(r.mineral),
+              ("Saved by one point (USD a year)", "num wrap"),
+              ("Marginal rate (USD a year per point)", "num wrap")]
+    rows = [[esc(r.case), esc(_rule(r)), esc(r.stage), esc(words.mineral(r.mineral)),
              esc(plain.who(str(r.buyer))), f"{r.saving_usd:,.0f}", f"{abs(r.usd_per_pp):,.0f}"]
             for r in sel.head(top).itertuples()]
     return head + table_html(header, rows, "Saved by one point: the annual cost saved by "
                              "relaxing the constraint by one percentage point of the buyer's "
-                             "demand, re-solved. At the margin: the shadow price, the rate at "
+                             "demand, re-solved. Marginal rate: the shadow price, the rate at "
                              "which the first tonnes freed save; it is larger where the "
                              "cheaper supply runs out within the point (the whole point then "
                              "saves less).")

@@ -55,8 +55,8 @@ def _bids(t: Tables) -> str:
                           kind="stable")
     header = [("Case", ""), ("Mineral", ""), ("Stage", ""), ("From", ""), ("Tonnes", "num"),
               ("Premium", "num"), ("Cost a year", "num")]
-    rows = [[esc(r.case), esc(r.mineral), esc(r.stage), esc(r.country), esc(tonnes(r.bid_t)),
-             esc("+" + pct(r.bid_premium)), esc(usd(r.bid_cost_usd))]
+    rows = [[esc(r.case), esc(words.mineral(r.mineral)), esc(r.stage), esc(r.country),
+             esc(tonnes(r.bid_t)), esc("+" + pct(r.bid_premium)), esc(usd(r.bid_cost_usd))]
             for r in sel.head(BID_ROWS).itertuples()]
     more = len(sel) - BID_ROWS
     note = ("Tonnes the plan takes from other buyers at a node, the premium over the node's "
@@ -75,7 +75,7 @@ def _tight(t: Tables) -> str:
     first = first.sort_values(["room", "mineral", "stage"], kind="stable")
     header = [("Mineral", ""), ("Stage", ""), ("Other buyers", "num"), ("UK + Japan", "num"),
               ("World spare", "num"), ("Non-China within reach", "num")]
-    rows = [[esc(r.mineral), esc(r.stage), esc(tonnes(r.market_demand_t)),
+    rows = [[esc(words.mineral(r.mineral)), esc(r.stage), esc(tonnes(r.market_demand_t)),
              esc(tonnes(r.planned_demand_t)), esc(tonnes(r.spare_t)),
              esc(tonnes(r.non_china_reach_t))] for r in first.head(TIGHT_ROWS).itertuples()]
     note = ("Annual tonnes. Other buyers: demand of every buyer but the UK and Japan. World "
@@ -99,7 +99,7 @@ def disruptions(t: Tables, case: str | None) -> str | None:
                           kind="stable")
     header = [("Scenario", ""), ("Mineral", ""), ("Lost", "num"), ("Spot", "num"),
               ("Stockpile", "num"), ("Unserved", "num"), ("Spot on offer", "num")]
-    rows = [[esc(words.scenario(r.scenario)), esc(r.mineral), esc(tonnes(r.lost_t)),
+    rows = [[esc(words.scenario(r.scenario)), esc(words.mineral(r.mineral)), esc(tonnes(r.lost_t)),
              esc(tonnes(r.spot_t)),
              esc(tonnes(r.drawdown_t)), esc(f"{tonnes(r.shortfall_t)} ({pct(r.unserved)})"),
              esc(_offer(r))] for r in sel.head(20).itertuples()]

@@ -79,6 +79,11 @@ def setting(name: object) -> str:
     return SETTING_WORDS.get(str(name), str(name).replace("_", " "))
 
 
+def mineral(name: object) -> str:
+    """A mineral id in words: ``rare_earths`` → "rare earths"."""
+    return str(name).replace("_", " ")
+
+
 def scenario(name: object) -> str:
     """A scenario name in words: ``top_country_loss:manufacture`` → "loss of the largest
     manufacturer"; names the user gave are kept."""
