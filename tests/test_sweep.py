@@ -268,6 +268,10 @@ def test_the_cli_writes_the_sweep_reports_from_a_workbook(tmp_path, capsys):
     assert [c["case"] for c in doc["cases"]] == ["alone", "together"]
     worlds = pd.read_csv(out / "small_sweep.csv")
     assert len(worlds) == 8 and set(worlds["case"]) == {"alone", "together"}
+    from tests.test_reports_words import problems
+
+    page = (out / "small_sweep.html").read_text(encoding="utf-8")
+    assert problems(page, tmp_path) == []  # no ids, no path, no seconds-precise time
     capsys.readouterr()
     assert main(["sweep", str(book), "--cases", "nope", "--samples", "2", "--workers", "1",
                  "--out", str(out), "-q"]) == 2

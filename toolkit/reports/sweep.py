@@ -18,10 +18,10 @@ from toolkit.reports import _write_all
 from toolkit.reports.excel_report import workbook_bytes
 from toolkit.reports.excel_tables import TITLE_FONT, table_sheet, title
 from toolkit.reports.html import figure, table_html
-from toolkit.reports.provenance import run_time
+from toolkit.reports.provenance import run_time, shown_path
 from toolkit.reports.safety import esc
 from toolkit.reports.sweep_charts import axis_text, cost_chart, tornado_chart
-from toolkit.reports.words import pct, usd
+from toolkit.reports.words import pct, usd, when
 
 STATS = ("mean", "p5", "p50", "p95", "cvar")
 
@@ -187,8 +187,8 @@ def render(summary: dict, worlds: pd.DataFrame, meta: dict, name: str) -> str:
 def _header(summary: dict, meta: dict, name: str) -> str:
     return (f"<h1>Sampled disruptions: how the policy cases hold up — {esc(name)}</h1>"
             f'<p class="note">{summary["samples"]:,} sampled worlds · seed '
-            f'{summary["seed"]} · input {esc(meta.get("input", ""))} · run '
-            f'{esc(meta.get("run_timestamp", ""))} · {esc(summary["workers"])}</p>')
+            f'{summary["seed"]} · input {esc(shown_path(meta.get("input", "")))} · run '
+            f'{esc(when(meta.get("run_timestamp", "")))} · {esc(summary["workers"])}</p>')
 
 
 def _findings(summary: dict) -> str:
