@@ -430,7 +430,7 @@ def test_stockpile_findings_are_per_case(tmp_path):
     assert not any("No stockpile" in line or "No policy case" in line for line in lines)
     write_reports(_with_joint_pool(), tmp_path, "r")
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert '<td class="">pool</td><td class="">GBR</td><td class="">graphite</td>' in page
+    assert '<td class="">pool</td><td class="">UK</td><td class="">graphite</td>' in page
     assert "No stockpile in: baseline." in page and "</p></p>" not in page
 
 

@@ -11,9 +11,17 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
-
-from toolkit.reports import brief_market, brief_outlook, charts, data, plain, provenance, words
+from toolkit.reports import (
+    brief_market,
+    brief_outlook,
+    brief_portfolio,
+    charts,
+    data,
+    plain,
+    provenance,
+    words,
+)
+from toolkit.reports.brief_portfolio import first_feasible
 from toolkit.reports.findings import (
     CANNOT,
     JOINT_SPLIT_NOTE,
@@ -29,6 +37,7 @@ from toolkit.reports.findings import (
 from toolkit.reports.html import figure as _figure
 from toolkit.reports.html import none as _none
 from toolkit.reports.html import table_html
+from toolkit.reports.outlook import buyer_words
 from toolkit.reports.safety import esc
 from toolkit.schema import STAGES
 
@@ -85,7 +94,6 @@ footer { margin-top: 8mm; border-top: 1px solid #c9d6e3; padding-top: 2mm; color
 @media print { body { padding: 0; max-width: none; } a { color: inherit; } }
 """
 
-PORTFOLIO_TOP = 3
 DISRUPTION_ROWS = 20
 
 
@@ -94,7 +102,7 @@ def render(t: Tables, bundle: dict, name: str) -> str:
     body = "\n".join([
         _header(t, bundle, name), _findings(t), _headline(t), _china(t),
         brief_outlook.section(t, bundle.get("chain")), _pareto(t),
-        brief_market.world_market(t), _disruptions(t), _portfolio(t), _prices(t),
+        brief_market.world_market(t), _disruptions(t), brief_portfolio.section(t), _prices(t),
         _diagnosis(t), _method(), _sources(bundle), _footer(bundle)])
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{esc(_title(name))}</title>\n"
@@ -143,7 +151,8 @@ def _headline(t: Tables) -> str:
         if t.headline[f"china_{s}_before"].notna().any()] + [
         ("Worst served", "num")]
     stages = [s for s in STAGES if t.headline[f"china_{s}_before"].notna().any()]
-    rows = [[esc(r.case), esc(r.buyer or "all"), _status(r.status), esc(_cost(r))]
+    rows = [[esc(r.case), esc(buyer_words(r.buyer) if r.buyer else "all"), _status(r.status),
+             esc(_cost(r))]
             + [f"{pct(getattr(r, f'china_{s}_before'))} → "
                f"{pct(getattr(r, f'china_{s}_after'))}" for s in stages]
             + [esc(pct(r.worst_served_share))] for r in t.headline.itertuples()]
@@ -167,7 +176,7 @@ def _status(status: str) -> str:
 
 def _china(t: Tables) -> str:
     world = charts.china_share_chart(t.latest, "China's share of world supply, by stage")
-    first = _first_feasible(t)
+    first = first_feasible(t)
     plan = charts.before_after_chart(t.headline, first) if first else None
     return ('<section class="keep"><h2>Where China sits in each supply chain</h2>'
             + _figure(world, "China's share by stage per mineral",
@@ -177,11 +186,6 @@ def _china(t: Tables) -> str:
             + (_figure(plan, "China share before and after",
                        "Mean over minerals of China's share of each buyer's supply at "
                        "each stage.") if plan else ""))
-
-
-def _first_feasible(t: Tables) -> str | None:
-    names = [c.name for c in t.cases if c.status == "optimal"]
-    return names[0] if names else None
 
 
 def _pareto(t: Tables) -> str:
@@ -221,7 +225,7 @@ def _blocking(t: Tables, case: str, sweep: str, caps: set) -> str:
 
 
 def _disruptions(t: Tables) -> str:
-    first = _first_feasible(t)
+    first = first_feasible(t)
     sel = t.scenarios[t.scenarios["case"] == first] if first else t.scenarios.iloc[0:0]
     head = f"<h2>Disruptions{f' — “{esc(first)}”' if first else ''}</h2>"
     if sel.empty:
@@ -237,7 +241,8 @@ def _disruptions(t: Tables) -> str:
                             "scenario results.")
     header = [("Scenario", ""), ("Buyer", ""), ("Mineral", ""), ("Served", "num"),
               ("Shortfall", "num"), ("Served share", "num")]
-    rows = [[esc(words.scenario(r.scenario)), esc(r.buyer), esc(words.mineral(r.mineral)),
+    rows = [[esc(words.scenario(r.scenario)), esc(buyer_words(r.buyer)),
+             esc(words.mineral(r.mineral)),
              esc(tonnes(r.served_t)),
              esc(tonnes(r.shortfall_t)), esc(pct(r.served_share))]
             for r in hit.head(DISRUPTION_ROWS).itertuples()]
@@ -248,75 +253,6 @@ def _disruptions(t: Tables) -> str:
     if any(is_joint(c) for c in t.cases if c.name == first):
         note += " " + JOINT_SPLIT_NOTE
     return head + table_html(header, rows, esc(note))
-
-
-def _portfolio(t: Tables) -> str:
-    first = _first_feasible(t)
-    head = f"<h2 class=\"break\">Recommended portfolio{f' — “{esc(first)}”' if first else ''}</h2>"
-    sel = t.portfolio[(t.portfolio["case"] == first) & (t.portfolio["tonnes"] > 0)] \
-        if first else t.portfolio.iloc[0:0]
-    if sel.empty:
-        return head + _none("none: no feasible plan")
-    stages = [s for s in STAGES if (sel["stage"] == s).any()]
-    header = [("Buyer", ""), ("Mineral", ""), ("Tonnes", "num")] + [(s.capitalize(), "")
-                                                                   for s in stages]
-    sums = sel.groupby(["buyer", "mineral", "stage"], sort=True)["tonnes"].sum()
-    mixes = _mixes(sel)
-    rows = []
-    for buyer, mineral in dict.fromkeys((b, m) for b, m, _s in sums.index):
-        total = sums.loc[(buyer, mineral)].max()
-        rows.append([esc(buyer), esc(words.mineral(mineral)), esc(tonnes(total))]
-                    + [_mix(mixes.get((buyer, mineral, s), [])) for s in stages])
-    return head + table_html(header, rows, (
-        f"Largest {PORTFOLIO_TOP} countries per stage with their share of the buyer's "
-        "contracted tonnes; full detail, cost and the pro-rata baseline in the workbook "
-        "(sheet Portfolio).")) + _glossary(sel) + _stockpile(t, first)
-
-
-def _glossary(sel: pd.DataFrame) -> str:
-    names = sel[["country", "country_name"]].drop_duplicates("country").sort_values("country")
-    items = " · ".join(f"{esc(r.country)} {esc(_blank(r.country_name))}".strip()
-                       for r in names.itertuples())
-    return f'<p class="note">Countries: {items}</p>' if items else ""
-
-
-def _mixes(sel: pd.DataFrame) -> dict[tuple, list[tuple[str, float]]]:
-    """(country, share) per (buyer, mineral, stage), largest share first (ties by
-    country): one stable sort of the whole selection."""
-    ordered = sel.sort_values(["share", "country"], ascending=[False, True], kind="stable")
-    mixes: dict[tuple, list[tuple[str, float]]] = {}
-    for r in ordered.itertuples():
-        mixes.setdefault((r.buyer, r.mineral, r.stage), []).append((r.country, r.share))
-    return mixes
-
-
-def _mix(shares: list[tuple[str, float]]) -> str:
-    if not shares:
-        return "—"
-    parts = [f"{esc(country)} {esc(pct(share))}" for country, share in shares[:PORTFOLIO_TOP]]
-    rest = len(shares) - PORTFOLIO_TOP
-    return ", ".join(parts) + (f", +{rest} more" if rest > 0 else "")
-
-
-def _stockpile(t: Tables, case: str) -> str:
-    """Stockpiles of every case that can be met (not only the portfolio's case)."""
-    met = [c for c in t.cases if c.status == "optimal"]
-    sel = t.stockpile[t.stockpile["case"].isin([c.name for c in met])
-                      & (t.stockpile["tonnes"] > 0)]
-    head = "<h3>Stockpiles (every policy case that can be met)</h3>"
-    if sel.empty:
-        return head + _none("none recommended in any case")
-    rank = {c.name: i for i, c in enumerate(met)}
-    sel = sel.assign(_r=sel["case"].map(rank)).sort_values(["_r", "buyer", "mineral"],
-                                                           kind="stable")
-    rows = [[esc(r.case), esc(r.buyer), esc(words.mineral(r.mineral)), esc(tonnes(r.tonnes))]
-            for r in sel.itertuples()]
-    none = [c.name for c in met if c.name not in set(sel["case"])]
-    note = (f"No stockpile in: {', '.join(none)}. " if none else "") + (
-        "Joint cases hold a pooled stockpile; its split between the buyers is a convention."
-        if any(is_joint(c) for c in met if c.name in set(sel["case"])) else "")
-    return head + table_html([("Case", ""), ("Buyer", ""), ("Mineral", ""),
-                              ("Tonnes", "num")], rows, esc(note))
 
 
 def _prices(t: Tables, top: int = 12) -> str:
