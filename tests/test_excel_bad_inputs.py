@@ -169,6 +169,8 @@ CASES = [
     # ---------------------------------------------------------------- cells
     Case("text_in_number", _edit(Supply__D2="abc"),
          (f"{S} 2, column capacity_t: value 'abc': must be a number",)),
+    Case("fractional_year", _edit(Supply__F2=2024.5),
+         (f"{S} 2, column year: value 2024.5: must be a whole year, e.g. 2030",)),
     Case("negative_number", _edit(Supply__D3=-5),
          (f"{S} 3, column capacity_t: value -5: must be at least 0 (no negative numbers)",)),
     Case("nan_text", _edit(Supply__E2="NaN"),

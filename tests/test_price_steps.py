@@ -152,3 +152,41 @@ def test_step_of_a_multi_year_case_is_its_first_years_with_the_projects_held_fix
     row = _row(plan, "max_china_share")
     assert row["usd_per_pp"] == pytest.approx(0.5)
     assert row["step_usd"] == pytest.approx(0.25)
+
+
+def test_probe_keeps_the_basis_and_the_next_solve_runs_from_it():
+    plan = solve_plan(data_of(_capped(100.0)))
+    step_savings(plan)
+    h = plan.solver.h
+    assert h.getBasis().valid
+    skipped = plan.solver.skipped
+    # Australia's capacity 100 -> 90 t (it supplies 5 t): the last basis answers it, but
+    # after a probe (whose reduced costs HiGHS does not restore) HiGHS runs, from the kept
+    # basis, in no iteration
+    d = plan.data
+    [aus] = [n for n in range(len(d.capacity_t)) if d.node_country[n] == "AUS"]
+    rhs = plan.model.free_t if d.market_enabled else plan.model.capacity_t
+    rhs[aus] = 90.0
+    assert plan.resolve().objective_usd == pytest.approx(70.0)
+    assert plan.solver.skipped == skipped
+    assert h.getInfo().simplex_iteration_count == 0
+    rhs[aus] = 80.0  # and the next such change is skipped again
+    assert plan.resolve().objective_usd == pytest.approx(70.0)
+    assert plan.solver.skipped == skipped + 1
+
+
+def test_a_base_that_cannot_be_re_solved_leaves_binding_steps_unknown(monkeypatch):
+    from toolkit.optimize.solve import Outcome
+
+    plan = solve_plan(data_of(_capped(100.0)))
+    monkeypatch.setattr(type(plan), "resolve", lambda self: Outcome("infeasible", None))
+    step_savings(plan)
+    assert _row(plan, "max_china_share")["step_usd"] is None  # not "saves 0"
+
+
+def test_steps_outside_zero_to_the_dual_are_solver_tolerance():
+    from toolkit.optimize.duals import _within
+
+    assert _within(-9.5e-7, 1.38e-9) == 0.0
+    assert _within(1.9e-6, 1.38e-9) == 1.38e-9
+    assert _within(0.2, 0.4) == 0.2

@@ -47,12 +47,15 @@ def _data_year(run: CaseRun) -> int | None:
 def year_rows(run: CaseRun) -> list[dict]:
     """One row per modelled year: status, cost, China shares (see module docstring)."""
     rows = []
-    for year, by_mineral in plans_by_year(run).items():
+    by_year = plans_by_year(run)
+    pair = sorted({b for by_mineral in by_year.values() for g in by_mineral.values()
+                   for p in g if p.data.joint for b in p.data.buyers})
+    for year, by_mineral in by_year.items():
         plans = [p for m in sorted(by_mineral) for p in by_mineral[m]]
         ok = all(p.status == "optimal" for p in plans)
         operating = sum(p.objective_usd for p in plans if p.status == "optimal")
         capex = sum(p.capex_usd for p in plans if p.status == "optimal")
-        shares = share_rows(plans)
+        shares = share_rows(plans, pair)
         rows.append({
             "case": run.case.name, "year": year,
             "status": "optimal" if ok else "infeasible",
@@ -64,7 +67,7 @@ def year_rows(run: CaseRun) -> list[dict]:
     return rows
 
 
-def share_rows(plans: list[MineralPlan]) -> list[dict]:
+def share_rows(plans: list[MineralPlan], pair: list[str] | None = None) -> list[dict]:
     """China's share of each buyer's supply per mineral and stage (None if not optimal),
     beside ``baseline_share``: China's share of the stage's capacity that year (the world
     mix a buyer buying pro rata would get; projects not counted).
@@ -72,8 +75,11 @@ def share_rows(plans: list[MineralPlan]) -> list[dict]:
     Joint plans of several buyers also give the buyers together (``GBR+JPN``: China's
     tonnes of both over the demand of both; a mineral only one of them buys counts that
     buyer's share): how a joint plan splits its tonnes between the buyers is a
-    convention, the pair's share is what the plan determines."""
-    pair = sorted({b for p in plans if p.data.joint for b in p.data.buyers})
+    convention, the pair's share is what the plan determines.  ``pair``: the joint buyers
+    of every modelled year (None: of ``plans``), so that a year only one of them buys in
+    has its pair row too."""
+    if pair is None:
+        pair = sorted({b for p in plans if p.data.joint for b in p.data.buyers})
     rows = []
     for p in plans:
         d, base = p.data, world_mix(p)

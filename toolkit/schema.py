@@ -473,7 +473,7 @@ def documentation_rows() -> list[DocRow]:
         for c in sh.columns:
             allowed = ", ".join(a or "(blank)" for a in c.allowed) if c.allowed else (
                 f"ids from {c.ref}" + (f" or {c.wildcard}" if c.wildcard else "") if c.ref
-                else _bounds(c.low, c.high))
+                else ("whole years " if c.unit == "year" else "") + _bounds(c.low, c.high))
             rows.append(DocRow(sh.name, c.name, c.kind, c.unit,
                                "required" if c.required else "optional", allowed,
                                c.description, show_default(c.default, c.required)))

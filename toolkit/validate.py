@@ -133,6 +133,8 @@ def coerce(value: object, col: Column) -> object:
     if col.kind == "number":
         out: object = to_number(value)
         _check_bounds(float(out), col)
+        if col.unit == "year" and not float(out).is_integer():
+            raise ValueError("must be a whole year, e.g. 2030")
         return out
     if col.kind == "bool":
         return to_bool(value)

@@ -402,8 +402,10 @@ def _range_check(col: Column) -> DataValidation:
     else:
         operator, first, second = "lessThanOrEqual", col.high, None
     return DataValidation(
-        type="decimal", operator=operator, formula1=f"{first:g}",
+        type="whole" if col.unit == "year" else "decimal", operator=operator,
+        formula1=f"{first:g}",
         formula2=None if second is None else f"{second:g}", allow_blank=True,
         showErrorMessage=True, showInputMessage=False, errorStyle="stop",
-        errorTitle=col.name[:32], error=f"{col.name} must be a number {_allowed_text(col)}"
-        + (f" ({col.unit})" if col.unit else ""))
+        errorTitle=col.name[:32], error=f"{col.name} must be a "
+        f"{'whole year' if col.unit == 'year' else 'number'} {_allowed_text(col)}"
+        + (f" ({col.unit})" if col.unit and col.unit != "year" else ""))

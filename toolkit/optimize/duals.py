@@ -105,13 +105,13 @@ def step_savings(plan) -> None:
     where the dual is 0); the model, its basis and solution are left as they were."""
     if plan.model is None or plan.solver is None or plan.status != "optimal":
         return
-    for row in plan.shadow:
-        row["step_usd"] = 0.0
     binding = [row for row in plan.shadow if row["usd_per_pp"]]
+    for row in plan.shadow:
+        row["step_usd"] = None if row["usd_per_pp"] else 0.0
     if not binding:
         return
     base = plan.resolve()  # the plan's own parameters again (a sweep may have been last)
-    if base.status != "optimal":
+    if base.status != "optimal":  # e.g. a shared multi-year model rationed since: unknown
         return
     scopes = policy_scopes(plan.model, plan.solver, plan.data)
     own = None if plan.model is plan.solver.model else plan.model.objective.expr
@@ -119,8 +119,15 @@ def step_savings(plan) -> None:
         scope = scopes[row["setting"], row["stage"], row["buyer"]]
         outcome = plan.solver.probe(np.asarray(scope.rows, dtype=np.int32),
                                     np.asarray(scope.shift), own)
-        row["step_usd"] = None if outcome.status != "optimal" else \
-            float(base.objective_usd - outcome.objective_usd)
+        if outcome.status == "optimal":
+            row["step_usd"] = _within(base.objective_usd - outcome.objective_usd,
+                                      abs(row["usd_per_pp"]))
+
+
+def _within(step: float, dual: float) -> float:
+    """The step saving held to ``[0, dual]``, where convexity puts it: what falls outside
+    is the solvers' tolerance (a dual of 1e-9 USD gives steps of +-1e-6)."""
+    return float(min(max(step, 0.0), dual))
 
 
 def _rows(solver: Solver, con) -> list[tuple]:

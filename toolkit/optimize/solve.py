@@ -98,6 +98,7 @@ class Solver(ModelLoad, PushChanges):
         self._integers_fixed = False
         self._col_bounds = (np.zeros(0), np.zeros(0))
         self._last: Outcome | None = None   # the last outcome (None: the next must run)
+        self._probed = False  # a probe ran since: HiGHS's reduced costs are not the last's
         self.skipped = 0                    # re-solves answered by the last basis
 
     def solve(self) -> Outcome:
@@ -125,14 +126,14 @@ class Solver(ModelLoad, PushChanges):
         if self.h.getModelStatus() in UNSETTLED:  # a warm start gone wrong: start cold
             self.h.clearSolver()
             self.h.run()
-        self._last = self._read_outcome()
+        self._last, self._probed = self._read_outcome(), False
         return self._last
 
     def _last_solution(self, change: Change) -> LastSolution | None:
         """The last solve's values that ``change`` touches, when a re-solve could be
         skipped (the last solve was an optimal LP and no coefficient changed)."""
         if self._last is None or self._last.status != "optimal" or change.coefficients or \
-                (len(self._integers) and not self._integers_fixed):
+                self._probed or (len(self._integers) and not self._integers_fixed):
             return None
         sol = self.h.getSolution()  # a list per field: only the ones needed are read
         cols = change.cols
@@ -145,7 +146,8 @@ class Solver(ModelLoad, PushChanges):
     def probe(self, rows: np.ndarray, shift: np.ndarray, objective=None) -> Outcome:
         """Solve once with the bounds of ``rows`` moved by ``shift`` (> 0: the upper bound
         rises; < 0: the lower bound falls), then put the bounds, the basis and the last
-        solution back: the next solve starts as if the probe had never run.
+        solution back: the next solve warm-starts from the last basis (HiGHS does not
+        restore the reduced costs, so that solve runs HiGHS rather than being skipped).
 
         ``objective``: the expression whose value is the probe's objective (e.g. one
         year's block of a multi-year model); None: the model's objective.
@@ -166,9 +168,10 @@ class Solver(ModelLoad, PushChanges):
                 outcome = Outcome(outcome.status, self.evaluate(objective))
         finally:
             self.h.changeRowsBounds(len(rows), rows, lower, upper)
+            self.h.setSolution(solution)  # first: setting a solution clears the basis
             self.h.setBasis(basis)
-            self.h.setSolution(solution)
             self._last, self._sol = kept
+            self._probed = True
         return outcome
 
     @property
