@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from toolkit.case_names import check_case_names
 from toolkit.chain import SupplyChain
 from toolkit.errors import InputError, Problem
 from toolkit.schema import BUYERS, SETTING_NAMES, STAGES, Setting, setting
@@ -147,7 +148,7 @@ def check_policy(table: pd.DataFrame, where: Where) -> list[Problem]:
     problems: list[Problem] = []
     for i, row in enumerate(table.to_dict("records")):
         problems += _check_row(row, where, where.first_row + i)
-    return problems
+    return problems + check_case_names(table, where)
 
 
 def _check_row(row: dict, where: Where, line: int) -> list[Problem]:

@@ -342,7 +342,9 @@ POLICY = Sheet(
                ref="Minerals.mineral", wildcard=""),
         Column("buyer", "id", "Scope: buyer (blank = each).", required=False, default="",
                allowed=BUYERS + ("",)),
-        Column("case", "text", "Policy case the row belongs to (blank = every case).",
+        Column("case", "text", "Policy case the row belongs to (blank = every case). "
+               "Names that differ only in spaces or capitals are refused: a typo would "
+               "make a new case.",
                required=False, default=""),
         Column("country", "id", "Scope: one country (max_country_share only; blank = each "
                "single country).", required=False, default="", ref="Countries.country",

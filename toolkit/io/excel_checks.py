@@ -165,11 +165,13 @@ def _sheet_rules(table: pd.DataFrame, sheet: Sheet, where: Where) -> list[Proble
     """Rules beyond single cells: Policy settings and scopes; Routes order; scenario
     probabilities."""
     if sheet is POLICY and not table.empty:
+        from toolkit.case_names import check_case_names
         from toolkit.policy import check_policy
 
         return [p for i in range(len(table)) for p in check_policy(
             table.iloc[[i]].reset_index(drop=True), Where(where.file, where.sheet,
-                                                          where.row(i)))]
+                                                          where.row(i)))] \
+            + check_case_names(table, where)
     if sheet is ROUTES and not table.empty:
         return check_routes(table, where)
     if sheet is SUPPLY and not table.empty:
