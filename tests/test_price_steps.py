@@ -190,3 +190,33 @@ def test_steps_outside_zero_to_the_dual_are_solver_tolerance():
     assert _within(-9.5e-7, 1.38e-9) == 0.0
     assert _within(1.9e-6, 1.38e-9) == 1.38e-9
     assert _within(0.2, 0.4) == 0.2
+
+
+def test_a_country_capped_at_zero_is_an_exclusion_in_words():
+    from types import SimpleNamespace
+
+    from toolkit.reports import plain
+    from toolkit.reports.data import Case
+    from toolkit.reports.findings import _price_lines
+
+    # China excluded (cap 0): 10 t from Australia at 9; one point (0.1 t) from China at 5
+    # saves 0.4.  A 30 % cap on Kazakhstan is a cap, not an exclusion.
+    rows = [("max_country_share", 0.0, "", "", "", "", "CHN"),
+            ("max_country_share", 0.3, "", "", "", "", "KAZ")]
+    chain = one_stage_chain([("CHN", 100.0, 5.0), ("AUS", 100.0, 9.0)], {"JPN": 10.0},
+                            policy=policy(*rows[:1]))
+    plan = solve_plan(data_of(chain))
+    step_savings(plan)
+    row = _row(plan, "max_country_share")
+    assert (row["exclusion"], row["countries"]) == (True, "CHN")
+    assert row["step_usd"] == pytest.approx(0.4)
+    table = _prices([{**row, "mineral": "gallium"}])
+    assert plain.constraint(table.iloc[0]) == (
+        "the exclusion of CHN (Japan's gallium at the mine stage)")  # no chain: codes
+    [line] = _price_lines(SimpleNamespace(prices=table), Case("c", "joint", "optimal", 1, {}))
+    assert line.startswith("Costliest binding constraint in “c”: the exclusion of CHN")
+    assert "allowing one percentage point of that supply from there would save" in line
+    both = one_stage_chain([("CHN", 100.0, 5.0), ("KAZ", 100.0, 6.0), ("AUS", 100.0, 9.0)],
+                           {"JPN": 10.0}, policy=policy(*rows))
+    mixed = _row(solve_plan(data_of(both)), "max_country_share")
+    assert mixed["countries"] == "CHN, KAZ" and mixed["exclusion"] is False

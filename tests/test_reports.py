@@ -299,8 +299,9 @@ def test_findings_are_computed():
            "exists." in lines
     assert any("USD 2,000 a year (2 binding constraints" in line for line in lines)
     # in words, without setting names or country codes
-    assert any(line.startswith("Costliest binding constraint: the cap on China's share "
-                               "(Japan's graphite at the refine stage)") for line in lines)
+    assert any(line.startswith("Costliest binding constraint in “baseline”: the cap on "
+                               "China's share (Japan's graphite at the refine stage)")
+               for line in lines)
 
 
 def test_reproducible_bytes(tmp_path):

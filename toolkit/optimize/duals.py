@@ -47,17 +47,19 @@ class Scope:
     """The LP rows of one set policy scope and the move of each row's bound that relaxes
     the setting by one percentage point (``shift`` > 0: the upper bound of a cap rises;
     < 0: the lower bound of a floor falls); ``countries``: each row's country code
-    (``max_country_share``), else ''."""
+    (``max_country_share``), else ''; ``caps``: each such row's cap (a share; 0: the
+    country is excluded), else NaN."""
 
     rows: list[int]
     shift: list[float]
     countries: list[str]
+    caps: list[float]
 
 
 def policy_scopes(m: pyo.ConcreteModel, solver: Solver, d: MineralData) -> dict[Key, Scope]:
     """Every set policy scope of a solved model (sorted), with its rows (none when its
     setting makes no row, e.g. a cap on a country the buyer never reaches)."""
-    scopes: dict[Key, Scope] = {key: Scope([], [], []) for key in sorted(_set_scopes(d))}
+    scopes: dict[Key, Scope] = {key: Scope([], [], [], []) for key in sorted(_set_scopes(d))}
     demand = d.demand_t
     for (b, k), row in _rows(solver, m.china_share):
         if not np.isnan(d.china_cap[b, k]):
@@ -68,7 +70,7 @@ def policy_scopes(m: pyo.ConcreteModel, solver: Solver, d: MineralData) -> dict[
                  -demand[b] / 100)
     for (b, k, n), row in _rows(solver, m.country_share):
         _add(scopes, ("max_country_share", d.stages[k], d.buyers[b]), row, demand[b] / 100,
-             str(d.node_country[n]))
+             str(d.node_country[n]), float(d.country_cap[b, n]))
     for b, row in _rows(solver, m.china_touch):
         _add(scopes, ("max_china_touch_share", "", d.buyers[b]), row, demand[b] / 100)
     for (b, _s), row in _rows(solver, m.served):
@@ -82,20 +84,25 @@ def policy_scopes(m: pyo.ConcreteModel, solver: Solver, d: MineralData) -> dict[
 
 def shadow_prices(m: pyo.ConcreteModel, solver: Solver, d: MineralData) -> list[dict]:
     """One row per set policy scope: ``setting, stage, mineral, buyer, usd_per_pp,
-    countries, step_usd`` (``countries``, of ``max_country_share``: the countries whose
-    caps bind, the costliest first; blank for the other settings; ``step_usd`` None
-    until :func:`step_savings` re-solves the step)."""
+    countries, exclusion, step_usd`` (``countries``, of ``max_country_share``: the
+    countries whose caps bind, the costliest first; blank for the other settings;
+    ``exclusion``: every binding country's cap is 0, a ban rather than a share cap;
+    ``step_usd`` None until :func:`step_savings` re-solves the step)."""
     duals = solver._solution()[1]
     out = []
     for (setting, stage, buyer), scope in policy_scopes(m, solver, d).items():
         y = duals[np.asarray(scope.rows, dtype=np.int64)]
         saving: dict[str, float] = defaultdict(float)
-        for country, value in zip(scope.countries, y.tolist(), strict=True):
+        caps = []
+        for country, value, cap in zip(scope.countries, y.tolist(), scope.caps, strict=True):
             if country and value:
                 saving[country] -= value
+                caps.append(cap)
         out.append({"setting": setting, "stage": stage, "mineral": d.mineral, "buyer": buyer,
                     "usd_per_pp": float(-(y * np.asarray(scope.shift)).sum()) + 0.0,
-                    "countries": _costliest(saving), "step_usd": None})
+                    "countries": _costliest(saving),
+                    "exclusion": bool(caps) and all(c == 0 for c in caps),
+                    "step_usd": None})
     return out
 
 
@@ -139,11 +146,12 @@ def _rows(solver: Solver, con) -> list[tuple]:
 
 
 def _add(scopes: dict[Key, Scope], key: Key, row: int, shift: float,
-         country: str = "") -> None:
-    scope = scopes.setdefault(key, Scope([], [], []))
+         country: str = "", cap: float = float("nan")) -> None:
+    scope = scopes.setdefault(key, Scope([], [], [], []))
     scope.rows.append(row)
     scope.shift.append(float(shift))
     scope.countries.append(country)
+    scope.caps.append(cap)
 
 
 def _costliest(saving: dict[str, float]) -> str:

@@ -275,7 +275,10 @@ def _prices(t: Tables, top: int = 12) -> str:
 
 
 def _rule(row) -> str:
-    """'caps on single countries' shares: North Korea' (the binding countries named)."""
+    """'caps on single countries' shares: China' (the binding countries named), or
+    'exclusion of North Korea' (a cap of 0)."""
+    if row.country_names and row.exclusion is True:
+        return f"exclusion of {row.country_names}"
     rule = words.setting(row.setting).removeprefix("the ")
     return f"{rule}: {row.country_names}" if row.country_names else rule
 

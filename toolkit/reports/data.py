@@ -24,7 +24,7 @@ PORTFOLIO_COLS = ["case", "buyer", "mineral", "stage", "country", "tonnes"]
 STOCKPILE_COLS = ["case", "buyer", "mineral", "tonnes"]
 SCENARIO_COLS = ["case", "scenario", "buyer", "mineral", "served_t", "shortfall_t"]
 PRICE_COLS = ["case", "setting", "stage", "mineral", "buyer", "usd_per_pp", "step_usd",
-              "countries", "country_names"]
+              "countries", "country_names", "exclusion"]
 PARETO_COLS = ["case", "sweep", "epsilon", "objective_usd", "status"]
 CHINA_COLS = ["case", "buyer", "mineral", "stage", "baseline_share", "portfolio_share"]
 TOUCH_COLS = ["case", "buyer", "mineral", "baseline_share", "portfolio_share"]
@@ -274,7 +274,8 @@ def price_table(chain, cases: list[Case]) -> pd.DataFrame:
     countries = [v if isinstance(v, str) else "" for v in table["countries"]]
     words = [listing([names.get(c, c) for c in v.split(", ")]) if v else ""
              for v in countries]
-    return table.assign(countries=countries, country_names=words)
+    return table.assign(countries=countries, country_names=words,
+                        exclusion=[v is True for v in table["exclusion"]])
 
 
 def binding_prices(prices: pd.DataFrame) -> pd.DataFrame:

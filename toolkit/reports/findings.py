@@ -264,8 +264,10 @@ def _price_lines(t: Tables, case: data.Case) -> list[str]:
     saving, rate = float(top["saving_usd"]), abs(float(top["usd_per_pp"]))
     margin = (f"; the first tonnes freed save at {usd(rate)} a year per point, the "
               "whole point less" if saving < 0.99 * rate else "")
-    return [f"Costliest binding constraint: {plain.constraint(top)} — relaxing it by one "
-            f"percentage point saves {usd(saving)} a year ({len(sel)} binding "
+    step = ("allowing one percentage point of that supply from there would save"
+            if plain.is_exclusion(top) else "relaxing it by one percentage point saves")
+    return [f"Costliest binding constraint in “{case.name}”: {plain.constraint(top)} — "
+            f"{step} {usd(saving)} a year ({len(sel)} binding "
             f"constraint{'s' if len(sel) != 1 else ''} in all{margin})."]
 
 

@@ -59,15 +59,22 @@ def reason(row: dict) -> str | None:
     return None
 
 
+def is_exclusion(row) -> bool:
+    """Whether a shadow-price row is a ban (every binding country capped at 0)."""
+    return bool(row.get("exclusion") is True or row.get("exclusion") == True)  # noqa: E712
+
+
 def constraint(row) -> str:
     """A shadow-price row's constraint in words: 'the cap on China's share (Japan's
     nickel at the refine stage)', 'the caps on single countries' shares, binding for
-    North Korea (…)'; unknown settings keep their name."""
+    China (…)', 'the exclusion of North Korea (…)' (a cap of 0); unknown settings keep
+    their name."""
     name = str(row.get("setting", "")) if hasattr(row, "get") else ""
     words = SETTING_WORDS.get(name, name)
     binding = row.get("country_names") if hasattr(row, "get") else None
     if name == "max_country_share" and isinstance(binding, str) and binding:
-        words += f", binding for {binding}"
+        words = f"the exclusion of {binding}" if is_exclusion(row) else \
+            f"{words}, binding for {binding}"
     buyer, mineral, stage = (str(row.get(k) or "") for k in ("buyer", "mineral", "stage"))
     who_ = f"{who(buyer)}'s " if buyer else ""
     at = f" at the {stage} stage" if stage else ""
