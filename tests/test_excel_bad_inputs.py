@@ -203,6 +203,9 @@ CASES = [
     Case("unknown_buyer", _edit(Demand__A3="FRA"),
          ("sheet Demand, row 3, column buyer: value 'FRA': unknown country: not declared in "
           "Countries",)),
+    Case("uk_for_gbr", _edit(Demand__A3="UK"),
+         ("sheet Demand, row 3, column buyer: value 'UK': unknown country: not declared in "
+          "Countries (did you mean 'GBR'?)",)),
     Case("unknown_mineral_reference", _edit(Supply__A2="lithum"),
          (f"{S} 2, column mineral: value 'lithum': unknown mineral: not declared in Minerals "
           "(did you mean 'lithium'?)",)),

@@ -48,7 +48,9 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pdf", action="store_true", help="also print the brief to PDF "
                    "(needs Chromium)")
     p.add_argument("--pareto-points", type=_pareto_points, default=11,
-                   help=f"points per Pareto sweep, 2 to {MAX_PARETO_POINTS} (0 = no sweep)")
+                   help=f"points per Pareto sweep, 2 to {MAX_PARETO_POINTS} (0 = no "
+                   "sweeps and no bid-premium sensitivity: faster, but the brief then has no "
+                   "cost-of-cap findings)")
     p.add_argument("--no-reports", action="store_true", help="write the results (JSON) only")
     p.add_argument("--workers", type=whole_number(1, MAX_WORKERS), default=None,
                    help="solve the policy cases on a Dask LocalCluster of this many "

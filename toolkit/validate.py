@@ -416,9 +416,15 @@ def _parts(value: object, col: Column) -> list[object]:
     return [value]
 
 
+# Codes analysts write for a country instead of its ISO 3166-1 alpha-3 code
+COUNTRY_ALIASES = {"UK": "GBR", "GB": "GBR", "JP": "JPN", "US": "USA", "EU": "EUU"}
+
+
 def _ref_rule(col: Column, value: object, ids: set[str]) -> str:
     ref_sheet, ref_col = col.ref.rsplit(".", 1) if col.ref else ("", "")
-    close = difflib.get_close_matches(str(value), sorted(ids), n=1, cutoff=0.75)
+    alias = COUNTRY_ALIASES.get(str(value).upper())
+    close = [alias] if alias in ids else difflib.get_close_matches(
+        str(value), sorted(ids), n=1, cutoff=0.75)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"unknown {ref_col}: not declared in {ref_sheet}{hint}"
 
