@@ -224,3 +224,24 @@ def test_demand_above_world_output_is_diagnosed_with_spot_enabled():
     world = [r for r in rows if r["setting"] == "world_balance"]
     assert world and world[0]["gap_t"] == pytest.approx(350.0)
     assert all("no allowed path" not in r["message"] for r in rows)
+
+
+def test_world_balance_diagnosis_gives_the_worlds_own_figures_and_a_rationed_share():
+    # World balance 160 - 120 = 40 t spare.  Japan alone needs 45 t: 5 t short.  Planning
+    # alone, Japan (30 t) and the UK (15 t) each fit, but together claim 45 t of 40: each
+    # gets its share in proportion to demand (26.7 t and 13.3 t), and neither plan is met.
+    spare = [("mine", "CHN", 100.0, 10.0, 100.0), ("mine", "AUS", 60.0, 12.0, 50.0)]
+    pol = policy(("bid_premium", 0.5))
+    short = data_of(market_chain(spare, {"ROW": 120.0, "JPN": 45.0}, policy=pol))
+    [row] = [r for r in solve_plan(short).diagnosis if r["setting"] == "world_balance"]
+    assert "world mine capacity 160 t less other buyers' demand 120 t leaves 40 t < " \
+           "45 t needed" in row["message"]
+    chain = market_chain(spare, {"ROW": 120.0, "JPN": 30.0, "GBR": 15.0}, policy=pol)
+    plans, _cost, found = realisable_independent(
+        solve_mode(chain.at_year(None), resolve_cases(chain)[0], "independent"))
+    assert any(r["kind"] == "world" for r in found["x"])
+    words = {p.data.buyers[0]: r["message"] for p in plans["x"] for r in p.diagnosis
+             if r["setting"] == "world_balance"}
+    assert "leaves 40 t spare, which the buyers planning alone over-claim together; " \
+           "GBR's share in proportion to demand, 13.3 t, < 15 t needed" in words["GBR"]
+    assert "JPN's share in proportion to demand, 26.7 t, < 30 t needed" in words["JPN"]

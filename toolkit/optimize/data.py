@@ -135,7 +135,10 @@ class MineralData:
         balance): what the diagnosis of a year uses."""
         if not self.project_nodes or not self.market_enabled:
             return self
-        return replace(self, world_t=self.world_t + self.project_capacity())
+        meta = dict(self.meta)
+        if "world_before_t" in meta:
+            meta["world_before_t"] = meta["world_before_t"] + self.project_capacity()
+        return replace(self, world_t=self.world_t + self.project_capacity(), meta=meta)
 
     @property
     def n_paths(self) -> int:
@@ -184,9 +187,12 @@ class MineralData:
         scaled by ``node_scale`` and stage world balances by ``stage_scale`` (used to
         ration over-claimed nodes and stages between independent buyers)."""
         node_scale = np.asarray(node_scale, dtype=float)
+        stage_scale = np.asarray(stage_scale, dtype=float)
+        meta = {**self.meta, "world_before_t": self.meta.get("world_before_t", self.world_t),
+                "world_scale": stage_scale}
         return replace(self, capacity_t=self.capacity_t * node_scale,
                        holding_t=self.holding_t * node_scale,
-                       world_t=self.world_t * np.asarray(stage_scale, dtype=float))
+                       world_t=self.world_t * stage_scale, meta=meta)
 
 
 def _per_buyer_stage(case: CaseSettings, name: str, mineral: str, buyers: tuple[str, ...],

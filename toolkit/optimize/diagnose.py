@@ -96,13 +96,25 @@ def _world(d: MineralData, slacks: dict) -> list[dict]:
     rows = []
     for k, gap in sorted(slacks.items()):
         if gap > TOLERANCE_T:
-            total = float(d.capacity_t[d.node_stage == k].sum())
             rows.append(_row(d, "world_balance", d.stages[k], "+".join(d.buyers), gap, need,
-                             need - gap, f"world {d.stages[k]} capacity {_t(total)} less "
-                             f"other buyers' demand {_t(d.market_t)} leaves "
-                             f"{_t(need - gap)} < {_t(need)} needed: the world has no "
-                             f"spare tonnes for it"))
+                             need - gap, _world_words(d, k, need - gap, need)))
     return rows
+
+
+def _world_words(d: MineralData, k: int, have: float, need: float) -> str:
+    """'world mine capacity 222,970 t less other buyers' demand 214,258 t leaves 8,712 t
+    < 8,889 t needed …' (the world's own figures: the stage's capacity less the other
+    buyers' demand); for a buyer rationed between independent plans, its share of them."""
+    before = d.meta.get("world_before_t")
+    scale = d.meta.get("world_scale")
+    spare = float(before[k]) if before is not None else float(d.world_t[k])
+    world = (f"world {d.stages[k]} capacity {_t(spare + d.market_t)} less other buyers' "
+             f"demand {_t(d.market_t)} leaves {_t(spare)}")
+    if scale is not None and float(scale[k]) < 1.0:
+        return (f"{world} spare, which the buyers planning alone over-claim together; "
+                f"{'+'.join(d.buyers)}'s share in proportion to demand, {_t(have)}, < "
+                f"{_t(need)} needed")
+    return f"{world} < {_t(need)} needed: the world has no spare tonnes for it"
 
 
 def _offtake(d: MineralData, slacks: dict) -> list[dict]:
