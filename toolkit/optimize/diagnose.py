@@ -110,11 +110,13 @@ def _world_words(d: MineralData, k: int, have: float, need: float) -> str:
     spare = float(before[k]) if before is not None else float(d.world_t[k])
     world = (f"world {d.stages[k]} capacity {_t(spare + d.market_t)} less other buyers' "
              f"demand {_t(d.market_t)} leaves {_t(spare)}")
+    hint = ("; other buyers are never left short, so where more demand should come out "
+            "of theirs, lower their rows of the Demand sheet")
     if scale is not None and float(scale[k]) < 1.0:
         return (f"{world} spare, which the buyers planning alone over-claim together; "
                 f"{'+'.join(d.buyers)}'s share in proportion to demand, {_t(have)}, < "
-                f"{_t(need)} needed")
-    return f"{world} < {_t(need)} needed: the world has no spare tonnes for it"
+                f"{_t(need)} needed{hint}")
+    return f"{world} < {_t(need)} needed: the world has no spare tonnes for it{hint}"
 
 
 def _offtake(d: MineralData, slacks: dict) -> list[dict]:
