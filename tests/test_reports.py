@@ -522,6 +522,9 @@ def test_case_that_cannot_be_met_shows_no_cost(tmp_path):
     assert by_case["strict"]["status"].value == "cannot be met"
     assert by_case["strict"]["feasible_minerals_cost_usd"].value == 25_000_000.0
     assert by_case["baseline"]["objective_usd"].value == 345_678_900.0
+    # a case that can be met has one cost, not a second "feasible minerals" figure
+    assert by_case["baseline"]["feasible_minerals_cost_usd"].value is None
+    assert by_case["baseline"]["total_over_years_usd"].value is None  # one modelled year
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "USD 25.0 m" not in page and ">nan<" not in page
     assert '<span class="bad">cannot be met</span></td><td class="num">cannot be met</td>' \

@@ -372,3 +372,13 @@ def test_latest_data_year_metrics_leave_out_projections():
     assert latest_metrics(metrics)["china_share"].tolist() == [pytest.approx(0.5)]
     bundle = {"result": {"cases": []}, "chain": chain, "metrics": metrics}
     assert tables_of(bundle).latest["china_share"].tolist() == [pytest.approx(0.75)]
+
+
+def test_summary_gives_the_first_years_cost_and_the_total_over_the_years(out):
+    from tests.test_reports import find_row, table
+
+    ws = openpyxl.load_workbook(out[0] / "years.xlsx")["Summary"]
+    [case] = table(ws, find_row(ws, "Policy cases") + 2)
+    assert case["objective_usd"].value == pytest.approx(100.0, rel=REL)  # 2024
+    assert case["total_over_years_usd"].value == pytest.approx(100.0 + JOINT_2030, rel=REL)
+    assert case["feasible_minerals_cost_usd"].value is None  # met: one cost, not two

@@ -112,12 +112,16 @@ def _cases_block(ws: Worksheet, t: Tables, row: int) -> int:
     title(ws, "Policy cases", row)
     table = pd.DataFrame([{"case": c.name, "mode": c.mode, "status": c.status,
                            "objective_usd": c.objective_usd,
-                           "feasible_minerals_cost_usd":
-                               data.number(c.raw.get("feasible_minerals_cost_usd")),
+                           "total_over_years_usd": data.number(c.raw.get("objective_usd"))
+                           if c.raw.get("multi_year") else math.nan,
+                           "feasible_minerals_cost_usd": math.nan if c.status == "optimal"
+                           else data.number(c.raw.get("feasible_minerals_cost_usd")),
                            "problems": len(data.diagnosis_lines(c))} for c in t.cases])
-    note(ws, row + 1, "objective_usd: the case's annual cost (blank when the case "
-         f"{CANNOT}); feasible_minerals_cost_usd: cost of the minerals that can be met "
-         "only — a partial figure, not the cost of a case that cannot be met.")
+    note(ws, row + 1, "objective_usd: the case's annual cost (of its first modelled year for "
+         f"a case over several years; blank when the case {CANNOT}); total_over_years_usd: "
+         "a multi-year case's cost summed over its modelled years, annualised capital cost "
+         "included; feasible_minerals_cost_usd: for a case that cannot be met, the cost of "
+         "the minerals that can be met only — a partial figure, not the case's cost.")
     return write_table(ws, _shown_costs(table, "objective_usd", t), row + 2) + 2
 
 
