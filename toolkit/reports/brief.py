@@ -38,6 +38,7 @@ from toolkit.reports.html import figure as _figure
 from toolkit.reports.html import none as _none
 from toolkit.reports.html import table_html
 from toolkit.reports.outlook import buyer_words
+from toolkit.reports.pareto_kept import kept_frontier
 from toolkit.reports.safety import esc
 from toolkit.schema import STAGES
 
@@ -195,9 +196,20 @@ def _pareto(t: Tables) -> str:
         return head + _none("no Pareto sweep in the results")
     return head + _figure(png, "Pareto frontier",
                           "Extra annual cost of the cheapest plan (ε-constraint sweep) over the "
-                          "loosest cap, per policy case; a line stops where some mineral can "
-                          f"no longer meet the cap (× on the axis: {CANNOT}). "
-                          + esc(_pareto_gaps(t)) + "Totals in the workbook (sheet Pareto).")
+                          "loosest cap, per policy case, summed over the minerals that can "
+                          "meet the first cap below the loosest" + esc(_left_out(t)) + "; a "
+                          "line stops where one of them can no longer meet the cap (× on the "
+                          f"axis: {CANNOT}). " + esc(_pareto_gaps(t))
+                          + "Totals in the workbook (sheets Pareto and “Pareto, cap can "
+                          "be met”).")
+
+
+def _left_out(t: Tables) -> str:
+    """' (left out where they cannot meet it: gallium)': every mineral some case's or
+    sweep's curve leaves out (each case's own list in the workbook, sheet Pareto)."""
+    kept = kept_frontier(t.pareto_minerals)
+    names = sorted({m for v in kept["left_out"].astype(str) for m in v.split(", ") if m})
+    return f" (left out where they cannot meet it: {words.listing(names)})" if names else ""
 
 
 def _pareto_gaps(t: Tables) -> str:

@@ -47,6 +47,7 @@ from toolkit.reports.findings import (
     is_joint,
     place_caveats,
 )
+from toolkit.reports.pareto_kept import kept_frontier
 from toolkit.reports.safety import put_cell
 
 
@@ -189,6 +190,9 @@ def prices_sheet(wb: Workbook, t: Tables) -> None:
     fit_widths(ws, skip_rows={last + 2})
 
 
+KEPT_SHEET = "Pareto, cap can be met"
+
+
 def pareto_sheet(wb: Workbook, t: Tables) -> None:
     """The frontier points and a native line chart per sweep (each on a page of its
     own); the per-mineral points on sheet Pareto by mineral.
@@ -207,6 +211,12 @@ def pareto_sheet(wb: Workbook, t: Tables) -> None:
     for sweep in sweeps:
         chart_page(wb, _pareto_chart(ws, t.pareto, sweep), "data: sheet Pareto")
     if not t.pareto_minerals.empty:
+        kept = kept_frontier(t.pareto_minerals)
+        if not kept.empty:
+            kept_ws = table_sheet(wb, KEPT_SHEET, kept.drop(columns="feasible_cost_usd"))
+            note(kept_ws, len(kept) + 3, "The brief's chart: per case and sweep, the cost "
+                 "summed over the minerals that can meet the first cap below the loosest "
+                 "(minerals; left_out: the others), blank where one of them cannot.")
         table_sheet(wb, "Pareto by mineral", _shown_costs(t.pareto_minerals,
                                                           "objective_usd", t))
 
