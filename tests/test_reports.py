@@ -286,8 +286,9 @@ def test_findings_are_computed():
     assert "Policy case “baseline” (independent) can be met: the cheapest plan costs " \
            "USD 345.7 m a year (contracts USD 300.1 m, stockpiles and the expected cost of " \
            "disruptions USD 45.5 m)." in lines
-    assert any(line.startswith("For the UK, China's average share of supply moves 51% → 25% at "
-                               "mine, 77% → 30% at refine") for line in lines)
+    assert any(line.startswith("In “baseline”, for the UK, China's average share of supply "
+                               "moves 51% → 25% at mine, 77% → 30% at refine")
+               for line in lines)
     assert any("31% of its cobalt demand is still served (shortfall 2,750 t)" in line
                for line in lines)
     assert "In “baseline” the plan holds 250 t of cobalt as stockpile." in lines
@@ -632,11 +633,13 @@ def test_the_same_china_share_moves_for_both_buyers_are_said_once():
     t = SimpleNamespace(headline=head, china=pd.DataFrame(
         columns=["case", "buyer", "mineral", "stage", "change_pp", "baseline_share",
                  "portfolio_share"]))
+    mean = "(today's world mix → the recommended plan; an unweighted mean over the buyer's " \
+        "minerals)."
     assert _china_lines(t, SimpleNamespace(name="a")) == [
-        "For the UK and Japan, China's average share of supply moves 27% → 19% at mine, "
-        "61% → 36% at refine for each of them (recommended plan vs today's world mix)."]
+        "In “a”, for the UK and Japan, China's average share of supply moves 27% → 19% at "
+        f"mine, 61% → 36% at refine for each of them {mean}"]
     assert _china_lines(t, SimpleNamespace(name="b")) == [
-        "For the UK, China's average share of supply moves 27% → 19% at mine, 61% → 36% at "
-        "refine (recommended plan vs today's world mix).",
-        "For Japan, China's average share of supply moves 27% → 10% at mine, 61% → 36% at "
-        "refine (recommended plan vs today's world mix)."]
+        "In “b”, for the UK, China's average share of supply moves 27% → 19% at mine, "
+        f"61% → 36% at refine {mean}",
+        "In “b”, for Japan, China's average share of supply moves 27% → 10% at mine, "
+        f"61% → 36% at refine {mean}"]

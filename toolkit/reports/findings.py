@@ -223,16 +223,18 @@ def _china_lines(t: Tables, case: data.Case) -> list[str]:
                  and pct(row[f"china_{s}_before"]) != pct(row[f"china_{s}_after"])]
         if parts:
             moves.setdefault(", ".join(parts), []).append(plain.who(row["buyer"]))
-    lines = [f"For {' and '.join(buyers)}, China's average share of supply moves {text}"
-             + (" for each of them" if len(buyers) > 1 else "")
-             + " (recommended plan vs today's world mix)." for text, buyers in moves.items()]
+    lines = [f"In “{case.name}”, for {' and '.join(buyers)}, China's average share of "
+             f"supply moves {text}" + (" for each of them" if len(buyers) > 1 else "")
+             + " (today's world mix → the recommended plan; an unweighted mean over the "
+             "buyer's minerals)." for text, buyers in moves.items()]
     sel = t.china[(t.china["case"] == case.name)].dropna(subset=["change_pp"])
     if len(sel):
         big = sel.sort_values(["change_pp", "buyer", "mineral", "stage"],
                               kind="stable").iloc[0]
         if big["change_pp"] < 0 and pct(big["baseline_share"]) != pct(big["portfolio_share"]):
-            lines.append(f"Largest cut in China's share: {plain.who(big['buyer'])}'s "
-                         f"{big['mineral']} at the {big['stage']} stage, from "
+            lines.append(f"Largest cut in China's share in “{case.name}”: "
+                         f"{plain.who(big['buyer'])}'s "
+                         f"{words.mineral(big['mineral'])} at the {big['stage']} stage, from "
                          f"{pct(big['baseline_share'])} to "
                          f"{pct(big['portfolio_share'])}.")
     return lines
