@@ -17,6 +17,7 @@ from toolkit.reports.case_costs import cheaper_line, cost_split
 from toolkit.reports.caveats import JOINT_SPLIT_NOTE, caveats
 from toolkit.reports.cooperation_lines import cooperation_lines
 from toolkit.reports.data import is_joint
+from toolkit.reports.reliance import exposed_countries, reliance_lines
 from toolkit.reports.stockpile import stockpile_lines
 from toolkit.reports.words import pct, tonnes, usd
 from toolkit.schema import STAGES
@@ -51,6 +52,7 @@ class Tables:
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
     premiums: pd.DataFrame = field(default_factory=pd.DataFrame)
     bases: dict = field(default_factory=dict)
+    exposed: frozenset = frozenset()  # countries neither partner nor well governed
 
 
 def tables_of(bundle: dict) -> Tables:
@@ -78,7 +80,8 @@ def tables_of(bundle: dict) -> Tables:
     return Tables(cases=cases, metrics=metrics, latest=data.latest_metrics(
                       metrics, None if chain is None else default_year(chain)),
                   settings=data.settings_rows(cases), headline=headline,
-                  caveats=caveats(cases, t["prices"], chain, world["market"]), **t, **world)
+                  caveats=caveats(cases, t["prices"], chain, world["market"]),
+                  exposed=exposed_countries(chain), **t, **world)
 
 
 def headline_table(cases: list[data.Case], portfolio: pd.DataFrame, scenarios: pd.DataFrame,
@@ -180,7 +183,8 @@ def findings(t: Tables) -> list[str]:
     lines = [_case_line(t, case, met[0] if met else None) for case in t.cases]
     lines += outlook.key_lines(t.cases)
     for case in [c for c in t.cases if c.status == "optimal"][:1]:
-        lines += _china_lines(t, case) + _price_lines(t, case)
+        lines += _china_lines(t, case) + reliance_lines(t.portfolio, case.name, t.exposed) \
+            + _price_lines(t, case)
     lines += market.bid_lines(t.cases, t.bids, t.premiums)
     lines += market.sensitivity_lines(t.sensitivity)
     lines += market.impossible_lines(t.pareto_minerals, t.bases)
