@@ -40,3 +40,11 @@ def test_s1_left_out_below_its_minimum_says_why():
 
 def test_a_negative_s1_estimate_is_shown_as_about_zero():
     assert [s1_text(v) for v in (None, -0.035, 0.002, 0.42)] == ["", "≈ 0", "≈ 0", "0.42"]
+
+
+def test_a_small_sweep_warns_that_its_tenths_are_a_few_worlds():
+    from toolkit.reports.sweep import _sensitivity
+
+    few = _sensitivity({"samples": 40, "cases": []})
+    assert "with 40 worlds each tenth holds 4 worlds" in few
+    assert "Read with care" not in _sensitivity({"samples": 100, "cases": []})

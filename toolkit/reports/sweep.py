@@ -235,8 +235,19 @@ def _cost_figure(summary: dict, worlds: pd.DataFrame) -> str:
                   "Number of worlds by annual cost (USD bn), worlds where the case can be met.")
 
 
+FEW_PER_TENTH = 10  # worlds in a tenth below which its mean is one or two worlds' noise
+
+
 def _sensitivity(summary: dict) -> str:
     parts = ["<h2>Which inputs matter</h2>"]
+    tenth = int(summary["samples"]) // 10
+    if tenth < FEW_PER_TENTH:
+        parts.append(f'<p class="note">Read with care: with {summary["samples"]:,} worlds '
+                     f"each tenth holds {tenth} world{'s' if tenth != 1 else ''}, so the "
+                     "low and high ends below mostly show which worlds fell there, not the "
+                     "input's effect (the other inputs differ between them too); the SRC "
+                     "sign is the steadier guide. Sample at least 100 worlds for the "
+                     "ranking.</p>")
     for c in summary["cases"]:
         for output, unit, what in (("cost_usd", "usd", "annual cost"),
                                    ("served_share", "share", "worst served share")):
