@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.chart import Reference, ScatterChart, Series
 from openpyxl.worksheet.worksheet import Worksheet
 
-from toolkit.reports import data, palette, provenance
+from toolkit.reports import data, palette, provenance, words
 from toolkit.reports.excel_china import china_share_sheet, concentration_sheet, show_axes
 from toolkit.reports.excel_print import fit_widths, setup_print
 from toolkit.reports.excel_tables import (
@@ -57,7 +57,7 @@ def summary_sheet(wb: Workbook, t: Tables, bundle: dict, name: str) -> None:
     ws.title = "Summary"
     title(ws, f"Critical-mineral sourcing report — {name}", font=TITLE_FONT)
     facts = dict(provenance.run_facts(bundle).itertuples(index=False))
-    stamp = f"Run {facts['run_timestamp']} · " if facts["run_timestamp"] else ""
+    stamp = f"Run {words.when(facts['run_timestamp'])} · " if facts["run_timestamp"] else ""
     put_cell(ws, 2, 1, f"{stamp}Input {facts['input_file']} · toolkit "
              f"{facts['toolkit_version']} · solver {facts['solver']} "
              f"{facts['solver_version']}".rstrip())
