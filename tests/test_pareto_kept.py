@@ -37,7 +37,7 @@ def test_the_brief_names_what_its_curve_leaves_out():
 
     from toolkit.reports.brief import _left_out
 
-    t = SimpleNamespace(pareto_minerals=_points())
+    t = SimpleNamespace(pareto_kept=kept_frontier(_points()))
     assert _left_out(t) == " (left out where they cannot meet it: b)"
     every = _points().assign(status="optimal")
-    assert _left_out(SimpleNamespace(pareto_minerals=every)) == ""
+    assert _left_out(SimpleNamespace(pareto_kept=kept_frontier(every))) == ""

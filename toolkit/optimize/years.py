@@ -33,7 +33,7 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 
 from toolkit.optimize.data import MineralData
 from toolkit.optimize.diagnose import diagnose
-from toolkit.optimize.model import populate
+from toolkit.optimize.model import build_model, populate
 from toolkit.optimize.plan import MineralPlan, read_plan
 from toolkit.optimize.rows import term
 from toolkit.optimize.solve import Outcome, Solver
@@ -101,8 +101,7 @@ def solve_years(years: list[YearData]) -> list[MineralPlan]:
 
 def year_alone(y: YearData) -> MineralPlan:
     """The plan of a year that shares no project with the others: its own LP."""
-    m = pyo.ConcreteModel(name=y.data.mineral)
-    populate(m, y.data)
+    m = build_model(y.data)
     solver = Solver(m)
     plan = read_plan(y.data, m, solver, solver.solve())
     plan.model, plan.solver, plan.year = m, solver, y.year

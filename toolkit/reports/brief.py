@@ -38,7 +38,6 @@ from toolkit.reports.html import figure as _figure
 from toolkit.reports.html import none as _none
 from toolkit.reports.html import table_html
 from toolkit.reports.outlook import buyer_words
-from toolkit.reports.pareto_kept import kept_frontier
 from toolkit.reports.safety import esc
 from toolkit.schema import STAGES
 
@@ -190,7 +189,7 @@ def _china(t: Tables) -> str:
 
 
 def _pareto(t: Tables) -> str:
-    png = charts.pareto_chart(t.pareto, t.pareto_minerals)
+    png = charts.pareto_chart(t.pareto, t.pareto_minerals, t.pareto_kept)
     head = "<h2>What lowering China's share costs</h2>"
     if png is None:
         return head + _none("no Pareto sweep in the results")
@@ -207,7 +206,7 @@ def _pareto(t: Tables) -> str:
 def _left_out(t: Tables) -> str:
     """' (left out where they cannot meet it: gallium)': every mineral some case's or
     sweep's curve leaves out (each case's own list in the workbook, sheet Pareto)."""
-    kept = kept_frontier(t.pareto_minerals)
+    kept = t.pareto_kept
     names = sorted({m for v in kept["left_out"].astype(str) for m in v.split(", ") if m})
     return f" (left out where they cannot meet it: {words.listing(names)})" if names else ""
 
@@ -289,7 +288,7 @@ def _prices(t: Tables, top: int = 12) -> str:
 def _rule(row) -> str:
     """'caps on single countries' shares: China' (the binding countries named), or
     'exclusion of North Korea' (a cap of 0)."""
-    if row.country_names and row.exclusion is True:
+    if row.country_names and row.exclusion:
         return f"exclusion of {row.country_names}"
     rule = words.setting(row.setting).removeprefix("the ")
     return f"{rule}: {row.country_names}" if row.country_names else rule

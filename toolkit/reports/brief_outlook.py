@@ -47,8 +47,13 @@ def _own_shares(shares: pd.DataFrame, case: Case) -> pd.DataFrame:
     """The share rows the brief shows for ``case``: a joint plan's for the buyers together
     (its split between them is a convention), else each buyer's own."""
     sel = shares[shares["case"] == case.name]
-    pair = sel["buyer"].astype(str).str.contains("+", regex=False)
+    pair = sel["buyer"].map(_together).astype(bool)
     return sel[pair] if is_joint(case) and pair.any() else sel[~pair]
+
+
+def _together(buyer: object) -> bool:
+    """Whether a share row is of the buyers together (``GBR+JPN``, joint plans)."""
+    return "+" in str(buyer)
 
 
 def _case(t: Tables, case: Case, years: pd.DataFrame, shares: pd.DataFrame,
@@ -59,9 +64,8 @@ def _case(t: Tables, case: Case, years: pd.DataFrame, shares: pd.DataFrame,
         + outlook.co_investment_lines(case, len(years))
     items = "".join(f"<li>{esc(x)}</li>" for x in lines)
     png = share_timeline_chart(shares, case.name)
-    whose = "the two buyers' supply together" if shares.loc[shares["case"] == case.name,
-                                                            "buyer"].astype(str).str.contains(
-        "+", regex=False).any() else "each buyer's supply"
+    together = shares.loc[shares["case"] == case.name, "buyer"].map(_together).any()
+    whose = "the two buyers' supply together" if together else "each buyer's supply"
     chart = figure(png, "China's share over the years",
                    f"China's share of {whose} at each stage, mean over the "
                    "minerals: recommended plan (solid) and the world mix that year (dashed: "
@@ -106,7 +110,7 @@ def _share_lines(shares: pd.DataFrame, case: str) -> list[str]:
                                                                strict=True))
         mix = [pct(v) for v in at["china_world_mix"]]
         world = f"{mix[0]} in every year" if len(set(mix)) == 1 else " → ".join(mix)
-        together = "+" in str(buyer)
+        together = _together(buyer)
         whose = f"{who(buyer)}'s {STAGE_WORDS[stage]} supply together" if together else \
             f"{who(buyer)}'s {STAGE_WORDS[stage]} supply"
         split = ("; a joint plan's split of its tonnes between the two is a convention, so "
@@ -156,8 +160,8 @@ def _year_table(years: pd.DataFrame, shares: pd.DataFrame, case: str) -> str:
             "disruption costs) plus the annualised capital cost of the plants online that "
             f"year (Plants, a year); n/a when the year has no plan. China: China's share of the "
             f"buyer's supply, {' / '.join(stages)}, recommended plan, mean over minerals"
-            + ("; in a joint plan, of the two buyers' supply together." if any(
-                "+" in str(b) for b in buyers) else "."))
+            + ("; in a joint plan, of the two buyers' supply together."
+               if any(_together(b) for b in buyers) else "."))
     return f'<section class="keep">{table_html(header, rows, esc(note))}</section>'
 
 

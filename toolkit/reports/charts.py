@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from toolkit.reports.palette import CASE_COLOURS, PLAN, RED, STAGE_COLOURS, TODAY
-from toolkit.reports.pareto_kept import kept_frontier
 from toolkit.schema import CRMA_SINGLE_COUNTRY_SHARE, STAGES
 
 if TYPE_CHECKING:
@@ -145,12 +144,12 @@ def before_after_chart(headline: pd.DataFrame, case: str) -> bytes | None:
 
 
 def pareto_chart(pareto: pd.DataFrame, minerals: pd.DataFrame | None = None,
-                 top: int = 6) -> bytes | None:
+                 kept: pd.DataFrame | None = None, top: int = 6) -> bytes | None:
     """Cost against the cap: the whole plan per sweep, and the costliest minerals.
 
     Top row: one panel per sweep (China share, expected shortfall), one line per
     case, feasible points only (``feasible_cost_usd``), summed over the minerals that
-    can meet the first cap below the loosest when per-mineral points exist
+    can meet the first cap below the loosest when ``kept`` is given
     (:func:`toolkit.reports.pareto_kept.kept_frontier`).  Bottom row, when per-mineral
     points exist: the cost increase over the loosest cap of the ``top`` minerals whose
     cost rises most in the first case's China-share sweep.
@@ -160,7 +159,6 @@ def pareto_chart(pareto: pd.DataFrame, minerals: pd.DataFrame | None = None,
     if not sweeps:
         return None
     rise = _mineral_rise(minerals, pareto, top) if minerals is not None else None
-    kept = kept_frontier(minerals) if minerals is not None else minerals
     if kept is not None and not kept.empty:  # the minerals that can meet a binding cap
         pareto = kept
     with figure((7.0, 2.7 if rise is None else 5.4)) as fig:

@@ -47,7 +47,6 @@ from toolkit.reports.findings import (
     is_joint,
     place_caveats,
 )
-from toolkit.reports.pareto_kept import kept_frontier
 from toolkit.reports.safety import put_cell
 
 
@@ -211,7 +210,7 @@ def pareto_sheet(wb: Workbook, t: Tables) -> None:
     for sweep in sweeps:
         chart_page(wb, _pareto_chart(ws, t.pareto, sweep), "data: sheet Pareto")
     if not t.pareto_minerals.empty:
-        kept = kept_frontier(t.pareto_minerals)
+        kept = t.pareto_kept
         if not kept.empty:
             kept_ws = table_sheet(wb, KEPT_SHEET, kept.drop(columns="feasible_cost_usd"))
             note(kept_ws, len(kept) + 3, "The brief's chart: per case and sweep, the cost "

@@ -17,6 +17,7 @@ from toolkit.reports.case_costs import cheaper_line, cost_split
 from toolkit.reports.caveats import JOINT_SPLIT_NOTE, caveats
 from toolkit.reports.cooperation_lines import cooperation_lines
 from toolkit.reports.data import is_joint
+from toolkit.reports.pareto_kept import kept_frontier
 from toolkit.reports.reliance import exposed_countries, reliance_lines
 from toolkit.reports.stockpile import stockpile_lines
 from toolkit.reports.words import pct, tonnes, usd
@@ -53,6 +54,7 @@ class Tables:
     premiums: pd.DataFrame = field(default_factory=pd.DataFrame)
     bases: dict = field(default_factory=dict)
     exposed: frozenset = frozenset()  # countries neither partner nor well governed
+    pareto_kept: pd.DataFrame = field(default_factory=pd.DataFrame)  # pareto_kept.py
 
 
 def tables_of(bundle: dict) -> Tables:
@@ -81,7 +83,8 @@ def tables_of(bundle: dict) -> Tables:
                       metrics, None if chain is None else default_year(chain)),
                   settings=data.settings_rows(cases), headline=headline,
                   caveats=caveats(cases, t["prices"], chain, world["market"]),
-                  exposed=exposed_countries(chain), **t, **world)
+                  exposed=exposed_countries(chain),
+                  pareto_kept=kept_frontier(t["pareto_minerals"]), **t, **world)
 
 
 def headline_table(cases: list[data.Case], portfolio: pd.DataFrame, scenarios: pd.DataFrame,

@@ -60,8 +60,9 @@ def reason(row: dict) -> str | None:
 
 
 def is_exclusion(row) -> bool:
-    """Whether a shadow-price row is a ban (every binding country capped at 0)."""
-    return bool(row.get("exclusion") is True or row.get("exclusion") == True)  # noqa: E712
+    """Whether a shadow-price row (of :func:`toolkit.reports.data.price_table`, whose
+    ``exclusion`` column is boolean) is a ban: every binding country capped at 0."""
+    return bool(row.get("exclusion", False))
 
 
 def constraint(row) -> str:

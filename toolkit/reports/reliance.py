@@ -5,8 +5,6 @@ alone would recommend such reliance without a word."""
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from toolkit.reports import plain, words
@@ -67,5 +65,4 @@ def reliance_lines(portfolio: pd.DataFrame, case: str, exposed: frozenset[str]) 
 
 def _name(row) -> str:
     name = getattr(row, "country_name", None)
-    return str(name) if isinstance(name, str) and name and not (
-        isinstance(name, float) and math.isnan(name)) else str(row.country)
+    return name if isinstance(name, str) and name else str(row.country)
