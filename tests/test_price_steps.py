@@ -220,3 +220,19 @@ def test_a_country_capped_at_zero_is_an_exclusion_in_words():
                            {"JPN": 10.0}, policy=policy(*rows))
     mixed = _row(solve_plan(data_of(both)), "max_country_share")
     assert mixed["countries"] == "CHN, KAZ" and mixed["exclusion"] is False
+
+
+@pytest.mark.parametrize("mode", ["independent", "joint"])
+def test_without_sweeps_the_steps_are_made_and_each_model_freed(mode):
+    # two buyers, so the joint model is its own (not the stand-alone one relabelled)
+    chain = one_stage_chain([("CHN", 10.1, 5.0), ("AUS", 100.0, 9.0)],
+                            {"JPN": 10.0, "GBR": 10.0},
+                            policy=policy(("max_china_share", 0.5), ("mode", mode)))
+    run = solve_case(chain, resolve_cases(chain)[0], pareto_points=0)
+    plans = run.plans["x"]
+    assert all(p.model is None and p.solver is None for p in plans)  # freed at once
+    steps = [r["step_usd"] for p in plans for r in p.shadow
+             if r["setting"] == "max_china_share"]
+    # each buyer 5 t from China (10 of its 10.1 t): one point more for a buyer (0.1 t)
+    # moves 0.1 t from Australia to China, saving 0.1 x 4, in either mode
+    assert steps == pytest.approx([0.4, 0.4])

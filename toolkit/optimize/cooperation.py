@@ -62,7 +62,9 @@ def solve_mode(chain: SupplyChain, case: CaseSettings, mode: str,
                progress: Progress | None = None,
                reuse: dict[str, list[MineralPlan]] | None = None, keep: bool = True,
                settle: Callable[[str, list[MineralPlan]], None] | None = None,
-               minerals: set[str] | None = None) -> dict[str, list[MineralPlan]]:
+               minerals: set[str] | None = None,
+               done: Callable[[str, list[MineralPlan]], None] | None = None
+               ) -> dict[str, list[MineralPlan]]:
     """Plans of every mineral in ``mode`` (one joint plan, or one plan per buyer).
 
     ``reuse``: the other mode's plans.  A mineral with one planned buyer has the same
@@ -71,7 +73,9 @@ def solve_mode(chain: SupplyChain, case: CaseSettings, mode: str,
     again.  ``keep=False``: joint models are not kept (nothing re-solves them).
     ``settle(mineral, plans)``: called with each mineral's stand-alone plans as soon as
     they are solved (rationing, then freeing the models, before the next mineral's are
-    built).  ``minerals``: only these (None: every mineral of the chain).
+    built).  ``done(mineral, plans)``: likewise with each mineral's joint plan once solved
+    (not with one relabelled from ``reuse``).  ``minerals``: only these (None: every
+    mineral of the chain).
     """
     plans: dict[str, list[MineralPlan]] = {}
     for i, mineral in enumerate(chain.mineral_ids):
@@ -88,6 +92,8 @@ def solve_mode(chain: SupplyChain, case: CaseSettings, mode: str,
         elif mode == "joint":
             plans[mineral] = [solve_plan(prepare(chain, case, mineral, buyers, joint=True),
                                          keep=keep)]
+            if done:
+                done(mineral, plans[mineral])
         else:
             plans[mineral] = [solve_plan(prepare(chain, case, mineral, (b,), joint=False))
                               for b in buyers]

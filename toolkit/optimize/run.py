@@ -106,21 +106,31 @@ def solve_part(at_year: SupplyChain, case: CaseSettings, pareto_points: int,
     sweep's top ε, whether any model has bids) pass through ``agree``.
     """
     # a model is kept only while something will re-solve it: rationing (each mineral's,
-    # settled before the next is built), then the sweeps and the shadow-price steps of
-    # the case's own mode
-    keep_joint = case.mode == "joint"
-    keep_alone = case.mode != "joint"
+    # settled before the next is built), then the sweeps of the case's own mode; without
+    # sweeps the shadow-price steps of the case's own plans run as each mineral is
+    # settled, and its models are freed before the next mineral's are built
+    keep_joint = pareto_points > 0 and case.mode == "joint"
+    keep_alone = pareto_points > 0 and case.mode != "joint"
+    steps_now = pareto_points <= 0
     settled: dict[str, tuple] = {}
 
     def settle(mineral: str, group: list[MineralPlan]) -> None:
         settled[mineral] = realise(group)
-        if not (keep_alone or (keep_joint and len(group) == 1)):  # one buyer: reused
+        if steps_now and (case.mode != "joint" or len(group) == 1):  # one buyer: reused
+            check_steps({mineral: settled[mineral][0]})
+        if not (keep_alone or (keep_joint and len(group) == 1)):
             release(group + settled[mineral][0])
+
+    def done(mineral: str, group: list[MineralPlan]) -> None:
+        check_steps({mineral: group})
+        release(group)
 
     standalone = solve_mode(at_year, case, "independent", progress, settle=settle,
                             minerals=minerals)
-    joint = solve_mode(at_year, case, "joint", progress, reuse=standalone, keep=keep_joint,
-                       minerals=minerals)
+    joint = solve_mode(at_year, case, "joint", progress, reuse=standalone,
+                       keep=keep_joint or (steps_now and case.mode == "joint"),
+                       minerals=minerals,
+                       done=done if steps_now and case.mode == "joint" else None)
     independent = {m: s[0] for m, s in settled.items()}
     part = CasePart(case.mode, independent, joint, {m: s[1] for m, s in settled.items()},
                     {m: s[2] for m, s in settled.items() if s[2]})
