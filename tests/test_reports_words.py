@@ -155,3 +155,33 @@ def test_plain_keeps_the_english_word_capacity():
     assert plain("cannot be met with today's capacity") == \
         "cannot be met with today's capacity"
     assert plain("max_china_share binds") == "cap on China's share binds"
+
+
+@pytest.mark.parametrize("description, input_path, shown", [
+    ("UK-Japan magnets study", None, "UK-Japan magnets study"),
+    ("", "inputs/my_inputs.xlsx", "my_inputs"),
+    ("", None, None),
+])
+def test_titles_say_what_the_run_is_about_not_the_model_id(tmp_path, description,
+                                                           input_path, shown):
+    """The brief's and workbook's titles carry the model's description, else the input
+    file's name; the default model's id (the output stem) is never a title."""
+    import openpyxl
+
+    bundle = fx.bundle()
+    bundle["chain"].meta["description"] = description
+    bundle["input_path"] = input_path
+    stem = "my_inputs" if input_path else "uk_japan_default"
+    write_reports(bundle, tmp_path, stem)
+    page = (tmp_path / f"{stem}.html").read_text(encoding="utf-8")
+    tab = re.search(r"<title>(.*?)</title>", page).group(1)
+    summary = openpyxl.load_workbook(tmp_path / f"{stem}.xlsx")["Summary"]["A1"].value
+    brief_title = "Critical minerals: sourcing options for the UK and Japan"
+    book_title = "Critical-mineral sourcing report"
+    if shown is None:
+        assert (html.unescape(tab), summary) == (brief_title, book_title)
+        assert "uk_japan_default" not in text_of(page)
+    else:
+        assert html.unescape(tab) == f"{brief_title} — {shown}"
+        assert summary == f"{book_title} — {shown}"
+        assert f'<div class="subtitle">{html.escape(shown)}</div>' in page

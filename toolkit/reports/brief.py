@@ -50,6 +50,7 @@ header { border-bottom: 3px solid #1f4e79; margin-bottom: 5mm; padding-bottom: 2
 header .kicker { color: #1f4e79; font-weight: bold; letter-spacing: .08em;
   text-transform: uppercase; font-size: 8pt; }
 h1 { font-size: 19pt; margin: 1mm 0 1mm; color: #1f4e79; line-height: 1.2; }
+header .subtitle { font-size: 11pt; color: #333; margin: 0 0 1mm; }
 header .meta { color: #666; font-size: 8pt; }
 h2 { font-size: 12.5pt; color: #1f4e79; border-bottom: 1px solid #c9d6e3;
   padding-bottom: 1mm; margin: 7mm 0 2.5mm; break-after: avoid; page-break-after: avoid; }
@@ -95,6 +96,7 @@ footer { margin-top: 8mm; border-top: 1px solid #c9d6e3; padding-top: 2mm; color
 """
 
 DISRUPTION_ROWS = 20
+TITLE = "Critical minerals: sourcing options for the UK and Japan"
 
 
 def render(t: Tables, bundle: dict, name: str) -> str:
@@ -105,20 +107,18 @@ def render(t: Tables, bundle: dict, name: str) -> str:
         brief_market.world_market(t), _disruptions(t), brief_portfolio.section(t), _prices(t),
         _diagnosis(t), _method(), _sources(bundle), _footer(bundle)])
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{esc(_title(name))}</title>\n"
+            f"<title>{esc(provenance.titled(TITLE, bundle, name))}</title>\n"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
-
-
-def _title(name: str) -> str:
-    return f"Critical minerals: sourcing options for the UK and Japan — {name}"
 
 
 def _header(t: Tables, bundle: dict, name: str) -> str:
     cases = ", ".join(f"{esc(c.name)} ({esc(words.status(c.status))})" for c in t.cases)
     stamp = bundle.get("run_timestamp")
     run = f"Run {esc(words.when(stamp))} · " if stamp else ""
-    return (f'<header><div class="kicker">Policy brief</div><h1>{esc(_title(name))}</h1>'
+    subject = provenance.subject(bundle, name)
+    sub = f'<div class="subtitle">{esc(subject)}</div>' if subject else ""
+    return (f'<header><div class="kicker">Policy brief</div><h1>{esc(TITLE)}</h1>{sub}'
             f'<div class="meta">{run}Input {esc(provenance.input_name(bundle))} · '
             f"policy cases: {cases}</div></header>")
 

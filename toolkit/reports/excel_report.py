@@ -54,7 +54,8 @@ def summary_sheet(wb: Workbook, t: Tables, bundle: dict, name: str) -> None:
     """Findings in plain words, headline numbers per case and buyer, cases, cooperation."""
     ws = wb.active
     ws.title = "Summary"
-    title(ws, f"Critical-mineral sourcing report — {name}", font=TITLE_FONT)
+    title(ws, provenance.titled("Critical-mineral sourcing report", bundle, name),
+          font=TITLE_FONT)
     facts = dict(provenance.run_facts(bundle).itertuples(index=False))
     stamp = f"Run {words.when(facts['run_timestamp'])} · " if facts["run_timestamp"] else ""
     put_cell(ws, 2, 1, f"{stamp}Input {facts['input_file']} · toolkit "
@@ -323,7 +324,7 @@ def _properties(wb: Workbook, bundle: dict, name: str) -> None:
     stamp = provenance.run_time(bundle)
     props = wb.properties
     props.creator, props.lastModifiedBy = "toolkit", "toolkit"
-    props.title = f"Critical-mineral sourcing report — {name}"
+    props.title = provenance.titled("Critical-mineral sourcing report", bundle, name)
     props.created = props.modified = stamp
 
 

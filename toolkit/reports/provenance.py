@@ -37,6 +37,23 @@ def input_name(bundle: dict) -> str:
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
+def subject(bundle: dict, name: str) -> str | None:
+    """What a report is about, in the analyst's words: the model file's ``description``,
+    else the input file's name (``name``, its stem); None for the embedded model without
+    a description (its id is not shown to readers)."""
+    meta = getattr(bundle.get("chain"), "meta", None) or {}
+    described = str(meta.get("description") or "").strip()
+    if described:
+        return described
+    return name if bundle.get("input_path") else None
+
+
+def titled(title: str, bundle: dict, name: str) -> str:
+    """``title — subject`` (:func:`subject`), or the title alone."""
+    about = subject(bundle, name)
+    return f"{title} — {about}" if about else title
+
+
 def shown_path(path: object) -> str:
     """A path as the reports show it: never absolute — relative to the working folder
     or to the toolkit's folder when under them, else the file name alone."""

@@ -180,15 +180,23 @@ def render(summary: dict, worlds: pd.DataFrame, meta: dict, name: str) -> str:
                       _distributions(summary), _cost_figure(summary, worlds),
                       _sensitivity(summary), _inputs(summary), _method(summary)])
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>Sampled disruptions — {esc(name)}</title>\n<style>{CSS}</style>\n"
+            f"<title>{esc(_titled('Sampled disruptions', meta))}</title>\n"
+            f"<style>{CSS}</style>\n"
             f"</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
 def _header(summary: dict, meta: dict, name: str) -> str:
-    return (f"<h1>Sampled disruptions: how the policy cases hold up — {esc(name)}</h1>"
+    title = _titled("Sampled disruptions: how the policy cases hold up", meta)
+    return (f"<h1>{esc(title)}</h1>"
             f'<p class="note">{summary["samples"]:,} sampled worlds · seed '
             f'{summary["seed"]} · input {esc(shown_path(meta.get("input", "")))} · run '
             f'{esc(when(meta.get("run_timestamp", "")))} · {esc(summary["workers"])}</p>')
+
+
+def _titled(title: str, meta: dict) -> str:
+    """``title — what the run is about`` (the model's description or the input file's
+    name, :func:`toolkit.reports.provenance.subject`), or the title alone."""
+    return f"{title} — {meta['about']}" if meta.get("about") else title
 
 
 def _findings(summary: dict) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from toolkit import __version__
 from toolkit.io.inputs import load_default, load_input
 from toolkit.pipeline import make_progress, model_name
+from toolkit.reports.provenance import subject
 from toolkit.reports.sweep import write_sweep_reports
 from toolkit.sweep.run import sweep
 from toolkit.sweep.summary import summarise, worlds_table
@@ -40,7 +41,8 @@ def sweep_command(args: argparse.Namespace) -> int:
     meta = {"input": str(args.input) if args.input is not None else "default model",
             "run_timestamp": datetime.now(UTC).replace(microsecond=0).isoformat(),
             "run_seconds": round(time.perf_counter() - start, 1),
-            "toolkit_version": __version__}
+            "toolkit_version": __version__,
+            "about": subject({"chain": chain, "input_path": args.input}, name)}
     written = write_sweep_reports(summary, worlds_table(result), meta, Path(args.out), name)
     if not quiet:
         for path in written:
