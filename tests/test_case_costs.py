@@ -70,7 +70,7 @@ def test_a_country_cap_names_its_binding_countries_in_words():
 
 def test_world_bank_names_are_given_in_plain_words_and_others_as_entered():
     from toolkit.io.inputs import load_default
-    from toolkit.reports.data import country_names
+    from toolkit.reports.countries import country_names
 
     chain = load_default()
     mine = chain.countries.assign(name=[{"KOR": "Korea, Rep.", "AUS": "Oz"}.get(c, n)

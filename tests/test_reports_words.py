@@ -185,3 +185,36 @@ def test_titles_say_what_the_run_is_about_not_the_model_id(tmp_path, description
         assert html.unescape(tab) == f"{brief_title} — {shown}"
         assert summary == f"{book_title} — {shown}"
         assert f'<div class="subtitle">{html.escape(shown)}</div>' in page
+
+
+def test_bids_name_countries_and_sources_show_no_ids(tmp_path):
+    """The brief's bids table names the country a tonne is bid from in words, and its
+    Sources table lists titles, not the datasets' source ids."""
+    from toolkit.reports.brief_market import _bids
+
+    bundle = fx.bundle()
+    t = tables_of(bundle)
+    names = dict(zip(bundle["chain"].countries["country"], bundle["chain"].countries["name"],
+                     strict=True))
+    code = next(iter(names))
+    bids = pd.DataFrame([{"case": "base", "buyer": "GBR", "mineral": "cobalt",
+                          "stage": "refine", "country": code, "country_name": names[code],
+                          "bid_t": 10.0, "bid_premium": 0.2, "unit_cost_usd_per_t": 100.0,
+                          "bid_cost_usd": 200.0}])
+    from dataclasses import replace
+
+    page = _bids(replace(t, bids=bids))
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", page)
+    assert html.escape(names[code]) in cells and code not in cells
+    from toolkit.io.inputs import load_default
+    from toolkit.reports.brief import _sources
+    from toolkit.reports.provenance import sources
+
+    embedded = {"chain": load_default()}
+    listed = sources(embedded)
+    shown = text_of(_sources(embedded))
+    assert len(listed) > 20
+    assert [i for i in listed["source_id"] if re.search(rf"\b{re.escape(i)}\b", shown)] == []
+    titles = [html.unescape(m) for m in re.findall(r"<tr><td[^>]*>(.*?)(?: <a |</td>)",
+                                                   _sources(embedded))]
+    assert titles == sorted(titles, key=str.casefold) and len(titles) == len(listed)

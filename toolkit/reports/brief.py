@@ -90,7 +90,7 @@ dl.method dd { margin: 0.5mm 0 0 0; }
 footer { margin-top: 8mm; border-top: 1px solid #c9d6e3; padding-top: 2mm; color: #777;
   font-size: 7.5pt; }
 .sources td { font-size: 7.5pt; overflow-wrap: anywhere; }
-.w16 { width: 16%; } .w20 { width: 20%; } .w44 { width: 44%; }
+.w16 { width: 16%; } .w20 { width: 20%; } .w60 { width: 60%; }
 .break { break-before: page; page-break-before: always; }
 @media print { body { padding: 0; max-width: none; } a { color: inherit; } }
 """
@@ -322,10 +322,11 @@ def _method() -> str:
 
 def _sources(bundle: dict) -> str:
     table = provenance.sources(bundle)
-    header = [("Source", "w16"), ("Title and publisher", "w44"), ("Edition", "w20"),
-              ("Licence", "w20")]
-    rows = [[esc(words.plain(r.source_id)), esc(_join(r.title, r.publisher)) + _link(r.url),
-             esc(_blank(r.edition)), esc(_blank(r.licence))] for r in table.itertuples()]
+    # the source ids (datasets' keys) stay in the workbook's Sources sheet, not here
+    header = [("Title and publisher", "w60"), ("Edition", "w20"), ("Licence", "w20")]
+    cited = sorted(table.itertuples(), key=lambda r: _join(r.title, r.publisher).casefold())
+    rows = [[esc(_join(r.title, r.publisher)) + _link(r.url), esc(_blank(r.edition)),
+             esc(_blank(r.licence))] for r in cited]
     body = table_html(header, rows) if rows else _none()
     return f'<h2>Sources</h2><div class="sources">{body}</div>'
 

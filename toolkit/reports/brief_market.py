@@ -48,14 +48,16 @@ def _bids(t: Tables) -> str:
     if sel.empty:
         return "<h3>Tonnes bid away from other buyers</h3>" + none(
             "none: every plan fits in the tonnes other buyers do not hold")
-    sel = sel.groupby(["case", "mineral", "stage", "country"], as_index=False, sort=False).agg(
+    sel = sel.assign(From=[n if isinstance(n, str) and n else c for c, n in zip(
+        sel["country"], sel.get("country_name", sel["country"]), strict=True)])
+    sel = sel.groupby(["case", "mineral", "stage", "From"], as_index=False, sort=False).agg(
         bid_t=("bid_t", "sum"), bid_premium=("bid_premium", "max"),
         bid_cost_usd=("bid_cost_usd", "sum"))
     sel = sel.sort_values(["bid_cost_usd", "case", "mineral"], ascending=[False, True, True],
                           kind="stable")
     header = [("Case", ""), ("Mineral", ""), ("Stage", ""), ("From", ""), ("Tonnes", "num"),
               ("Premium", "num"), ("Cost a year", "num")]
-    rows = [[esc(r.case), esc(words.mineral(r.mineral)), esc(r.stage), esc(r.country),
+    rows = [[esc(r.case), esc(words.mineral(r.mineral)), esc(r.stage), esc(r.From),
              esc(tonnes(r.bid_t)), esc("+" + pct(r.bid_premium)), esc(usd(r.bid_cost_usd))]
             for r in sel.head(BID_ROWS).itertuples()]
     more = len(sel) - BID_ROWS

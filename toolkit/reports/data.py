@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from toolkit.reports.countries import country_names
 from toolkit.reports.words import listing
 from toolkit.schema import BUYERS, STAGES
 
@@ -289,28 +290,6 @@ def binding_prices(prices: pd.DataFrame) -> pd.DataFrame:
     return sel.assign(saving_usd=saving).sort_values(
         ["saving_usd", "case", "setting", "mineral", "stage", "buyer"],
         ascending=[False, True, True, True, True, True], kind="stable")
-
-
-# The World Bank's formal names (the embedded Countries table's, from the WGI) in the plain
-# form a minister's brief uses; a name an analyst enters is shown as entered.
-PLAIN_COUNTRY_NAMES = {
-    "Korea, Dem. Rep.": "North Korea", "Korea, Rep.": "South Korea",
-    "Congo, Dem. Rep.": "DR Congo", "Russian Federation": "Russia",
-    "Iran, Islamic Rep.": "Iran", "Egypt, Arab Rep.": "Egypt", "Lao PDR": "Laos",
-    "Syrian Arab Republic": "Syria", "Kyrgyz Republic": "Kyrgyzstan",
-    "Slovak Republic": "Slovakia", "Hong Kong SAR, China": "Hong Kong",
-    "Macao SAR, China": "Macao", "Taiwan, China": "Taiwan",
-}
-
-
-def country_names(chain) -> pd.DataFrame:
-    """Country code and name (``country_name``) of the chain's Countries table, World
-    Bank formal names in plain words (:data:`PLAIN_COUNTRY_NAMES`)."""
-    if chain is None or chain.countries.empty:
-        return pd.DataFrame(columns=["country", "country_name"])
-    names = chain.countries[["country", "name"]].drop_duplicates("country")
-    plain = [PLAIN_COUNTRY_NAMES.get(n, n) if isinstance(n, str) else n for n in names["name"]]
-    return names.assign(name=plain).rename(columns={"name": "country_name"})
 
 
 def _case_portfolio(chain, case: Case, plan: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from toolkit.reports import data
+from toolkit.reports.countries import country_names
 from toolkit.reports.excel_tables import note, table_sheet
 from toolkit.reports.findings import Tables
 
@@ -57,7 +58,7 @@ def overclaim_table(t: Tables, chain=None) -> pd.DataFrame:
     if raw.empty:
         return pd.DataFrame(columns=OVERCLAIM_COLS)
     raw["country"] = raw["country"].fillna("").astype(str).replace("", "all")
-    names = data.country_names(chain) if chain is not None else pd.DataFrame(
+    names = country_names(chain) if chain is not None else pd.DataFrame(
         columns=["country", "country_name"])
     out = raw.merge(names, on="country", how="left")
     out.loc[out["country"] == "all", "country_name"] = "all countries"

@@ -16,6 +16,7 @@ from toolkit.reports import data, market, outlook, plain, words
 from toolkit.reports.case_costs import cheaper_line, cost_split
 from toolkit.reports.caveats import JOINT_SPLIT_NOTE, caveats
 from toolkit.reports.cooperation_lines import cooperation_lines
+from toolkit.reports.countries import with_country_names
 from toolkit.reports.data import is_joint
 from toolkit.reports.pareto_kept import kept_frontier
 from toolkit.reports.reliance import exposed_countries, reliance_lines
@@ -73,7 +74,8 @@ def tables_of(bundle: dict) -> Tables:
     }
     headline = headline_table(cases, **t)
     t["pareto"], t["pareto_minerals"] = data.pareto_tables(cases)
-    world = {"bids": market.table(cases, "bids", market.BID_COLS),
+    world = {"bids": with_country_names(market.table(cases, "bids", market.BID_COLS),
+                                             chain),
              "market": market.table(cases, "market", market.MARKET_COLS),
              "disruption_market": market.table(cases, "disruptions", market.DISRUPTION_COLS),
              "sensitivity": market.table(cases, "bid_sensitivity", market.SENSITIVITY_COLS),

@@ -15,6 +15,7 @@ import re
 import pandas as pd
 
 from toolkit.reports import data
+from toolkit.reports.countries import country_names
 from toolkit.reports.plain import reason, who
 from toolkit.reports.words import pct, usd
 from toolkit.schema import STAGES
@@ -110,7 +111,7 @@ def projects_table(cases: list[data.Case], chain=None) -> pd.DataFrame:
     """Every backed project of the multi-year cases (joint plan and each buyer alone),
     with the country's name, readable mineral, who backs it in words and the tonnes the
     plan takes from it in each modelled year (``used_<year>_t`` columns)."""
-    countries = dict(data.country_names(chain).itertuples(index=False))
+    countries = dict(country_names(chain).itertuples(index=False))
     minerals = mineral_names(chain)
     rows = []
     for case in multi_year(cases):
