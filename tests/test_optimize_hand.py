@@ -82,6 +82,35 @@ def test_stockpile_exact_optimum():
     assert plan.short.ravel().tolist() == pytest.approx([0.0])
 
 
+def test_equal_cost_stockpile_or_shortfall_tie_serves_the_most():
+    # Holding a tonne costs 1 USD/t/yr = the expected shortfall cost it saves (p = 0.1 x
+    # 10 USD/t): any stock from 8 t (the 80 % floor) to 10 t costs 80 + S + (10 - S) = 90.
+    # The shortfall tie-break picks the plan that serves everything (10 t held), on both
+    # formulations, and moves the cost by less than 1e-6 of it.
+    chain = one_stage_chain(
+        [("AUS", 100, 10), ("CHN", 100, 8)], {"JPN": 10},
+        disruptions=disruptions(("cut", "x", "mine", "CHN", 1.0, 0.1)),
+        policy=policy(("shortfall_cost_usd_per_t", 10), ("min_served_share", 0.8),
+                      ("stockpile_cost_usd_per_t", 1.0)))
+    d = data_of(chain)
+    assert _both(d) == pytest.approx(90.0, rel=1e-6)
+    plan = solve_plan(d)
+    assert plan.stock.tolist() == pytest.approx([10.0])
+    assert plan.short.ravel().tolist() == pytest.approx([0.0], abs=1e-9)
+    assert plan.worst_served_share == pytest.approx(1.0)
+    # the two ends of the tie: holding 8 t (2 t short when CHN is lost) costs the
+    # tie-break on 2 t more than holding 10 t, exactly p x t x 2 t
+    held = {}
+    for stock_t in (8.0, 10.0):
+        m = build_model(d)
+        m.stock[0].fix(stock_t)
+        held[stock_t] = Solver(m).solve().objective_usd
+    assert held[8.0] - held[10.0] == pytest.approx(0.1 * d.shortfall_tie_usd_per_t * 2.0,
+                                                   rel=1e-3)
+    # 1e-7 x the mean full-chain path cost, (10 + 8) / 2 USD/t
+    assert d.shortfall_tie_usd_per_t == pytest.approx(1e-7 * 9.0, rel=1e-6)
+
+
 def _pooled_chain():
     # GBR may buy only from CHN, JPN only from KAZ (8 USD/t each, 10 t each); each
     # country is lost with p = 0.1; every tonne must be served; holding costs 1 USD/t.

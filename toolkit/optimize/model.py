@@ -314,7 +314,9 @@ def define_objective(m: pyo.ConcreteModel, d: MineralData) -> None:
 
     Coefficients are the products the operator-built objective had:
     :math:`p_s q_b` on :math:`u_{bs}`, :math:`p_s \\cdot` price on :math:`z_{bsn}`,
-    :math:`\\rho` on :math:`\\eta` and :math:`\\rho \\, p_s \\cdot (1/(1-\\alpha))` on :math:`v_s`.
+    :math:`\\rho` on :math:`\\eta` and :math:`\\rho \\, p_s \\cdot (1/(1-\\alpha))` on :math:`v_s`;
+    plus the shortfall tie-break :math:`p_s t_u` on every :math:`u_{bs}`
+    (:attr:`MineralData.shortfall_tie_usd_per_t`).
     """
     if m._elastic:
         m.objective = pyo.Objective(expr=LinearExpression(
@@ -329,6 +331,11 @@ def define_objective(m: pyo.ConcreteModel, d: MineralData) -> None:
     for s, (coefs, variables) in enumerate(scenario_costs(m, d)):
         if prob[s]:
             terms += [term(prob[s] * c, v) for c, v in zip(coefs, variables, strict=True)]
+    tie = d.shortfall_tie_usd_per_t  # serve the most among equal-cost plans
+    if tie:
+        S = len(prob)
+        terms += [term(prob[i % S] * tie, u) for i, u in enumerate(m.short.values())
+                  if prob[i % S]]  # (b, s) in index order
     if m._cvar:
         rho, tail = float(d.risk_aversion), 1.0 - d.cvar_alpha
         terms += [term(rho, m.eta)] + [term(rho * (prob[s] * (1.0 / tail)), m.excess[s])

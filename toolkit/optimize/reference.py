@@ -204,7 +204,8 @@ def _costs(d: MineralData, lay: Layout) -> np.ndarray:
     q = np.nan_to_num(d.short_cost)
     p = d.probability
     cvar = lay.excess < lay.n
-    cost[lay.short:lay.short + B * S] = (q[:, None] * p[None, :]).ravel()
+    cost[lay.short:lay.short + B * S] = (q[:, None] * p[None, :]).ravel() \
+        + d.shortfall_tie_usd_per_t * np.tile(p, B)
     if d.spot_enabled:
         price = d.spot_premium * d.unit_cost
         cost[lay.spot_node:lay.spot_node + B * S * N] = np.broadcast_to(
