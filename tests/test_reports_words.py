@@ -121,6 +121,26 @@ def test_mineral_that_blocks_a_cap_is_named(tmp_path):
                for line in lines)
 
 
+def test_each_run_of_caps_names_its_own_blocking_minerals(tmp_path):
+    """Caps blocked by different minerals are not lumped together: '20%: cannot be met
+    (because of cobalt); 10%, 0% (because of cobalt and lithium)'."""
+    bundle = fx.bundle()
+    pareto = bundle["result"]["cases"][0]["pareto"]
+    pareto[:] = [p for p in pareto if p.get("sweep") != "china_share" or p["epsilon"] > 0.25]
+    for eps, failed in ((0.2, ["cobalt"]), (0.1, ["cobalt", "lithium"]),
+                        (0.0, ["cobalt", "lithium"])):
+        pareto.append({"case": "baseline", "sweep": "china_share", "epsilon": eps,
+                       "mineral": "all", "objective_usd": None, "status": "infeasible"})
+        pareto += [{"case": "baseline", "sweep": "china_share", "epsilon": eps, "mineral": m,
+                    "objective_usd": None if m in failed else 10.0,
+                    "status": "infeasible" if m in failed else "optimal"}
+                   for m in ("cobalt", "lithium")]
+    write_reports(bundle, tmp_path, "r")
+    text = " ".join(text_of((tmp_path / "r.html").read_text(encoding="utf-8")).split())
+    assert ("China share cap 20%: cannot be met (because of cobalt); 10%, 0% (because of "
+            "cobalt and lithium).") in text
+
+
 @pytest.mark.parametrize(("name", "shown"), [
     ("top_country_loss:manufacture", "loss of the largest manufacturer"),
     ("top_country_loss:mine", "loss of the largest mining country"),

@@ -212,27 +212,42 @@ def _left_out(t: Tables) -> str:
 
 
 def _pareto_gaps(t: Tables) -> str:
-    """One sentence per case and sweep listing the caps that cannot be met."""
+    """One sentence per case and sweep listing the caps that cannot be met, each run of
+    caps with the minerals that block it (the blocking minerals differ from cap to cap)."""
     bad = t.pareto[t.pareto["feasible_cost_usd"].isna()]
     out = []
     for (case, sweep), pts in bad.groupby(["case", "sweep"], sort=False):
         fmt = (lambda e: pct(e)) if sweep == "china_share" else (lambda e: pct(e, 2))
-        caps = ", ".join(fmt(e) for e in sorted(pts["epsilon"], reverse=True))
         what = "China share" if sweep == "china_share" else "expected shortfall"
-        out.append(f"“{case}”, {what} cap {caps}: {CANNOT}"
-                   + _blocking(t, case, sweep, set(pts["epsilon"])) + ". ")
+        runs = _runs([(e, _blocking(t, case, sweep, e))
+                      for e in sorted(pts["epsilon"], reverse=True)])
+        parts = [(", ".join(fmt(e) for e in caps), f" (because of {why})" if why else "")
+                 for caps, why in runs]
+        (caps, why), later = parts[0], parts[1:]
+        out.append(f"“{case}”, {what} cap {caps}: {CANNOT}{why}"
+                   + "".join(f"; {c}{w}" for c, w in later) + ". ")
     return "".join(out)
 
 
-def _blocking(t: Tables, case: str, sweep: str, caps: set) -> str:
-    """' (because of gallium and germanium)': the minerals that cannot meet the caps."""
+def _runs(blocked: list[tuple[float, str]]) -> list[tuple[list[float], str]]:
+    """Consecutive caps with the same blocking minerals, grouped (order kept)."""
+    runs: list[tuple[list[float], str]] = []
+    for eps, why in blocked:
+        if runs and runs[-1][1] == why:
+            runs[-1][0].append(eps)
+        else:
+            runs.append(([eps], why))
+    return runs
+
+
+def _blocking(t: Tables, case: str, sweep: str, eps: float) -> str:
+    """'gallium and germanium': the minerals that cannot meet the cap ``eps``."""
     m = t.pareto_minerals
     if m.empty or "mineral" not in m:
         return ""
-    sel = m[(m["case"] == case) & (m["sweep"] == sweep) & m["epsilon"].isin(caps)
+    sel = m[(m["case"] == case) & (m["sweep"] == sweep) & (m["epsilon"] == eps)
             & (m["status"] != "optimal") & (m["mineral"] != "all")]
-    names = [words.mineral(m) for m in sorted(set(sel["mineral"].astype(str)))]
-    return f" (because of {words.listing(names)})" if names else ""
+    return words.listing([words.mineral(m) for m in sorted(set(sel["mineral"].astype(str)))])
 
 
 def _disruptions(t: Tables) -> str:
