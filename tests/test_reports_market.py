@@ -122,3 +122,43 @@ def test_a_case_that_cannot_be_met_is_explained_without_internal_ids():
     assert line == ("Policy case “base” (independent) cannot be met: Japan's x at the mine "
                     "stage: a cap of 0% on China's share needs 30.0 t from outside China, but "
                     "only 20.0 t can be had (10.0 t short).")
+
+
+def test_a_cap_scoped_to_one_buyer_says_epsilon_caps_the_rest():
+    """The bid-premium sensitivity caps what a case's own cap leaves uncapped at ε (65 %):
+    the rows say so (``cap_elsewhere``) and so do the brief's line and chart label; a
+    cap set for every buyer does not claim it."""
+    from toolkit.reports.market import cap_label, sensitivity_lines
+
+    demand = {"ROW": 110.0, "JPN": 30.0, "GBR": 10.0}
+    pol = policy(("bid_premium", 0.5),
+                 ("max_china_share", 0.5, "", "", "JPN", "JPN only"),
+                 ("max_china_share", 0.5, "", "", "", "both"))
+    t = tables_of(_bundle_of(market_chain(ONE_STAGE, demand, policy=pol)))
+    rows = {c: r.set_index("multiplier", drop=False) for c, r in t.sensitivity.groupby("case")}
+    # free bids (x0): every tonne moved from CHN (10 USD/t) to AUS (12) costs 2 USD/t;
+    # "JPN only" moves 15 t of Japan's 30 (its cap, 50 %) and 3.5 t of the UK's 10 (ε, 65 %)
+    assert rows["JPN only"].loc[0.0, "derisking_cost_usd"] == pytest.approx(
+        (15 + 3.5) * 2, rel=1e-6)
+    assert rows["both"].loc[0.0, "derisking_cost_usd"] == pytest.approx((15 + 5) * 2, rel=1e-6)
+    assert rows["JPN only"]["cap_elsewhere"].tolist() == [True] * len(rows["JPN only"])
+    assert not rows["both"]["cap_elsewhere"].any()
+    assert cap_label(rows["JPN only"]) == " (China ≤ 50%, else 65%)"
+    assert cap_label(rows["both"]) == " (China ≤ 50%)"
+    lines = " ".join(sensitivity_lines(t.sensitivity))
+    assert ("In “JPN only”, its own cap of 50% on China's share, and 65% on every buyer, "
+            "stage and mineral it sets no cap for, costs") in lines
+    assert "In “both”, its own cap of 50% on China's share costs" in lines
+
+
+def test_a_dearer_case_says_what_it_costs_over_the_first():
+    from toolkit.reports.case_costs import dearer_line
+    from toolkit.reports.data import Case
+
+    base = Case("base", "independent", "optimal", 100.0e6, {})
+    capped = Case("capped", "independent", "optimal", 112.9e6, {})
+    assert dearer_line(capped, base) == (" It costs USD 12.9 m a year more than “base” "
+                                         "(USD 100.0 m a year).")
+    assert dearer_line(base, capped) == dearer_line(base, base) == ""
+    years = Case("years", "joint", "optimal", 150.0e6, {"multi_year": True})
+    assert dearer_line(years, base) == ""

@@ -40,13 +40,16 @@ def bid_sensitivity(case: str, plans: dict[str, list[MineralPlan]],
                     eps: float = DEFAULT_CAP, multipliers: tuple[float, ...] = MULTIPLIERS,
                     progress: Progress | None = None) -> list[dict]:
     """Rows ``case, multiplier, epsilon, capped_usd, uncapped_usd, derisking_cost_usd,
-    bid_t, minerals, excluded, own_cap, exempt, status`` (one per multiplier).
+    bid_t, minerals, excluded, own_cap, cap_elsewhere, exempt, status`` (one per
+    multiplier).
 
     The totals cover the minerals whose plans are optimal and can meet the cap at the
     cited premiums (``minerals`` of them); the others are named in ``excluded`` (a cap no
     plan can meet has no cost, whatever the premium).  ``epsilon`` is the uniform cap
     used where the case sets no China cap; ``own_cap`` the tightest cap the case sets
-    itself (None: none), ``exempt`` the minerals it leaves uncapped.  Empty when no model
+    itself (None: none), ``cap_elsewhere`` whether ``epsilon`` caps the buyers, stages or
+    minerals it sets no cap for, ``exempt`` the minerals it leaves uncapped (a cap of 1).
+    Empty when no model
     has market buyers.
     """
     if not has_bids(plans):
@@ -86,6 +89,7 @@ def bid_rows(case: str, plans: dict[str, list[MineralPlan]], values: dict[str, l
     included = [m for m in sorted(values) if values[m] is not None]
     excluded = [m for m in sorted(values) if values[m] is None]
     own, exempt = own_caps(plans)
+    elsewhere = own is not None and cap_elsewhere(plans)
     rows = []
     for i, mult in enumerate(multipliers):
         capped, bids, ok_c = _sum([values[m][i][0] for m in included])
@@ -97,7 +101,7 @@ def bid_rows(case: str, plans: dict[str, list[MineralPlan]], values: dict[str, l
                      "derisking_cost_usd": _difference(capped, free) if ok else None,
                      "bid_t": bids if ok else None, "minerals": len(included),
                      "excluded": ", ".join(excluded), "own_cap": own,
-                     "exempt": ", ".join(exempt),
+                     "cap_elsewhere": elsewhere, "exempt": ", ".join(exempt),
                      "status": "optimal" if ok else "infeasible"})
     return rows
 
@@ -126,6 +130,12 @@ def own_caps(plans: dict[str, list[MineralPlan]]) -> tuple[float | None, list[st
         if values and min(values) >= 1.0:
             exempt.append(mineral)
     return (min(caps) if caps else None), (exempt if caps else [])
+
+
+def cap_elsewhere(plans: dict[str, list[MineralPlan]]) -> bool:
+    """Whether the case leaves some buyer, stage or mineral without a China cap of its own,
+    so that ``epsilon`` caps it in the capped plans."""
+    return any(np.isnan(p.data.china_cap).any() for g in plans.values() for p in g)
 
 
 def _difference(capped: float, free: float) -> float:

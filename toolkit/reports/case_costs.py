@@ -59,6 +59,21 @@ def may_stockpile(case: data.Case) -> bool:
                and r.get("value") is not None for r in rows)
 
 
+def dearer_line(case: data.Case, reference: data.Case) -> str:
+    """' It costs USD … a year more than “reference” (USD … a year).' when ``case`` costs
+    more than ``reference`` (by more than rounding); '' otherwise.  The difference is what
+    the case's settings cost against the reference's plan (single-year cases only: a
+    multi-year case's years and capital costs have their own lines)."""
+    if case.name == reference.name or case.raw.get("multi_year") or \
+            reference.raw.get("multi_year") or case.objective_usd is None or \
+            reference.objective_usd is None or \
+            not case.objective_usd > reference.objective_usd * (1 + 1e-6):
+        return ""
+    more = case.objective_usd - reference.objective_usd
+    return (f" It costs {usd(more)} a year more than “{reference.name}” "
+            f"({usd(reference.objective_usd)} a year).")
+
+
 def cheaper_line(portfolio: pd.DataFrame, bids: pd.DataFrame, case: data.Case,
                  reference: data.Case) -> str:
     """' It costs less than “reference” (…): unlike it, …' when ``case`` costs less than

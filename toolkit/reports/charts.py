@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from toolkit.reports.market import cap_label
 from toolkit.reports.palette import CASE_COLOURS, PLAN, RED, STAGE_COLOURS, TODAY
 from toolkit.schema import CRMA_SINGLE_COUNTRY_SHARE, STAGES
 
@@ -256,10 +257,7 @@ def sensitivity_chart(sensitivity: pd.DataFrame) -> bytes | None:
             ok = rows.dropna(subset=["derisking_cost_usd"]).sort_values("multiplier")
             if len(ok) and (ok["derisking_cost_usd"].abs() < 0.5).all():
                 continue  # the case's own caps already hold China below the cap: no line
-            own = rows["own_cap"].dropna() if "own_cap" in rows else rows["epsilon"][0:0]
-            eps = own if len(own) else rows["epsilon"].dropna()
-            label = str(case) + (f" (China ≤ {100 * float(eps.iloc[0]):.0f}%)"
-                                 if len(eps) else "")
+            label = str(case) + cap_label(rows)
             ax.plot(ok["multiplier"], ok["derisking_cost_usd"] / 1e6, marker="o",
                     markersize=3.5, color=CASE_COLOURS[i % len(CASE_COLOURS)], label=label)
             bad = rows[rows["derisking_cost_usd"].isna()]

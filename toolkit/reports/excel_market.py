@@ -14,10 +14,12 @@ MARKET_NOTE = ("Per mineral and stage: world production and capacity, other (mar
                "non_china_reach_t = non-Chinese tonnes the UK and Japan can contract or bid "
                "away, the bid premium (fraction of unit cost), the tonnes bid away and their "
                "annual premium, planned_share = UK + Japan demand / world demand.")
-SENSITIVITY_NOTE = ("derisking_cost_usd = capped_usd - uncapped_usd: the annual cost of the "
+SENSITIVITY_NOTE = ("derisking cost usd = capped usd - uncapped usd: the annual cost of the "
                     "cheapest plan with China's share of every stage capped (the case's own "
                     "caps, else epsilon) minus the same plan with no China cap, with every "
-                    "bid premium multiplied by `multiplier` (1 = the cited figures).")
+                    "bid premium multiplied by the multiplier (1 = the cited figures). "
+                    "cap elsewhere: TRUE where the case caps China only for some buyers, "
+                    "stages or minerals, and epsilon caps the others.")
 
 
 def market_sheets(wb: Workbook, t: Tables) -> None:

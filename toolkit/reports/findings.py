@@ -13,7 +13,7 @@ import pandas as pd
 
 from toolkit.chain import default_year
 from toolkit.reports import data, market, outlook, plain, words
-from toolkit.reports.case_costs import cheaper_line, cost_split
+from toolkit.reports.case_costs import cheaper_line, cost_split, dearer_line
 from toolkit.reports.caveats import JOINT_SPLIT_NOTE, caveats
 from toolkit.reports.cooperation_lines import cooperation_lines
 from toolkit.reports.countries import with_country_names
@@ -211,7 +211,8 @@ def _case_line(t: Tables, case: data.Case, reference: data.Case | None = None) -
         return (f"Policy case “{case.name}”{mode} can be met: the cheapest plan costs "
                 f"{usd(case.objective_usd)} a year{when}"
                 f"{cost_split(t.portfolio, t.bids, case)}."
-                + (cheaper_line(t.portfolio, t.bids, case, reference) if reference else ""))
+                + ((cheaper_line(t.portfolio, t.bids, case, reference)
+                    + dearer_line(case, reference)) if reference else ""))
     why = data.diagnosis_lines(case)
     rows = data.diagnosis_rows(case)
     first = plain.reason(rows[0]) if rows else None

@@ -25,7 +25,8 @@ MARKET_COLS = ["case", "mineral", "stage", "world_production_t", "world_capacity
 DISRUPTION_COLS = ["case", "scenario", "mineral", "probability", "demand_t", "lost_t",
                    "spot_t", "drawdown_t", "shortfall_t", "spot_available_t",
                    "spot_contested_t", "planned_share"]
-SENSITIVITY_COLS = ["case", "multiplier", "epsilon", "own_cap", "capped_usd", "uncapped_usd",
+SENSITIVITY_COLS = ["case", "multiplier", "epsilon", "own_cap", "cap_elsewhere",
+                    "capped_usd", "uncapped_usd",
                     "derisking_cost_usd", "bid_t", "minerals", "excluded", "exempt", "status"]
 NUMERIC = {"bid_t", "bid_premium", "unit_cost_usd_per_t", "bid_cost_usd", "multiplier",
            "epsilon", "capped_usd", "uncapped_usd", "derisking_cost_usd", "probability",
@@ -183,11 +184,33 @@ def cap_words(rows: pd.DataFrame) -> str:
     own = rows["own_cap"].dropna() if "own_cap" in rows else pd.Series(dtype=float)
     if len(own):
         exempt = str(rows["exempt"].fillna("").iloc[0]) if "exempt" in rows else ""
+        eps = rows["epsilon"].dropna()
+        elsewhere = (f", and {pct(float(eps.iloc[0]))} on every buyer, stage and mineral it "
+                     "sets no cap for," if _elsewhere(rows) and len(eps) else "")
         return (f"its own cap of {pct(float(own.iloc[0]))} on China's share"
-                + (f" ({exempt} exempt)" if exempt else ""))
+                + (f" ({exempt} exempt)" if exempt else "") + elsewhere)
     eps = rows["epsilon"].dropna()
     return (f"capping China's share of every stage at {pct(float(eps.iloc[0]))}"
             if len(eps) else "capping China's share")
+
+
+def cap_label(rows: pd.DataFrame) -> str:
+    """' (China ≤ 50%)' or ' (China ≤ 50%, else 65%)': the cap of a sensitivity curve."""
+    own = rows["own_cap"].dropna() if "own_cap" in rows else pd.Series(dtype=float)
+    eps = rows["epsilon"].dropna()
+    if len(own):
+        rest = f", else {100 * float(eps.iloc[0]):.0f}%" if _elsewhere(rows) and len(eps) \
+            else ""
+        return f" (China ≤ {100 * float(own.iloc[0]):.0f}%{rest})"
+    return f" (China ≤ {100 * float(eps.iloc[0]):.0f}%)" if len(eps) else ""
+
+
+def _elsewhere(rows: pd.DataFrame) -> bool:
+    """Whether ``epsilon`` also caps what the case's own cap leaves uncapped."""
+    if "cap_elsewhere" not in rows:
+        return False
+    flags = rows["cap_elsewhere"].dropna()
+    return bool(len(flags)) and bool(flags.iloc[0])
 
 
 def premium_stages(market: pd.DataFrame) -> set[tuple[str, str]]:
