@@ -273,6 +273,8 @@ def test_the_cli_writes_the_sweep_reports_from_a_workbook(tmp_path, capsys):
     page = (out / "small_sweep.html").read_text(encoding="utf-8")
     assert problems(page, tmp_path) == []  # no ids, no path, no seconds-precise time
     assert "<h1>Sampled disruptions: how the policy cases hold up — small</h1>" in page
+    assert "<h3>alone: annual cost</h3>" in page and "<h3>together: worst served share</h3>" \
+        in page  # each tornado's case and output in the text, not only in its picture
     capsys.readouterr()
     assert main(["sweep", str(book), "--cases", "nope", "--samples", "2", "--workers", "1",
                  "--out", str(out), "-q"]) == 2

@@ -48,3 +48,17 @@ def test_a_small_sweep_warns_that_its_tenths_are_a_few_worlds():
     few = _sensitivity({"samples": 40, "cases": []})
     assert "with 40 worlds each tenth holds 4 worlds" in few
     assert "Read with care" not in _sensitivity({"samples": 100, "cases": []})
+
+
+def test_a_case_never_met_has_its_cost_labelled_as_the_minerals_that_can_be_met():
+    from toolkit.reports.sweep import cost_label, distribution_table
+
+    stat = {"n": 4, "mean": 1.0, "p5": 1.0, "p50": 1.0, "p95": 1.0, "cvar": 1.0}
+    case = {"case": "cap", "cost_usd": stat, "served_share": stat,
+            "china_share": {s: stat for s in ("mine", "refine", "manufacture")}}
+    labels = [distribution_table({"cases": [{**case, "met_share": share}]})["output"][0]
+              for share in (1.0, 0.5, 0.0, None)]
+    assert labels == ["annual cost, USD",
+                      "annual cost, USD (where not met: of the minerals that can be)",
+                      "annual cost of the minerals that can be met, USD (never all)",
+                      cost_label(0.0)]

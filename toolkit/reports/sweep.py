@@ -59,7 +59,7 @@ def distribution_table(summary: dict) -> pd.DataFrame:
     """One row per case and output: mean, P5, P50, P95 and CVaR."""
     rows = []
     for c in summary["cases"]:
-        outputs = [("annual cost, USD", "cost_usd", c["cost_usd"]),
+        outputs = [(cost_label(c["met_share"]), "cost_usd", c["cost_usd"]),
                    ("worst served share", "served_share", c["served_share"])]
         outputs += [(f"China's share at {s}", f"china_share_{s}", c["china_share"][s])
                     for s in ("mine", "refine", "manufacture")]
@@ -67,6 +67,17 @@ def distribution_table(summary: dict) -> pd.DataFrame:
             rows.append({"case": c["case"], "output": label, "key": key, "worlds": d["n"],
                          **{k: d[k] for k in STATS}})
     return pd.DataFrame(rows)
+
+
+def cost_label(met_share: float | None) -> str:
+    """What a case's cost distribution covers: whole plans where the case can be met in
+    every world, else (partly or only) the minerals that can be met."""
+    met_share = met_share or 0.0
+    if met_share >= 1.0:
+        return "annual cost, USD"
+    if met_share <= 0.0:
+        return "annual cost of the minerals that can be met, USD (never all)"
+    return "annual cost, USD (where not met: of the minerals that can be)"
 
 
 def cases_table(summary: dict) -> pd.DataFrame:
@@ -162,6 +173,7 @@ body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 9.5pt; line-hei
 @page { size: A4; margin: 16mm 15mm 18mm 15mm; }
 h1 { font-size: 17pt; color: #1f4e79; } h2 { font-size: 12pt; color: #1f4e79;
   border-bottom: 1px solid #c9d6e3; break-after: avoid; }
+h3 { font-size: 10pt; margin: 4mm 0 1mm; break-after: avoid; page-break-after: avoid; }
 table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 1mm 0 2mm; }
 th { background: #1f4e79; color: #fff; text-align: left; padding: 1.2mm 1.5mm; }
 td { padding: 1mm 1.5mm; border-bottom: 1px solid #e3e8ee; vertical-align: top; }
@@ -257,9 +269,12 @@ def _sensitivity(summary: dict) -> str:
                      "sign is the steadier guide. Sample at least 100 worlds for the "
                      "ranking.</p>")
     for c in summary["cases"]:
-        for output, unit, what in (("cost_usd", "usd", "annual cost"),
+        cost = "annual cost" if (c["met_share"] or 0.0) > 0 else \
+            "annual cost of the minerals that can be met"
+        for output, unit, what in (("cost_usd", "usd", cost),
                                    ("served_share", "share", "worst served share")):
             result = c["sensitivity"][output]
+            parts.append(f"<h3>{esc(c['case'])}: {esc(what)}</h3>")
             if not result["rows"]:
                 parts.append(f'<p class="note">{esc(c["case"])}, {what}: no ranking '
                              f'({esc(result["note"])}).</p>')
