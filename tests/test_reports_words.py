@@ -238,3 +238,19 @@ def test_bids_name_countries_and_sources_show_no_ids(tmp_path):
     titles = [html.unescape(m) for m in re.findall(r"<tr><td[^>]*>(.*?)(?: <a |</td>)",
                                                    _sources(embedded))]
     assert titles == sorted(titles, key=str.casefold) and len(titles) == len(listed)
+
+
+def test_a_free_cut_in_chinas_share_says_why_it_is_free():
+    """The largest cut in China's share, at a stage where every supplier has one unit
+    cost, says that the move costs nothing and what decides it; elsewhere it does not."""
+    from dataclasses import replace
+
+    t = tables_of(fx.bundle())
+    line = next(x for x in findings(t) if x.startswith("Largest cut"))
+    assert "costs nothing in contracts" not in line
+    sel = t.china.dropna(subset=["change_pp"]).sort_values(
+        ["change_pp", "buyer", "mineral", "stage"], kind="stable").iloc[0]
+    free = replace(t, same_cost=frozenset({(sel["mineral"], sel["stage"])}))
+    line = next(x for x in findings(free) if x.startswith("Largest cut"))
+    assert (f"(every {sel['stage']} supplier of {words.mineral(sel['mineral'])} has the same "
+            "unit cost in the data, so the move costs nothing in contracts") in line

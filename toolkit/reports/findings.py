@@ -56,6 +56,7 @@ class Tables:
     bases: dict = field(default_factory=dict)
     exposed: frozenset = frozenset()  # countries neither partner nor well governed
     pareto_kept: pd.DataFrame = field(default_factory=pd.DataFrame)  # pareto_kept.py
+    same_cost: frozenset = frozenset()  # (mineral, stage) where every supplier costs alike
 
 
 def tables_of(bundle: dict) -> Tables:
@@ -86,7 +87,18 @@ def tables_of(bundle: dict) -> Tables:
                   settings=data.settings_rows(cases), headline=headline,
                   caveats=caveats(cases, t["prices"], chain, world["market"]),
                   exposed=exposed_countries(chain),
-                  pareto_kept=kept_frontier(t["pareto_minerals"]), **t, **world)
+                  pareto_kept=kept_frontier(t["pareto_minerals"]),
+                  same_cost=_same_cost(chain, cases), **t, **world)
+
+
+def _same_cost(chain, cases: list[data.Case]) -> frozenset:
+    """(mineral, stage) pairs where every supplier has one unit cost in the data (the first
+    case's data year, :func:`toolkit.reports.data.same_cost_stages`)."""
+    if chain is None or not cases:
+        return frozenset()
+    same = data.same_cost_stages(chain, cases[0])
+    same = same[same["same_cost"].astype(bool)]
+    return frozenset(zip(same["mineral"], same["stage"], strict=True))
 
 
 def headline_table(cases: list[data.Case], portfolio: pd.DataFrame, scenarios: pd.DataFrame,
@@ -246,8 +258,19 @@ def _china_lines(t: Tables, case: data.Case) -> list[str]:
                          f"{plain.who(big['buyer'])}'s "
                          f"{words.mineral(big['mineral'])} at the {big['stage']} stage, from "
                          f"{pct(big['baseline_share'])} to "
-                         f"{pct(big['portfolio_share'])}.")
+                         f"{pct(big['portfolio_share'])}" + _free_move(t, big) + ".")
     return lines
+
+
+def _free_move(t: Tables, row: pd.Series) -> str:
+    """Why a cut in China's share at a stage where every supplier costs the same is free,
+    and what decides it."""
+    if (row["mineral"], row["stage"]) not in t.same_cost:
+        return ""
+    return (f" (every {row['stage']} supplier of {words.mineral(row['mineral'])} has the same "
+            "unit cost in the data, so the move costs nothing in contracts: where the tonnes "
+            "go is decided by disruption risk and, between equally exposed suppliers, by "
+            "governance)")
 
 
 def _worst_lines(t: Tables, case: data.Case) -> list[str]:
