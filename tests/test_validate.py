@@ -45,3 +45,10 @@ def test_scenario_probabilities_one_per_scenario_and_at_most_one_per_mineral():
     assert "row 5" in problems[1]
     ok = table.assign(probability=[0.5, 0.5, 0.2, 0.3])
     assert check_disruptions(ok, Where("in.xlsx", "Disruptions")) == []
+
+
+def test_a_percent_typed_as_text_says_shares_are_fractions():
+    with pytest.raises(ValueError, match=r"write 0\.65 for 65%"):
+        to_number("65%")
+    with pytest.raises(ValueError, match=r"^must be a number$"):
+        to_number("abc%")

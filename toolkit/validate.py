@@ -92,7 +92,7 @@ def to_number(value: object) -> float:
         try:
             number = float(text)
         except (ValueError, OverflowError):
-            raise ValueError("must be a number") from None
+            raise ValueError("must be a number" + _percent_hint(text)) from None
     if math.isnan(number) or math.isinf(number):
         raise ValueError("must be a finite number (NaN and infinity are not allowed)")
     return number
@@ -148,6 +148,18 @@ def coerce(value: object, col: Column) -> object:
         shown = ", ".join(a or "(blank)" for a in col.allowed)
         raise ValueError(f"must be one of: {shown}{did_you_mean(str(out), col.allowed)}")
     return out
+
+
+def _percent_hint(text: str) -> str:
+    """For text like "65%": shares and probabilities are entered as fractions."""
+    if not text.endswith("%"):
+        return ""
+    try:
+        share = float(text[:-1].strip()) / 100.0
+    except ValueError:
+        return ""
+    return (f" (shares and probabilities are fractions: write {share:g} for {text}, or format "
+            "the cell as a percentage)")
 
 
 def closest(value: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
