@@ -36,3 +36,25 @@ def test_the_finding_names_the_largest_reliances_and_counts_the_rest():
     assert "Russia for 96% of the UK's and Japan's titanium refining; the caps" in line
     assert "Myanmar" not in line and "more such" not in line and "“c”" in line
     assert reliance_lines(_portfolio(), "c", frozenset()) == []
+
+
+def test_supply_from_unnamed_producers_is_flagged_as_not_a_supplier():
+    """At least half a buyer's tonnes at a stage from the rest-of-world aggregate is
+    named as a direction, not a supplier; below half, or from a named country, it is not."""
+    import pandas as pd
+
+    from toolkit.reports.reliance import unnamed_lines
+
+    rows = [("c", "GBR", "zinc", "refine", "ROW", 90.0),
+            ("c", "GBR", "zinc", "refine", "CHN", 10.0),
+            ("c", "JPN", "zinc", "refine", "ROW", 40.0),
+            ("c", "JPN", "zinc", "refine", "AUS", 60.0),
+            ("c", "GBR", "tin", "refine", "ROW", 40.0),
+            ("c", "GBR", "tin", "refine", "CHN", 60.0)]
+    portfolio = pd.DataFrame(rows, columns=["case", "buyer", "mineral", "stage", "country",
+                                            "tonnes"])
+    [line] = unnamed_lines(portfolio, "c")
+    assert "the data do not name (their “other countries” aggregate): zinc refining (90%)." \
+        in line
+    assert "tin" not in line
+    assert unnamed_lines(portfolio[portfolio["mineral"] == "tin"], "c") == []

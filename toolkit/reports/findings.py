@@ -19,7 +19,7 @@ from toolkit.reports.cooperation_lines import cooperation_lines
 from toolkit.reports.countries import with_country_names
 from toolkit.reports.data import is_joint
 from toolkit.reports.pareto_kept import kept_frontier
-from toolkit.reports.reliance import exposed_countries, reliance_lines
+from toolkit.reports.reliance import exposed_countries, reliance_lines, unnamed_lines
 from toolkit.reports.stockpile import stockpile_lines
 from toolkit.reports.words import pct, tonnes, usd
 from toolkit.schema import STAGES
@@ -201,7 +201,7 @@ def findings(t: Tables) -> list[str]:
     lines += outlook.key_lines(t.cases)
     for case in [c for c in t.cases if c.status == "optimal"][:1]:
         lines += _china_lines(t, case) + reliance_lines(t.portfolio, case.name, t.exposed) \
-            + _price_lines(t, case)
+            + unnamed_lines(t.portfolio, case.name) + _price_lines(t, case)
     lines += market.bid_lines(t.cases, t.bids, t.premiums)
     lines += market.sensitivity_lines(t.sensitivity)
     lines += market.impossible_lines(t.pareto_minerals, t.bases)

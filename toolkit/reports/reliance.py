@@ -63,6 +63,30 @@ def reliance_lines(portfolio: pd.DataFrame, case: str, exposed: frozenset[str]) 
             + "; the caps in this model limit China's share only."]
 
 
+def unnamed_lines(portfolio: pd.DataFrame, case: str) -> list[str]:
+    """Where the plan takes at least :data:`LEAN` of a buyer's tonnes at a stage from the
+    rest-of-world aggregate (producers the data do not name): not a supplier one can
+    contract with, and concentration there is only what the named countries show."""
+    sel = portfolio[(portfolio["case"] == case) & (portfolio["tonnes"] > 0)]
+    if sel.empty:
+        return []
+    total = sel.groupby(["buyer", "mineral", "stage"])["tonnes"].transform("sum")
+    sel = sel.assign(share=sel["tonnes"] / total)
+    sel = sel[(sel["country"].astype(str) == "ROW") & (sel["share"] >= LEAN)]
+    if sel.empty:
+        return []
+    top = sel.groupby(["mineral", "stage"], as_index=False)["share"].max().sort_values(
+        ["share", "mineral", "stage"], ascending=[False, True, True], kind="stable")
+    items = [f"{words.mineral(r.mineral)} {STAGE_NOUN.get(r.stage, r.stage)} "
+             f"({pct(r.share)})" for r in top.head(SHOWN).itertuples()]
+    more = len(top) - SHOWN
+    items += [f"{more} more (workbook, sheet Portfolio)"] if more > 0 else []
+    return [f"The plan of “{case}” takes most of some supplies from producers the data do "
+            f"not name (their “other countries” aggregate): {words.listing(items)}. "
+            "That is a direction to look in, not a supplier to contract with, and "
+            "China's share there is the only concentration the data can show."]
+
+
 def _name(row) -> str:
     name = getattr(row, "country_name", None)
     return name if isinstance(name, str) and name else str(row.country)
