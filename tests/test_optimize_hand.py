@@ -67,15 +67,20 @@ def test_min_served_share_exact_optimum():
     assert plan.worst_served_share == pytest.approx(0.8)
 
 
-def test_stockpile_exact_optimum():
-    # As above with a stockpile at 0.5 USD/t/yr: covering a tonne costs 0.5 < 0.1 * 10,
-    # so buy all 10 t from CHN (80) and hold 10 t (5): 85, nothing unserved.
-    chain = one_stage_chain(
+def _stock_chain(stock_usd_per_t: float):
+    """AUS 10 USD/t, CHN 8 USD/t lost with p = 0.1; 10 t for JPN, shortfall 10 USD/t, at
+    least 80 % served, a stockpile at ``stock_usd_per_t`` a year."""
+    return one_stage_chain(
         [("AUS", 100, 10), ("CHN", 100, 8)], {"JPN": 10},
         disruptions=disruptions(("cut", "x", "mine", "CHN", 1.0, 0.1)),
         policy=policy(("shortfall_cost_usd_per_t", 10), ("min_served_share", 0.8),
-                      ("stockpile_cost_usd_per_t", 0.5)))
-    d = data_of(chain)
+                      ("stockpile_cost_usd_per_t", stock_usd_per_t)))
+
+
+def test_stockpile_exact_optimum():
+    # As above with a stockpile at 0.5 USD/t/yr: covering a tonne costs 0.5 < 0.1 * 10,
+    # so buy all 10 t from CHN (80) and hold 10 t (5): 85, nothing unserved.
+    d = data_of(_stock_chain(0.5))
     assert _both(d) == pytest.approx(85.0)
     plan = solve_plan(d)
     assert plan.stock.tolist() == pytest.approx([10.0])
@@ -87,12 +92,7 @@ def test_equal_cost_stockpile_or_shortfall_tie_serves_the_most():
     # 10 USD/t): any stock from 8 t (the 80 % floor) to 10 t costs 80 + S + (10 - S) = 90.
     # The shortfall tie-break picks the plan that serves everything (10 t held), on both
     # formulations, and moves the cost by less than 1e-6 of it.
-    chain = one_stage_chain(
-        [("AUS", 100, 10), ("CHN", 100, 8)], {"JPN": 10},
-        disruptions=disruptions(("cut", "x", "mine", "CHN", 1.0, 0.1)),
-        policy=policy(("shortfall_cost_usd_per_t", 10), ("min_served_share", 0.8),
-                      ("stockpile_cost_usd_per_t", 1.0)))
-    d = data_of(chain)
+    d = data_of(_stock_chain(1.0))
     assert _both(d) == pytest.approx(90.0, rel=1e-6)
     plan = solve_plan(d)
     assert plan.stock.tolist() == pytest.approx([10.0])
