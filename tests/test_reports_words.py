@@ -254,3 +254,33 @@ def test_a_free_cut_in_chinas_share_says_why_it_is_free():
     line = next(x for x in findings(free) if x.startswith("Largest cut"))
     assert (f"(every {sel['stage']} supplier of {words.mineral(sel['mineral'])} has the same "
             "unit cost in the data, so the move costs nothing in contracts") in line
+
+
+def test_every_diagnosis_line_is_a_plain_sentence_in_the_workbook(tmp_path):
+    """Each problem of a case that cannot be met reads in words (no setting ids) in the
+    workbook's Summary as in the brief, not only the first; a message with no known
+    sentence is kept as it is."""
+    import openpyxl
+
+    from toolkit.reports import plain
+
+    rows = [{"setting": "max_china_share", "value": 0.3, "stage": "refine",
+             "mineral": "cobalt", "buyer": "GBR", "needed_t": 6000.0, "available_t": 4100.0,
+             "gap_t": 1900.0},
+            {"setting": "max_country_share", "value": 0.65, "stage": "refine",
+             "mineral": "gallium", "buyer": "JPN", "country": "CHN", "needed_t": 35.0,
+             "available_t": 9.0, "gap_t": 26.0}]
+    lines = ["refine, cobalt, GBR: max_china_share 30 %: ...",
+             "refine, gallium, JPN: max_country_share 65 %: ..."]
+    said = plain.diagnosis(lines, rows)
+    assert said[1] == ("Japan's gallium at the refine stage: taking at most 65% from any one "
+                       "country needs 35.0 t from outside China, but only 9.00 t can be had "
+                       "(26.0 t short)")
+    assert plain.diagnosis(lines, rows[:1])[1] == lines[1]  # rows do not match: as given
+    bundle = fx.bundle()
+    bundle["result"]["cases"][1]["diagnosis"] = {"messages": lines, "rows": rows}
+    write_reports(bundle, tmp_path, "r")
+    cells = [str(c.value) for row in openpyxl.load_workbook(tmp_path / "r.xlsx")["Summary"]
+             .iter_rows() for c in row if c.value is not None]
+    assert any(said[0] in c for c in cells) and any(said[1] in c for c in cells)
+    assert not [c for c in cells if "max_country_share" in c or "max_china_share" in c]

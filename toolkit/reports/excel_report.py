@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.chart import Reference, ScatterChart, Series
 from openpyxl.worksheet.worksheet import Worksheet
 
-from toolkit.reports import data, palette, provenance, words
+from toolkit.reports import data, palette, plain, provenance, words
 from toolkit.reports.excel_china import china_share_sheet, concentration_sheet, show_axes
 from toolkit.reports.excel_print import fit_widths, setup_print
 from toolkit.reports.excel_tables import (
@@ -153,7 +153,7 @@ def _diagnosis_block(ws: Worksheet, t: Tables, row: int) -> int:
     """One line per problem of each case that cannot be met (wrapped when printed)."""
     title(ws, "Diagnosis of policy cases that cannot be met", row)
     lines = [f"{c.name} ({cannot(c.status)}): {line}" for c in t.cases
-             for line in data.diagnosis_lines(c)]
+             for line in plain.diagnosis(data.diagnosis_lines(c), data.diagnosis_rows(c))]
     for i, line in enumerate(lines or ["none"], start=row + 1):
         put_cell(ws, i, 1, f"• {line}")
     return row + max(1, len(lines)) + 2

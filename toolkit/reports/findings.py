@@ -225,10 +225,7 @@ def _case_line(t: Tables, case: data.Case, reference: data.Case | None = None) -
                 f"{cost_split(t.portfolio, t.bids, case)}."
                 + ((cheaper_line(t.portfolio, t.bids, case, reference)
                     + dearer_line(case, reference)) if reference else ""))
-    why = data.diagnosis_lines(case)
-    rows = data.diagnosis_rows(case)
-    first = plain.reason(rows[0]) if rows else None
-    why = ([first] + why[1:]) if first and why else why
+    why = plain.diagnosis(data.diagnosis_lines(case), data.diagnosis_rows(case))
     more = f" (and {len(why) - 1} more problem{'s' if len(why) > 2 else ''})" \
         if len(why) > 1 else ""
     reason = f": {why[0]}{more}" if why else ""

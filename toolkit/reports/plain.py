@@ -80,3 +80,15 @@ def constraint(row) -> str:
     who_ = f"{who(buyer)}'s " if buyer else ""
     at = f" at the {stage} stage" if stage else ""
     return f"{words} ({who_}{mineral}{at})" if mineral or buyer else words
+
+
+def diagnosis(lines: list[str], rows: list[dict]) -> list[str]:
+    """A case's diagnosis messages in plain sentences: each message by :func:`reason` of
+    its row where the rows match the messages one to one (else only the first), the
+    message itself where no sentence is known."""
+    if not lines:
+        return []
+    if len(rows) == len(lines):
+        return [reason(r) or line for r, line in zip(rows, lines, strict=True)]
+    first = reason(rows[0]) if rows else None
+    return ([first] + lines[1:]) if first else lines
