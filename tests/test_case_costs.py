@@ -79,3 +79,27 @@ def test_world_bank_names_are_given_in_plain_words_and_others_as_entered():
     names = dict(country_names(chain.with_tables(countries=mine)).itertuples(index=False))
     assert (names["KOR"], names["PRK"], names["COD"], names["AUS"]) == (
         "South Korea", "North Korea", "DR Congo", "Oz")
+
+
+def test_a_stockpile_sized_at_an_exact_tie_says_a_smaller_one_costs_the_same():
+    """Stock at 10 % of value a year against a 2 % disruption at 5 x value is an exact tie
+    (0.1 = 0.02 x 5): the stockpile finding says a smaller stock would cost the same; at
+    5 % a year there is no tie and no such note."""
+    from toolkit.reports.stockpile import stockpile_lines
+
+    def case(share: float) -> Case:
+        settings = [{"setting": "stockpile_cost_share", "mineral": "copper", "buyer": "GBR",
+                     "value": share},
+                    {"setting": "shortfall_cost_multiple", "mineral": "copper",
+                     "buyer": "GBR", "value": 5.0}]
+        return Case("pooled", "joint", "optimal", 1.0e6,
+                    {"settings": settings, "scenarios": [
+                        {"scenario": "loss", "mineral": "copper", "probability": 0.02}]})
+
+    stock = pd.DataFrame({"case": ["pooled"], "mineral": ["copper"], "tonnes": [120.0]})
+    [tied] = stockpile_lines([case(0.1)], stock, pd.DataFrame())
+    assert tied.startswith("In “pooled” the plan holds 120 t of copper as stockpile")
+    assert ("costs 10% of its value, exactly the expected cost of the shortfall it prevents "
+            "in a disruption of probability 2% a year (5 × its value)") in tied
+    [plain] = stockpile_lines([case(0.05)], stock, pd.DataFrame())
+    assert "Read with care" not in plain
