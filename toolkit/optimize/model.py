@@ -333,9 +333,7 @@ def define_objective(m: pyo.ConcreteModel, d: MineralData) -> None:
             terms += [term(prob[s] * c, v) for c, v in zip(coefs, variables, strict=True)]
     tie = d.shortfall_tie_usd_per_t  # serve the most among equal-cost plans
     if tie:
-        S = len(prob)
-        terms += [term(prob[i % S] * tie, u) for i, u in enumerate(m.short.values())
-                  if prob[i % S]]  # (b, s) in index order
+        terms += [term(prob[s] * tie, u) for (_b, s), u in m.short.items() if prob[s]]
     if m._cvar:
         rho, tail = float(d.risk_aversion), 1.0 - d.cvar_alpha
         terms += [term(rho, m.eta)] + [term(rho * (prob[s] * (1.0 / tail)), m.excess[s])

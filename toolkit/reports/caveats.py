@@ -16,16 +16,19 @@ JOINT_SPLIT_NOTE = ("The split of a joint plan between the two buyers is a conve
 
 
 def caveats(cases: list[data.Case], prices: pd.DataFrame, chain,
-            world: pd.DataFrame | None = None) -> list[str]:
-    """'Read with care' lines: limits of the data that change how findings read."""
-    lines = [_same_cost_line(cases, prices, chain, world)]
+            world: pd.DataFrame | None = None, same: pd.DataFrame | None = None) -> list[str]:
+    """'Read with care' lines: limits of the data that change how findings read
+    (``same``: :func:`toolkit.reports.data.same_cost_stages` of the first case, if already
+    computed)."""
+    lines = [_same_cost_line(cases, prices, chain, world, same)]
     if any(is_joint(c) for c in cases):
         lines.append(JOINT_SPLIT_NOTE)
     return [line for line in lines if line]
 
 
 def _same_cost_line(cases: list[data.Case], prices: pd.DataFrame, chain,
-                    world: pd.DataFrame | None = None) -> str:
+                    world: pd.DataFrame | None = None,
+                    same: pd.DataFrame | None = None) -> str:
     """Stages where every supplier has one unit cost and no bid premium prices moving
     tonnes away from other buyers: de-risking there is free.
 
@@ -34,7 +37,7 @@ def _same_cost_line(cases: list[data.Case], prices: pd.DataFrame, chain,
     """
     if chain is None or not cases:
         return ""
-    same = data.same_cost_stages(chain, cases[0])
+    same = data.same_cost_stages(chain, cases[0]) if same is None else same
     priced = market.premium_stages(world if world is not None else pd.DataFrame())
     if priced:
         keys = list(zip(same["mineral"], same["stage"], strict=True))

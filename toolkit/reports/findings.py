@@ -74,6 +74,7 @@ def tables_of(bundle: dict) -> Tables:
         "touch": data.touch_table(cases, metrics),
     }
     headline = headline_table(cases, **t)
+    same = data.same_cost_stages(chain, cases[0]) if chain is not None and cases else None
     t["pareto"], t["pareto_minerals"] = data.pareto_tables(cases)
     world = {"bids": with_country_names(market.table(cases, "bids", market.BID_COLS),
                                              chain),
@@ -85,18 +86,17 @@ def tables_of(bundle: dict) -> Tables:
     return Tables(cases=cases, metrics=metrics, latest=data.latest_metrics(
                       metrics, None if chain is None else default_year(chain)),
                   settings=data.settings_rows(cases), headline=headline,
-                  caveats=caveats(cases, t["prices"], chain, world["market"]),
+                  caveats=caveats(cases, t["prices"], chain, world["market"], same),
                   exposed=exposed_countries(chain),
                   pareto_kept=kept_frontier(t["pareto_minerals"]),
-                  same_cost=_same_cost(chain, cases), **t, **world)
+                  same_cost=_same_cost(same), **t, **world)
 
 
-def _same_cost(chain, cases: list[data.Case]) -> frozenset:
+def _same_cost(same: pd.DataFrame | None) -> frozenset:
     """(mineral, stage) pairs where every supplier has one unit cost in the data (the first
     case's data year, :func:`toolkit.reports.data.same_cost_stages`)."""
-    if chain is None or not cases:
+    if same is None:
         return frozenset()
-    same = data.same_cost_stages(chain, cases[0])
     same = same[same["same_cost"].astype(bool)]
     return frozenset(zip(same["mineral"], same["stage"], strict=True))
 

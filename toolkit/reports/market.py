@@ -181,36 +181,35 @@ def sensitivity_lines(sensitivity: pd.DataFrame) -> list[str]:
 
 def cap_words(rows: pd.DataFrame) -> str:
     """What a sensitivity line caps: the case's own cap (and what it exempts) or ε."""
-    own = rows["own_cap"].dropna() if "own_cap" in rows else pd.Series(dtype=float)
-    if len(own):
+    own, eps, elsewhere = _caps(rows)
+    if own is not None:
         exempt = str(rows["exempt"].fillna("").iloc[0]) if "exempt" in rows else ""
-        eps = rows["epsilon"].dropna()
-        elsewhere = (f", and {pct(float(eps.iloc[0]))} on every buyer, stage and mineral it "
-                     "sets no cap for," if _elsewhere(rows) and len(eps) else "")
-        return (f"its own cap of {pct(float(own.iloc[0]))} on China's share"
-                + (f" ({exempt} exempt)" if exempt else "") + elsewhere)
-    eps = rows["epsilon"].dropna()
-    return (f"capping China's share of every stage at {pct(float(eps.iloc[0]))}"
-            if len(eps) else "capping China's share")
+        rest = (f", and {pct(eps)} on every buyer, stage and mineral it sets no cap for,"
+                if elsewhere else "")
+        return (f"its own cap of {pct(own)} on China's share"
+                + (f" ({exempt} exempt)" if exempt else "") + rest)
+    return (f"capping China's share of every stage at {pct(eps)}"
+            if eps is not None else "capping China's share")
 
 
 def cap_label(rows: pd.DataFrame) -> str:
     """' (China ≤ 50%)' or ' (China ≤ 50%, else 65%)': the cap of a sensitivity curve."""
+    own, eps, elsewhere = _caps(rows)
+    if own is not None:
+        rest = f", else {100 * eps:.0f}%" if elsewhere else ""
+        return f" (China ≤ {100 * own:.0f}%{rest})"
+    return f" (China ≤ {100 * eps:.0f}%)" if eps is not None else ""
+
+
+def _caps(rows: pd.DataFrame) -> tuple[float | None, float | None, bool]:
+    """A case's sensitivity rows: its own cap (None: none), ε (None: none) and whether ε
+    also caps what the own cap leaves uncapped."""
     own = rows["own_cap"].dropna() if "own_cap" in rows else pd.Series(dtype=float)
     eps = rows["epsilon"].dropna()
-    if len(own):
-        rest = f", else {100 * float(eps.iloc[0]):.0f}%" if _elsewhere(rows) and len(eps) \
-            else ""
-        return f" (China ≤ {100 * float(own.iloc[0]):.0f}%{rest})"
-    return f" (China ≤ {100 * float(eps.iloc[0]):.0f}%)" if len(eps) else ""
-
-
-def _elsewhere(rows: pd.DataFrame) -> bool:
-    """Whether ``epsilon`` also caps what the case's own cap leaves uncapped."""
-    if "cap_elsewhere" not in rows:
-        return False
-    flags = rows["cap_elsewhere"].dropna()
-    return bool(len(flags)) and bool(flags.iloc[0])
+    flags = rows["cap_elsewhere"].dropna() if "cap_elsewhere" in rows else pd.Series()
+    epsilon = float(eps.iloc[0]) if len(eps) else None
+    elsewhere = bool(len(flags)) and bool(flags.iloc[0]) and epsilon is not None
+    return (float(own.iloc[0]) if len(own) else None), epsilon, elsewhere
 
 
 def premium_stages(market: pd.DataFrame) -> set[tuple[str, str]]:

@@ -50,7 +50,11 @@ def subject(bundle: dict, name: str) -> str | None:
 
 def titled(title: str, bundle: dict, name: str) -> str:
     """``title — subject`` (:func:`subject`), or the title alone."""
-    about = subject(bundle, name)
+    return with_subject(title, subject(bundle, name))
+
+
+def with_subject(title: str, about: str | None) -> str:
+    """``title — about``, or the title alone when ``about`` is empty."""
     return f"{title} — {about}" if about else title
 
 

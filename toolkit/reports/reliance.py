@@ -29,11 +29,9 @@ def exposed_countries(chain) -> frozenset[str]:
 def reliance(portfolio: pd.DataFrame, case: str, exposed: frozenset[str]) -> pd.DataFrame:
     """Per buyer, mineral and stage of ``case``: an exposed country with at least
     :data:`LEAN` of the buyer's tonnes there, the largest share first."""
-    sel = portfolio[(portfolio["case"] == case) & (portfolio["tonnes"] > 0)]
+    sel = _shares(portfolio, case)
     if sel.empty or not exposed:
         return sel.iloc[0:0]
-    total = sel.groupby(["buyer", "mineral", "stage"])["tonnes"].transform("sum")
-    sel = sel.assign(share=sel["tonnes"] / total)
     sel = sel[sel["country"].astype(str).isin(exposed) & (sel["share"] >= LEAN)]
     return sel.sort_values(["share", "tonnes", "buyer", "mineral"],
                            ascending=[False, False, True, True], kind="stable")
@@ -67,11 +65,7 @@ def unnamed_lines(portfolio: pd.DataFrame, case: str) -> list[str]:
     """Where the plan takes at least :data:`LEAN` of a buyer's tonnes at a stage from the
     rest-of-world aggregate (producers the data do not name): not a supplier one can
     contract with, and concentration there is only what the named countries show."""
-    sel = portfolio[(portfolio["case"] == case) & (portfolio["tonnes"] > 0)]
-    if sel.empty:
-        return []
-    total = sel.groupby(["buyer", "mineral", "stage"])["tonnes"].transform("sum")
-    sel = sel.assign(share=sel["tonnes"] / total)
+    sel = _shares(portfolio, case)
     sel = sel[(sel["country"].astype(str) == "ROW") & (sel["share"] >= LEAN)]
     if sel.empty:
         return []
@@ -85,6 +79,14 @@ def unnamed_lines(portfolio: pd.DataFrame, case: str) -> list[str]:
             f"not name (their “other countries” aggregate): {words.listing(items)}. "
             "That is a direction to look in, not a supplier to contract with, and "
             "China's share there is the only concentration the data can show."]
+
+
+def _shares(portfolio: pd.DataFrame, case: str) -> pd.DataFrame:
+    """The case's portfolio rows with tonnes and ``share``: of the buyer's tonnes of the
+    mineral at the stage."""
+    sel = portfolio[(portfolio["case"] == case) & (portfolio["tonnes"] > 0)]
+    total = sel.groupby(["buyer", "mineral", "stage"])["tonnes"].transform("sum")
+    return sel.assign(share=sel["tonnes"] / total)
 
 
 def _name(row) -> str:

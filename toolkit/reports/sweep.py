@@ -18,7 +18,7 @@ from toolkit.reports import _write_all
 from toolkit.reports.excel_report import workbook_bytes
 from toolkit.reports.excel_tables import TITLE_FONT, table_sheet, title
 from toolkit.reports.html import figure, table_html
-from toolkit.reports.provenance import run_time, shown_path
+from toolkit.reports.provenance import run_time, shown_path, with_subject
 from toolkit.reports.safety import esc
 from toolkit.reports.sweep_charts import axis_text, cost_chart, tornado_chart
 from toolkit.reports.words import pct, usd, when
@@ -40,7 +40,7 @@ def write_sweep_reports(summary: dict, worlds: pd.DataFrame, meta: dict, out_dir
         ("xlsx", "sweep: writing workbook", lambda p: p.write_bytes(
             workbook_bytes(build_workbook(summary, worlds, meta), run_time(meta)))),
         ("html", "sweep: writing page", lambda p: p.write_text(
-            render(summary, worlds, meta, name), encoding="utf-8", newline="\n")),
+            render(summary, worlds, meta), encoding="utf-8", newline="\n")),
     ]
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     return _write_all(Path(out_dir), stem, steps, False, lambda _m: None)
@@ -186,29 +186,24 @@ figcaption, .note { color: #555; font-size: 7.8pt; }
 """
 
 
-def render(summary: dict, worlds: pd.DataFrame, meta: dict, name: str) -> str:
+def render(summary: dict, worlds: pd.DataFrame, meta: dict) -> str:
     """The sweep page as one self-contained HTML string."""
-    body = "\n".join([_header(summary, meta, name), _findings(summary),
+    body = "\n".join([_header(summary, meta), _findings(summary),
                       _distributions(summary), _cost_figure(summary, worlds),
                       _sensitivity(summary), _inputs(summary), _method(summary)])
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{esc(_titled('Sampled disruptions', meta))}</title>\n"
+            f"<title>{esc(with_subject('Sampled disruptions', meta.get('about')))}</title>\n"
             f"<style>{CSS}</style>\n"
             f"</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
-def _header(summary: dict, meta: dict, name: str) -> str:
-    title = _titled("Sampled disruptions: how the policy cases hold up", meta)
+def _header(summary: dict, meta: dict) -> str:
+    title = with_subject("Sampled disruptions: how the policy cases hold up",
+                         meta.get("about"))
     return (f"<h1>{esc(title)}</h1>"
             f'<p class="note">{summary["samples"]:,} sampled worlds · seed '
             f'{summary["seed"]} · input {esc(shown_path(meta.get("input", "")))} · run '
             f'{esc(when(meta.get("run_timestamp", "")))} · {esc(summary["workers"])}</p>')
-
-
-def _titled(title: str, meta: dict) -> str:
-    """``title — what the run is about`` (the model's description or the input file's
-    name, :func:`toolkit.reports.provenance.subject`), or the title alone."""
-    return f"{title} — {meta['about']}" if meta.get("about") else title
 
 
 def _findings(summary: dict) -> str:
