@@ -47,3 +47,27 @@ def test_dollar_signs_are_drawn_as_themselves():
     a two-glyph x-squared, narrower than the five characters."""
     assert _width("$x^2$") == pytest.approx(_width("$x") + _width("^2$"), abs=1.5)
     assert _width("$\\alpha$") == pytest.approx(_width("$\\al") + _width("pha$"), abs=1.5)
+
+
+def test_drawing_a_chart_imports_matplotlib_without_pyplot():
+    """The brief's charts need neither pyplot nor pylab: importing matplotlib for them
+    sets pyomo's post-import hook aside (it would import both, most of matplotlib's
+    import time) and puts it back after."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import pyomo.environ\n"
+        "from pyomo.common.dependencies import DeferredImportCallbackFinder as F\n"
+        "import pandas as pd\n"
+        "from toolkit.reports import charts\n"
+        "assert 'matplotlib' not in sys.modules\n"
+        "png = charts.china_share_chart(pd.DataFrame({'mineral': ['lithium'], "
+        "'stage': ['mine'], 'china_share': [0.7]}), 'title')\n"
+        "assert png.startswith(b'\\x89PNG')\n"
+        "print('matplotlib.pyplot' in sys.modules, 'matplotlib.pylab' in sys.modules, "
+        "'matplotlib' in F._callbacks)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["False", "False", "True"]

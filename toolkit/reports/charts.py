@@ -42,10 +42,12 @@ CRMA_BENCHMARK = CRMA_SINGLE_COUNTRY_SHARE
 def mpl() -> SimpleNamespace:
     """The matplotlib parts the charts use, imported on first use.
 
-    ``toolkit run`` then imports matplotlib (and, through pyomo's deferred-import hook,
-    pyplot: 0.3-0.5 s) only when a chart is drawn, in the forked process that writes the
-    brief beside the workbook, instead of before the solves.
+    ``toolkit run`` then imports matplotlib only when a chart is drawn, in the forked
+    process that writes the brief beside the workbook, instead of before the solves;
+    and without pyplot (:func:`_without_pyomo_hook`).
     """
+    with _without_pyomo_hook():
+        import matplotlib  # noqa: F401
     from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -55,6 +57,26 @@ def mpl() -> SimpleNamespace:
     return SimpleNamespace(rc_context=rc_context, FigureCanvasAgg=FigureCanvasAgg,
                            Figure=Figure, Line2D=Line2D, FuncFormatter=FuncFormatter,
                            PercentFormatter=PercentFormatter)
+
+
+@contextlib.contextmanager
+def _without_pyomo_hook() -> Iterator[None]:
+    """Import matplotlib without pyomo's post-import hook, which would also import pyplot
+    and pylab (about two thirds of matplotlib's import time; the charts use neither).
+
+    Pyomo registers the hook for ``matplotlib`` in its deferred-import finder
+    (``pyomo.common.dependencies``); it is set aside for the import and put back after.
+    """
+    from pyomo.common import dependencies
+
+    callbacks = getattr(getattr(dependencies, "DeferredImportCallbackFinder", None),
+                        "_callbacks", {})
+    saved = callbacks.pop("matplotlib", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            callbacks["matplotlib"] = saved
 
 
 @contextlib.contextmanager
