@@ -136,18 +136,20 @@ def test_costliest_constraint_sentence_quotes_the_step_and_the_margin():
 
 
 def test_step_of_a_multi_year_case_is_its_first_years_with_the_projects_held_fixed():
-    # 2024 and 2030, one model (a project online in 2030 links them).  In 2024 China holds
+    # 2024 and 2030, one model (a project online in both links them; at 1e6 USD of capex
+    # it is not backed).  In 2024 China holds
     # 5.05 t at 5 USD/t, Australia 30 t at 10; Japan needs 10 t; China capped at 50 % in
     # every year: one point more (0.1 t) moves only 0.05 t to China, saving 0.25 of the
     # first year's cost (the dual: 0.5 per point).
     from tests.years_chains import years_chain
 
     chain = years_chain([("CHN", 5.05, 5.0), ("AUS", 30.0, 10.0)], {"JPN": 10.0},
-                        "2024,2030", project_rows=(("p", "mine", "CAN", 10, 8, 100, 2030),),
+                        "2024,2030", project_rows=(("p", "mine", "CAN", 10, 8, 1e6, 2024),),
                         policy_rows=(("max_china_share", 0.5),))
     run = solve_case(chain, resolve_cases(chain)[0], pareto_points=0)
     [plan] = run.plans["x"]
     assert plan.year == 2024 and plan.model is not plan.solver.model  # a block
+    assert not plan.backed.any()
     assert plan.objective_usd == pytest.approx(5 * 5 + 5 * 10)
     row = _row(plan, "max_china_share")
     assert row["usd_per_pp"] == pytest.approx(0.5)

@@ -289,3 +289,24 @@ def test_years_without_projects_one_infeasible_marks_every_year_as_the_block_mod
     rows = [r for p in plans for r in p.diagnosis]
     assert [(r["year"], r["setting"]) for r in rows] == [(2030, "max_china_share")]
     assert rows[0]["gap_t"] == pytest.approx(2.0)
+
+
+def test_a_year_without_a_project_online_is_its_own_lp_beside_the_linked_years():
+    # A plant in Canada online from 2030 (20 t at 4 USD/t, capex 200: 10 USD/yr at r = 0,
+    # L = 20) links 2030 and 2035; none is online in 2024.  By hand: 2024 10 t China at 5
+    # = 50.  2030 and 2035, China capped at 50 %: all 10 t from the plant (40) + 10 capex
+    # = 50 a year, against 5 t China (25) + 5 t Australia at 10 (50) = 75 without it.
+    cap = ("max_china_share", 0.5, "", "", "", "", "")
+    chain = years_chain([("CHN", 100, 5), ("AUS", 30, 10)], {"JPN": 10}, "2024,2030,2035",
+                        project_rows=(("can", "mine", "CAN", 20, 4, 200, 2030),),
+                        policy_rows=(("discount_rate", 0), (*cap, 2030), (*cap, 2035)))
+    [years] = _year_data(chain, "joint")
+    plans = solve_years(years)
+    assert [p.objective_usd for p in plans] == pytest.approx([50.0, 40.0, 40.0], rel=REL)
+    assert [p.capex_usd for p in plans] == pytest.approx([0.0, 10.0, 10.0])
+    assert plans[0].model is plans[0].solver.model  # 2024 alone
+    assert plans[1].solver is plans[2].solver and plans[1].model is not plans[1].solver.model
+    assert [bool(p.backed.any()) for p in plans] == [False, True, True]
+    # the same optimum as one MILP over all three years (the reference formulation)
+    assert _reference_total(chain, "joint") == pytest.approx(150.0, rel=REL)
+    assert _run(chain).cooperation["joint_cost_usd"] == pytest.approx(150.0, rel=REL)

@@ -16,9 +16,12 @@ each modelled year weighted 1, :math:`\\mathrm{cost}_t` the annual objective of 
 of the per-year optima.  In a joint plan one :math:`y_j` serves both buyers; in an
 independent plan each buyer's model has its own :math:`y_j` (its own plant).
 
-Solves: the MILP once; then the binaries are fixed at the optimum and the LP re-solved
-(duals, and every later re-solve — Pareto sweeps, the bid-premium sensitivity, rationing
-between independent buyers — holds the investment decision fixed).  When the MILP is
+Solves: a year in which no project is online (no :math:`y_j` in its block) is its own
+LP, since it shares nothing with the other years (the optimum is the same: the objective
+is a sum of blocks); the years that projects link are one MILP, solved once; then the
+binaries are fixed at the optimum and the LP re-solved (duals, and every later
+re-solve — Pareto sweeps, the bid-premium sensitivity, rationing between independent
+buyers — holds the investment decision fixed).  When the MILP is
 infeasible each year is diagnosed with every project online in it counted as built:
 a year that cannot be met even so is named, with the stage, mineral and missing tonnes.
 """
@@ -78,16 +81,31 @@ def build_years_model(years: list[YearData]) -> pyo.ConcreteModel:
 def solve_years(years: list[YearData]) -> list[MineralPlan]:
     """Solve the multi-year MILP, fix the projects, re-solve the LP; one plan per year.
 
-    Without a project the years share nothing: each year is then its own LP (the same
-    optimum, block by block), so a later re-solve of one year (a Pareto point, a
-    rationing round) solves that year alone.  When some year's LP is not optimal the
-    years are solved together as one model after all, so that every year carries the
-    model's status and the diagnosis, as with projects.
+    A year with no project online (no project node, no capex) shares nothing with the
+    others: it is its own LP (the same optimum, block by block), so a later re-solve of
+    that year (a Pareto point, a rationing round) solves that year alone, and the MILP
+    holds only the years that projects link.  When some year is not optimal the years
+    are solved together as one model after all, so that every year carries the model's
+    status and the diagnosis, as with projects.
     """
-    if not any(y.data.project_nodes for y in years):
-        plans = [year_alone(y) for y in years]
+    alone = {t: year_alone(y) for t, y in enumerate(years) if not _linked(y)}
+    if all(p.status == "optimal" for p in alone.values()):
+        linked = [y for t, y in enumerate(years) if t not in alone]
+        plans = _solve_linked(linked) if linked else []
         if all(p.status == "optimal" for p in plans):
-            return plans
+            ordered = iter(plans)
+            return [alone[t] if t in alone else next(ordered) for t in range(len(years))]
+    return _solve_linked(years)
+
+
+def _linked(y: YearData) -> bool:
+    """True when a project is online in year ``y`` (its block shares the binaries)."""
+    return bool(len(y.data.project_nodes) or y.capex_usd)
+
+
+def _solve_linked(years: list[YearData]) -> list[MineralPlan]:
+    """The MILP over ``years``, then the LP with the projects fixed; one plan per year
+    (every year marked with the MILP's status when it is not optimal)."""
     m = build_years_model(years)
     solver = Solver(m)
     outcome = solver.solve()
