@@ -31,9 +31,8 @@ from toolkit.schema import (
     WORKBOOK,
     Column,
     Sheet,
-    setting_bounds,
-    show_default,
 )
+from toolkit.schema_docs import setting_bounds, show_default
 from toolkit.validate import (
     to_number,
 )
