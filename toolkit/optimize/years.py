@@ -79,7 +79,8 @@ def build_years_model(years: list[YearData]) -> pyo.ConcreteModel:
 
 
 def solve_years(years: list[YearData]) -> list[MineralPlan]:
-    """Solve the multi-year MILP, fix the projects, re-solve the LP; one plan per year.
+    """One plan per year: the years no project links as their own LPs, the others as
+    one MILP (then the projects fixed and the LP re-solved).
 
     A year with no project online (no project node, no capex) shares nothing with the
     others: it is its own LP (the same optimum, block by block), so a later re-solve of
@@ -88,13 +89,13 @@ def solve_years(years: list[YearData]) -> list[MineralPlan]:
     are solved together as one model after all, so that every year carries the model's
     status and the diagnosis, as with projects.
     """
-    alone = {t: year_alone(y) for t, y in enumerate(years) if not _linked(y)}
-    if all(p.status == "optimal" for p in alone.values()):
-        linked = [y for t, y in enumerate(years) if t not in alone]
-        plans = _solve_linked(linked) if linked else []
-        if all(p.status == "optimal" for p in plans):
-            ordered = iter(plans)
-            return [alone[t] if t in alone else next(ordered) for t in range(len(years))]
+    plans = {t: year_alone(y) for t, y in enumerate(years) if not _linked(y)}
+    if all(p.status == "optimal" for p in plans.values()):
+        linked = [t for t in range(len(years)) if t not in plans]
+        if linked:
+            plans.update(zip(linked, _solve_linked([years[t] for t in linked]), strict=True))
+        if all(p.status == "optimal" for p in plans.values()):
+            return [plans[t] for t in range(len(years))]
     return _solve_linked(years)
 
 
