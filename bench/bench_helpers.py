@@ -73,11 +73,13 @@ PEER_SHAPE = (25, 30, 20, 40)  # minerals, mine countries, refine countries, sce
 
 
 def peer_chain(minerals: int = 25, mine: int = 30, refine: int = 20, scenarios: int = 40,
-               seed: int = 11) -> SupplyChain:
+               seed: int = 11, probability: float = 0.01) -> SupplyChain:
     """A peer-size synthetic model: ``minerals`` two-stage chains (``mine`` and ``refine``
     countries each, China among them), both buyers, ``scenarios`` export restrictions
-    (one country, every stage of every mineral, loss 20-100 %, probability 1 %), one
-    independent-mode case with a 60 % China cap, shortfall and stockpile costs.
+    (one country, every stage of every mineral, loss 20-100 %, each with ``probability``
+    a year: the scenarios' probabilities must sum to at most 1, as the toolkit's input
+    checks require), one independent-mode case with a 60 % China cap, shortfall and
+    stockpile costs.
 
     The numbers are random (seeded), not data: the instance only has the sizes of a
     real peer workbook.
@@ -92,7 +94,7 @@ def peer_chain(minerals: int = 25, mine: int = 30, refine: int = 20, scenarios: 
               for c in codes[:n]]
     hit = rng.choice(codes[:min(mine, refine)], size=scenarios)
     dis = [(f"restriction {s:02d} ({hit[s]})", "*", "*", str(hit[s]),
-            float(rng.uniform(0.2, 1.0)), 0.01, "", "") for s in range(scenarios)]
+            float(rng.uniform(0.2, 1.0)), probability, "", "") for s in range(scenarios)]
     demand = [(b, m, float(rng.uniform(300, 3000)), "all") for m in names
               for b in ("GBR", "JPN")]
     countries = [(c, c, float(rng.uniform(-1.5, 1.5)), i % 4 == 1)

@@ -13,13 +13,16 @@ compare ratios, not seconds, between machines).
 
 Models: ``default`` (the UK-Japan default model), ``peer`` (25 minerals x 30 mine x
 20 refine countries x 40 scenarios, written to a workbook and read back), ``large``
-(50 minerals x 1,000 scenarios, in memory, no reports; peak memory by
-``resource.getrusage``, each model in its own process).
+(50 minerals x 1,000 scenarios; in this process: in memory, no Pareto sweeps, no
+workbook or brief; peak memory by ``resource.getrusage``, each model in its own
+process).
 
-For the default model and the peer workbook it also times the whole command as a user
-runs it (``python -m toolkit run``, wall seconds: start-up and the default forked
-processes included: one per case, or for the peer's lone case one per share of its
-minerals; and with ``--workers 1``).
+For every model it also times the whole command as a user runs it (``python -m
+toolkit run [WORKBOOK]``, wall seconds: start-up, the default forked processes (one per
+case, or for a lone case one per share of its minerals), the Pareto sweeps, the JSON,
+workbook and brief included; for the default and peer models also with ``--workers
+1``).  The large model's command runs once, from a workbook of its chain, and prints its
+peak memory.
 
 Run: ``python bench/bench_run.py [default|peer|large ...] [--repeats N] [--cpu]``.
 Goals (issue 11): peer <= 4 s and <= 15x the reference; default <= 5 s;
@@ -111,8 +114,10 @@ class BuildClock:
 
 
 def large_chain():
-    """50 minerals x 1,000 scenarios (two stages of 12 and 8 countries)."""
-    return peer_chain(minerals=50, mine=12, refine=8, scenarios=1000, seed=5)
+    """50 minerals x 1,000 scenarios (two stages of 12 and 8 countries), each scenario
+    with probability 0.0005 a year (together 0.5: a valid input)."""
+    return peer_chain(minerals=50, mine=12, refine=8, scenarios=1000, seed=5,
+                      probability=0.5 / 1000)
 
 
 def one_run(model: str, source: Path | None, out: Path) -> tuple[dict, dict]:
@@ -262,32 +267,45 @@ def main() -> None:
         cmd += ["--cpu"] if args.cpu else []
         done = subprocess.run(cmd, check=True, capture_output=True, text=True)
         report(model, json.loads(done.stdout.strip().splitlines()[-1]))
-        if model != "large":
-            command_wall(model, args.repeats)
+        command_wall(model, args.repeats)
 
 
 def command_wall(model: str, repeats: int) -> None:
-    """Wall seconds of the whole ``toolkit run`` command (start-up, imports and the
-    default forked case processes included), medians of repeats, and with ``--workers 1``
-    (everything in one process)."""
+    """Wall seconds of the whole ``toolkit run`` command (start-up, imports, the default
+    forked case processes, the JSON, workbook and brief included), medians of repeats,
+    and with ``--workers 1`` (everything in one process).  The large model runs once, from
+    a workbook of its chain, with the command's peak memory (its largest process)."""
     with tempfile.TemporaryDirectory() as tmp:
         source = []
-        if model == "peer":
-            source = [str(Path(tmp) / "peer.xlsx")]
-            write_template(Path(source[0]), peer_chain())
+        if model in ("peer", "large"):
+            source = [str(Path(tmp) / f"{model}.xlsx")]
+            write_template(Path(source[0]), peer_chain() if model == "peer" else large_chain())
         toolkit = [sys.executable, "-m", "toolkit", "run", *source, "--out",
                    str(Path(tmp) / "out")]
         line = []
-        for label, extra in (("default", []), ("--workers 1", ["--workers", "1"])):
-            seconds = []
-            for _ in range(repeats):
+        variants = [("default", [])] + ([("--workers 1", ["--workers", "1"])]
+                                        if model != "large" else [])
+        for label, extra in variants:
+            seconds, peak = [], []
+            for _ in range(1 if model == "large" else repeats):
                 start = time.perf_counter()
-                done = subprocess.run(toolkit + extra, capture_output=True, text=True)
+                done = subprocess.run([sys.executable, "-c", PEAK_OF_CHILDREN, *toolkit,
+                                       *extra], capture_output=True, text=True)
                 seconds.append(time.perf_counter() - start)
                 if done.returncode not in (0, 3):  # 3: a case cannot be met (a finding)
                     raise SystemExit(done.stderr)
-            line.append(f"{label} {median(seconds):.2f} s")
-        print("whole `toolkit run` command, wall, median: " + "; ".join(line))
+                peak.append(float(done.stdout.strip().splitlines()[-1]))
+            line.append(f"{label} {median(seconds):.2f} s, peak {max(peak):,.0f} MB")
+        goal_s, _ratio, goal_mb = GOALS[model]
+        print("whole `toolkit run` command, wall, median: " + "; ".join(line)
+              + f" (goal <= {goal_s:.0f} s" + (f", <= {goal_mb:,} MB)" if goal_mb else ")"))
+
+
+# runs the command given as arguments; prints the peak memory (MB) of its largest process
+PEAK_OF_CHILDREN = ("import resource, subprocess, sys; "
+                    "code = subprocess.run(sys.argv[1:]).returncode; "
+                    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024); "
+                    "sys.exit(code)")
 
 
 if __name__ == "__main__":
