@@ -17,6 +17,7 @@ import math
 import re
 from collections import Counter
 
+import numpy as np
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -101,6 +102,20 @@ def shown(value: object, fmt: str) -> str:
     return str(value)
 
 
+def widest_shown(values: list, fmt: str) -> int:
+    """The length of the longest :func:`shown` text of the numbers ``values`` in format
+    ``fmt``.  Where the format has a fixed number of decimals (or is a percentage), the
+    text grows with the size of the number and by its sign alone, so only the largest
+    number of each sign is shown (negative zero counts as negative: it shows a sign)."""
+    if not ("%" in fmt or "E" not in fmt and ("," in fmt or fmt.startswith("0"))):
+        return max(len(shown(v, fmt)) for v in values)
+    array = np.asarray(values, dtype=float)
+    negative = np.signbit(array)
+    ends = [float(part.max()) for part in [array[~negative]] if part.size] \
+        + [float(part.min()) for part in [array[negative]] if part.size]
+    return max(len(shown(end, fmt)) for end in ends)
+
+
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="bottom")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 
@@ -115,6 +130,8 @@ def fit_widths(ws: Worksheet, skip_rows: set[int] | None = None) -> None:
     """Column widths from each column's values (headers wrapped at spaces; notes and
     titles ignored); text columns are narrowed and wrapped until the sheet is at most
     :data:`TARGET_CHARS` wide (or they are :data:`MIN_TEXT` wide)."""
+    from toolkit.reports import excel_bulk  # it builds on this module's formats
+
     lone, skip = _lone(ws), skip_rows or set()
     cells, looks = written(ws), Looks(ws)
     widths: dict[int, float] = {}
@@ -139,12 +156,20 @@ def fit_widths(ws: Worksheet, skip_rows: set[int] | None = None) -> None:
             if isinstance(value, str):
                 text.setdefault(cell.column, []).append(size)
         widths[cell.column] = max(widths.get(cell.column, MIN_WIDTH), size)
+    held = excel_bulk.bodies(ws)
+    for body in held:  # a long table's body held as columns: measured as its cells
+        excel_bulk.measure(body, skip, widths, text, MIN_WIDTH)
     longest = dict(widths)
     widths = {c: min(w, MAX_WIDTH) for c, w in widths.items()}
     _narrow_text(widths, text)
     _widen_text(widths, {c: longest[c] for c in text})
     for column, size in sorted(widths.items()):
         ws.column_dimensions[get_column_letter(column)].width = size
+    if held:  # the body rows with a text that wraps become cells, fitted as cells
+        for body in held:
+            excel_bulk.promote(ws, body, widths, MAX_WIDTH, skip)
+        cells = written(ws)
+        texts = [c for c in cells if isinstance(c._value, str) and c.row not in skip]
     texts = [c for c in texts if c.row not in lone]
     _wrap_long(texts, looks, widths)
     _row_heights(ws, texts, cells, looks)

@@ -10,6 +10,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from toolkit.reports import palette, words
+from toolkit.reports.excel_bulk import BULK_ROWS, hold_body
 from toolkit.reports.excel_cells import TableCells
 from toolkit.reports.excel_print import fit_widths, number_format
 from toolkit.reports.findings import (
@@ -34,16 +35,22 @@ BAND_FILLS = (("high", "F4CCCC"), ("moder", "FCE5CD"), ("low", "D9EAD3"))
 SCENARIO_COLUMNS = frozenset({"scenario", "worst_scenario"})
 
 
-def write_table(ws: Worksheet, table: pd.DataFrame, row: int = 1, col: int = 1) -> int:
+def write_table(ws: Worksheet, table: pd.DataFrame, row: int = 1, col: int = 1,
+                bulk: bool = False) -> int:
     """Write ``table`` with a styled header at (row, col); return its last row.
 
-    An empty table gets one ``none`` line under its header.
+    An empty table gets one ``none`` line under its header.  ``bulk``: a table of at
+    least :data:`~toolkit.reports.excel_bulk.BULK_ROWS` rows keeps its body as columns
+    until the workbook is saved (:mod:`toolkit.reports.excel_bulk`; the same workbook).
     """
     for j, name in enumerate(table.columns):
         cell = put_cell(ws, row, col + j, header_label(name))
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
     formats = [number_format(str(c)) for c in table.columns]
     named = [str(c) in SCENARIO_COLUMNS for c in table.columns]
+    if bulk and len(table) >= BULK_ROWS and hold_body(ws, _columns(table, named), formats,
+                                                      row + 1, col):
+        return row + len(table)
     cells = TableCells(ws)
     for i, values in enumerate(table.itertuples(index=False), start=row + 1):
         for j, value in enumerate(values):
@@ -54,6 +61,17 @@ def write_table(ws: Worksheet, table: pd.DataFrame, row: int = 1, col: int = 1) 
         put_cell(ws, row + 1, col, "none").font = NOTE_FONT
         return row + 1
     return row + len(table)
+
+
+def _columns(table: pd.DataFrame, named: list[bool]) -> list[list]:
+    """Each column's values as the cells get them (a scenario's id in words)."""
+    out = []
+    for j in range(table.shape[1]):
+        values = table.iloc[:, j].tolist()
+        if named[j]:
+            values = [words.scenario(v) if isinstance(v, str) else v for v in values]
+        out.append(values)
+    return out
 
 
 def header_label(column: object) -> str:
@@ -90,7 +108,7 @@ def table_sheet(wb: Workbook, name: str, table: pd.DataFrame, freeze: str = "A2"
     """A sheet holding one table, header frozen, widths fitted (unless not ``fit``: the
     caller adds lines under the table first, then calls :func:`fit_widths`)."""
     ws = wb.create_sheet(name)
-    write_table(ws, table)
+    write_table(ws, table, bulk=True)
     ws.freeze_panes = freeze
     if fit:
         fit_widths(ws)

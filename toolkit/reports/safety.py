@@ -15,6 +15,7 @@ import html
 import math
 from typing import Any
 
+import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -48,8 +49,10 @@ def cell_value(value: Any) -> Any:
 
 
 def _is_missing(value: Any) -> bool:
+    if value is pd.NA:  # NA != NA is NA, whose truth value raises
+        return True
     try:
-        return bool(value != value)  # NaN, pandas.NA, NaT
+        return bool(value != value)  # NaN, NaT
     except (TypeError, ValueError):
         return False
 
